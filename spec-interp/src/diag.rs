@@ -1,0 +1,116 @@
+//! Diagnostics: source spans, the error classes of the spec's reference interpreter, and their
+//! rendering with codespan-reporting.
+
+use std::fmt;
+
+/// A byte range in a source: the `.wast` text, or the bytes of a binary module.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const NONE: Span = Span { start: 0, end: 0 };
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start: start as u32, end: end as u32 }
+    }
+    pub fn to(self, other: Span) -> Span {
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// The class of an error, as in the reference interpreter: each class is one script outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// Text or binary that is not well-formed (`assert_malformed`).
+    Malformed,
+    /// A module that does not validate (`assert_invalid`).
+    Invalid,
+    /// Imports that do not match (`assert_unlinkable`).
+    Link,
+    /// A trap (`assert_trap`, `assert_uninstantiable`).
+    Trap,
+    /// Call depth, fuel or live-continuation budget used up (`assert_exhaustion`).
+    Exhaustion,
+    /// An exception reached the host (`assert_exception`).
+    Exception,
+    /// A suspension reached the host: "unhandled tag" (`assert_suspension`).
+    Suspension,
+    /// Something that cannot happen in valid code: a bug in Switchyard.
+    Crash,
+    /// A malformed script, or a directive the runner cannot carry out.
+    Script,
+}
+
+impl ErrorKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Malformed => "malformed",
+            ErrorKind::Invalid => "invalid",
+            ErrorKind::Link => "unlinkable",
+            ErrorKind::Trap => "trap",
+            ErrorKind::Exhaustion => "exhaustion",
+            ErrorKind::Exception => "exception",
+            ErrorKind::Suspension => "suspension",
+            ErrorKind::Crash => "crash",
+            ErrorKind::Script => "script error",
+        }
+    }
+}
+
+/// An error: its class, the message (matched by prefix against the official suite's texts) and
+/// where it happened, if known. For binary modules the span is a byte offset range into the
+/// module's bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub span: Option<Span>,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>, span: Option<Span>) -> Error {
+        Error { kind, message: message.into(), span }
+    }
+    pub fn malformed(message: impl Into<String>, span: Span) -> Error {
+        Error::new(ErrorKind::Malformed, message, Some(span))
+    }
+    pub fn invalid(message: impl Into<String>, span: Span) -> Error {
+        Error::new(ErrorKind::Invalid, message, Some(span))
+    }
+    pub fn link(message: impl Into<String>, span: Option<Span>) -> Error {
+        Error::new(ErrorKind::Link, message, span)
+    }
+    pub fn trap(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Trap, message, None)
+    }
+    pub fn exhaustion(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Exhaustion, message, None)
+    }
+    pub fn crash(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Crash, message, None)
+    }
+    pub fn script(message: impl Into<String>, span: Span) -> Error {
+        Error::new(ErrorKind::Script, message, Some(span))
+    }
+    pub fn with_span(mut self, span: Span) -> Error {
+        if self.span.is_none() {
+            self.span = Some(span);
+        }
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.name(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

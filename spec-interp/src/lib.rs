@@ -1,0 +1,22 @@
+//! Switchyard: a naive, formal-semantics interpreter for WebAssembly 3.0 and three designs of
+//! stack switching (`typed-cont`, `raw-stacks`, `effect-handlers`).
+//!
+//! Modules follow the chapters of the spec: `syntax` (structure), `text` and `binary` (formats),
+//! `valid` (validation), `runtime` and `exec` (execution), `script` (the `.wast` language),
+//! `diag` (errors and their rendering). `design` is the seam where each stack-switching design
+//! plugs in its syntax, typing and reduction rules.
+#![forbid(unsafe_code)]
+
+pub mod binary;
+pub mod design;
+pub mod diag;
+pub mod effect_handlers;
+pub mod exec;
+pub mod host;
+pub mod raw_stacks;
+pub mod runtime;
+pub mod script;
+pub mod syntax;
+pub mod text;
+pub mod typed_cont;
+pub mod valid;
