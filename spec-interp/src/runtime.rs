@@ -20,10 +20,11 @@ pub enum Ref {
     /// `extern.convert_any r` of a non-null internal reference (`ref.extern n` is
     /// `Extern(Host(n))`); `any.convert_extern` unwraps it.
     Extern(Box<Ref>),
-    /// typed-cont / effect-handlers continuation.
-    Cont(Addr),
-    /// raw-stacks stack.
-    Stack(Addr),
+    /// typed-cont / effect-handlers continuation: slot and generation. Slots of consumed
+    /// continuations are reused; a stale generation means "continuation already consumed".
+    Cont(Addr, u32),
+    /// raw-stacks stack: slot and generation, as for `Cont`.
+    Stack(Addr, u32),
 }
 
 /// A value (4.2.1).
