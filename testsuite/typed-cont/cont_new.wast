@@ -7,7 +7,7 @@
 
   (global $entered (mut i32) (i32.const 0))
 
-  (func $double (param i32) (result i32)
+  (func $double (type $ft) (param i32) (result i32)
     (global.set $entered (i32.add (global.get $entered) (i32.const 1)))
     (i32.mul (local.get 0) (i32.const 2)))
   (func $negate (type $ft-sub)
