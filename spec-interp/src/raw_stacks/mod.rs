@@ -1,6 +1,7 @@
 //! raw-stacks: first-class stacks with a root stack, no handlers ("bag of stacks").
 //! The rules are written out in `proposals/raw-stacks/`.
 
+pub mod text;
 use crate::syntax::{FuncIdx, TagIdx, TypeIdx};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -1,6 +1,7 @@
 //! typed-cont: typed continuations, the phase-3 stack-switching proposal.
 //! The rules are written out in `proposals/typed-cont/`.
 
+pub mod text;
 use crate::syntax::{LabelIdx, TagIdx, TypeIdx};
 
 /// A handler clause of `resume`, `resume_throw` and `resume_throw_ref`.
