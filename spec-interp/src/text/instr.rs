@@ -190,6 +190,13 @@ impl<'a> Parser<'a> {
                 Some(Tok::Keyword(kw)) => {
                     let kw = *kw;
                     let span = self.span();
+                    if matches!(
+                        frames.last(),
+                        Some(Frame::IfCond { .. } | Frame::HandleHead)
+                    ) {
+                        // Only folded operands may precede `(then ...)` / `(do ...)`.
+                        return Err(self.unexpected());
+                    }
                     self.advance();
                     match kw {
                         "block" | "loop" | "try_table" | "if" => {
@@ -375,10 +382,13 @@ impl<'a> Parser<'a> {
         match self.peek() {
             Some(Tok::Num(text)) | Some(Tok::Keyword(text)) => {
                 let text = *text;
+                if text == "nan:canonical" || text == "nan:arithmetic" {
+                    return Err(self.unexpected());
+                }
                 if matches!(self.peek(), Some(Tok::Keyword(_)))
                     && !(text == "inf" || text == "nan" || text.starts_with("nan:0x"))
                 {
-                    return Err(self.unexpected());
+                    return Err(Error::malformed(format!("unknown operator {text}"), span));
                 }
                 self.advance();
                 super::num::parse_float(text, fmt)
@@ -578,9 +588,8 @@ impl<'a> Parser<'a> {
             "f32.const" => F32Const(self.float_const(super::num::F32)? as u32),
             "f64.const" => F64Const(self.float_const(super::num::F64)?),
             "local" | "param" | "result" | "type" | "export" | "import" | "then" | "else"
-            | "do" | "on" | "item" | "offset" => {
-                return Err(Error::malformed("unexpected token", span))
-            }
+            | "do" | "on" | "item" | "offset" | "catch" | "catch_ref" | "catch_all"
+            | "catch_all_ref" => return Err(Error::malformed("unexpected token", span)),
             _ => {
                 let design = match self.design {
                     Design::TypedCont => crate::typed_cont::text::instr(self, kw, m, f)?,

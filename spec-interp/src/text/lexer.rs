@@ -255,8 +255,15 @@ impl<'a> Lexer<'a> {
             }
             match rest.chars().next() {
                 Some('"') => {
-                    let s = self.string()?;
-                    strings.push(s);
+                    let run_start = self.pos;
+                    match self.string() {
+                        Ok(s) => strings.push(s),
+                        // `$"..."` with a bad string: no identifier at all.
+                        Err(_) if run_start > 0 && &self.src[run_start - 1..run_start] == "$" => {
+                            return Err(self.err("empty identifier", run_start - 1));
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 Some(',' | '[' | ']' | '{' | '}') => {
                     mixed = true;
@@ -277,7 +284,9 @@ impl<'a> Lexer<'a> {
         let rest = self.rest();
         let id_ok = match rest.chars().next() {
             Some('"') => {
-                let s = self.string()?;
+                let s = self
+                    .string()
+                    .map_err(|_| self.err("empty annotation id", start))?;
                 if s.is_empty() {
                     return Err(self.err("empty annotation id", start));
                 }

@@ -344,13 +344,15 @@ impl<'a> Parser<'a> {
         let imported = module
             .imports
             .iter()
-            .filter(|i| match (i.desc, space) {
-                (ImportDesc::Func(_), Space::Func) => true,
-                (ImportDesc::Table(_), Space::Table) => true,
-                (ImportDesc::Mem(_), Space::Mem) => true,
-                (ImportDesc::Global(_), Space::Global) => true,
-                (ImportDesc::Tag(_), Space::Tag) => true,
-                _ => false,
+            .filter(|i| {
+                matches!(
+                    (i.desc, space),
+                    (ImportDesc::Func(_), Space::Func)
+                        | (ImportDesc::Table(_), Space::Table)
+                        | (ImportDesc::Mem(_), Space::Mem)
+                        | (ImportDesc::Global(_), Space::Global)
+                        | (ImportDesc::Tag(_), Space::Tag)
+                )
             })
             .count();
         let defined = match space {

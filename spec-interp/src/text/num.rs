@@ -230,7 +230,8 @@ mod tests {
         assert_eq!(f32b("0x1p127"), Some(0x7f00_0000));
         assert_eq!(f32b("0x1p128"), None);
         assert_eq!(f32b("-0x1.fffffefffffffffffffp127"), Some(0xff7f_ffff));
-        assert_eq!(f32b("0x1.fffffe8p127"), None);
+        assert_eq!(f32b("0x1.fffffe8p127"), Some(0x7f7f_ffff));
+        assert_eq!(f32b("0x1.ffffffp127"), None);
         assert_eq!(f32b("nan:0x200000"), Some(0x7fa0_0000));
         assert_eq!(f32b("-nan"), Some(0xffc0_0000));
         assert_eq!(f32b("0x1p-149"), Some(1));

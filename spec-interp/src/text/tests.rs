@@ -11,7 +11,9 @@ const SUITE: &str = "/work/shared/spec-tests/core";
 fn suite_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
     for dir in ["", "gc", "multi-memory", "stack-switching"] {
-        let Ok(entries) = std::fs::read_dir(Path::new(SUITE).join(dir)) else { continue };
+        let Ok(entries) = std::fs::read_dir(Path::new(SUITE).join(dir)) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.extension().is_some_and(|x| x == "wast") {
@@ -38,7 +40,9 @@ fn official_suite_parses() {
         let script = match parse_script(&src, Design::TypedCont) {
             Ok(s) => s,
             Err(e) => {
-                let line = src[..e.span.map_or(0, |s| s.start as usize)].lines().count();
+                let line = src[..e.span.map_or(0, |s| s.start as usize)]
+                    .lines()
+                    .count();
                 problems.push(format!("{name}:{line}: {e}"));
                 continue;
             }
@@ -52,9 +56,12 @@ fn official_suite_parses() {
                             Ok(_) => problems.push(format!(
                                 "{name}:{line}: quote parsed, expected \"{message}\""
                             )),
-                            Err(e) if !e.message.starts_with(message.as_str()) => problems.push(
-                                format!("{name}:{line}: got \"{}\", expected \"{message}\"", e.message),
-                            ),
+                            Err(e) if !e.message.starts_with(message.as_str()) => {
+                                problems.push(format!(
+                                    "{name}:{line}: got \"{}\", expected \"{message}\"",
+                                    e.message
+                                ))
+                            }
                             Err(_) => {}
                         }
                     }
@@ -140,7 +147,11 @@ fn strip(mut m: Module) -> Module {
 }
 
 fn same(abbrev: &str, expanded: &str) {
-    assert_eq!(strip(module(abbrev)), strip(module(expanded)), "{abbrev}  vs  {expanded}");
+    assert_eq!(
+        strip(module(abbrev)),
+        strip(module(expanded)),
+        "{abbrev}  vs  {expanded}"
+    );
 }
 
 #[test]
@@ -157,8 +168,10 @@ fn folded_is_flat() {
         "(func (block $a (loop $b (br $a) (br $b))))",
         "(func block $a loop $b br 1 br 0 end end)",
     );
-    same("(func (if (result i32) (i32.const 0) (then (i32.const 1)) (else (i32.const 2))) drop)",
-        "(func i32.const 0 if (result i32) i32.const 1 else i32.const 2 end drop)");
+    same(
+        "(func (if (result i32) (i32.const 0) (then (i32.const 1)) (else (i32.const 2))) drop)",
+        "(func i32.const 0 if (result i32) i32.const 1 else i32.const 2 end drop)",
+    );
 }
 
 #[test]
@@ -200,12 +213,18 @@ fn inline_segments() {
 #[test]
 fn implicit_types_reuse_and_append() {
     let m = module(
-        "(type $a (func (param i32))) (rec (type $b (func))) (func (param i32)) (func) (func (result i32) (i32.const 0))",
+        "(type $a (func (param i32))) (rec (type $b (func)) (type $c (struct))) (func (param i32)) (func) (func (result i32) (i32.const 0))",
     );
-    assert_eq!(m.funcs.iter().map(|f| f.type_idx).collect::<Vec<_>>(), vec![0, 2, 3]);
+    assert_eq!(
+        m.funcs.iter().map(|f| f.type_idx).collect::<Vec<_>>(),
+        vec![0, 3, 4]
+    );
     assert_eq!(m.types.len(), 4);
-    let e = parse_module("(type $a (func (param i32))) (func (type $a) (param i64))", Design::TypedCont)
-        .unwrap_err();
+    let e = parse_module(
+        "(type $a (func (param i32))) (func (type $a) (param i64))",
+        Design::TypedCont,
+    )
+    .unwrap_err();
     assert_eq!(e.message, "inline function type");
 }
 
@@ -268,8 +287,11 @@ fn typed_cont_syntax() {
         "(type $ft (func)) (type $ct (cont $ft)) (tag $e) (func $f (block $l (result (ref $ct)) (resume $ct (on $e $l) (on $e switch) (cont.new $ct (ref.func $f)))) drop) (elem declare func $f)",
     );
     use crate::typed_cont::{Handler, Instr as T};
-    assert!(m.funcs[0].body.instrs.contains(&crate::syntax::Instr::TypedCont(T::Resume(
-        1,
-        vec![Handler::OnLabel(0, 0), Handler::OnSwitch(0)].into()
-    ))));
+    assert!(m.funcs[0]
+        .body
+        .instrs
+        .contains(&crate::syntax::Instr::TypedCont(T::Resume(
+            1,
+            vec![Handler::OnLabel(0, 0), Handler::OnSwitch(0)].into()
+        ))));
 }

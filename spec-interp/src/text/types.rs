@@ -95,7 +95,10 @@ impl<'a> Parser<'a> {
                 self.advance();
                 return Ok(rt);
             }
-            return Err(Error::malformed("unknown type", self.span()));
+            return Err(Error::malformed(
+                format!("unknown operator {kw}"),
+                self.span(),
+            ));
         }
         if self.open_form("ref") {
             let nullable = self.eat_keyword("null");
@@ -351,6 +354,9 @@ impl<'a> Parser<'a> {
         self.params(m, &mut params)?;
         let mut results = Vec::new();
         self.results(m, &mut results)?;
+        if self.peek_form("param") || self.peek_form("type") {
+            return Err(self.unexpected());
+        }
         let inline = !params.is_empty() || !results.is_empty();
         let ft = FuncType {
             params: params.iter().map(|p| p.1).collect(),
@@ -391,7 +397,16 @@ impl<'a> Parser<'a> {
     /// A block type (spec 6.5.2): a type use, or a single result / nothing.
     pub fn block_type(&mut self, m: &mut ModCtx) -> Result<BlockType> {
         if self.peek_form("type") || self.peek_form("param") {
+            let start = self.pos;
             let tu = self.type_use(m)?;
+            if tu.inline && tu.param_names.iter().any(|p| p.0.is_some()) {
+                // Block parameters cannot be named.
+                let at = self.toks[start..self.pos]
+                    .iter()
+                    .find(|t| matches!(t.tok, Tok::Id(_)))
+                    .map_or(self.span(), |t| t.span);
+                return Err(Error::malformed("unexpected token", at));
+            }
             return Ok(BlockType::Type(tu.idx));
         }
         if self.peek_form("result") {
