@@ -21,3 +21,5 @@ pub enum Instr {
     /// `discontinue_ref $k`
     DiscontinueRef(TypeIdx),
 }
+
+pub mod binary;

@@ -20,3 +20,5 @@ pub enum Instr {
     /// `stack.switch_throw $s $e`
     StackSwitchThrow(TypeIdx, TagIdx),
 }
+
+pub mod binary;
