@@ -63,7 +63,8 @@ pub(crate) fn expr(d: &mut Decoder) -> Result<Expr> {
                     match eh {
                         Eh::Handle(_) => open.push(Open::Handle),
                         Eh::On(..) if open.last() == Some(&Open::Handle) => {}
-                        Eh::On(..) => return Err(d.error_at(start, "misplaced ON opcode")),
+                        // An `on` outside the top level of a handle (design 3.2).
+                        Eh::On(..) => return Err(d.error_at(start, "illegal opcode e8 02")),
                         _ => {}
                     }
                 }

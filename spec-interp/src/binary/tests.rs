@@ -385,6 +385,86 @@ fn sections_of_every_kind() {
     assert_eq!(m.funcs[0].locals, vec![ValType::F64]);
 }
 
+#[test]
+fn effect_handlers_instructions() {
+    use crate::effect_handlers::Instr as Eh;
+    // The example of proposals/effect-handlers 3.2, inside a block.
+    let body = [
+        0, 0xe8, 0x01, 0x7f, 0x41, 0x01, 0xe8, 0x00, 0x00, 0xe8, 0x02, 0x00, 0x01, 0xe8, 0x03,
+        0x01, 0x0b, 0x1a, 0x0b,
+    ];
+    let m = decode_module(&one_func(&body), Design::EffectHandlers).unwrap();
+    assert_eq!(
+        m.funcs[0].body.instrs,
+        vec![
+            Instr::EffectHandlers(Eh::Handle(BlockType::Val(ValType::I32))),
+            Instr::I32Const(1),
+            Instr::EffectHandlers(Eh::Perform(0)),
+            Instr::EffectHandlers(Eh::On(0, 1)),
+            Instr::EffectHandlers(Eh::Continue(1)),
+            Instr::End,
+            Instr::Drop,
+        ]
+    );
+    // `on` inside a block of the handle's body, or with no handle at all.
+    let nested = [
+        0, 0xe8, 0x01, 0x40, 0x02, 0x40, 0xe8, 0x02, 0, 0, 0x0b, 0x0b, 0x0b,
+    ];
+    let err = decode_module(&one_func(&nested), Design::EffectHandlers).unwrap_err();
+    assert_eq!(err.message, "illegal opcode e8 02");
+    let err = decode_module(
+        &one_func(&[0, 0xe8, 0x02, 0, 0, 0x0b]),
+        Design::EffectHandlers,
+    );
+    assert_eq!(err.unwrap_err().message, "illegal opcode e8 02");
+    // typed-cont's opcodes do not exist here, cont types do.
+    let err = decode_module(&one_func(&[0, 0xe3, 0, 0, 0x0b]), Design::EffectHandlers);
+    assert_eq!(err.unwrap_err().message, "illegal opcode e3");
+    let m = decode_module(&module(&[(1, &[1, 0x5d, 0])]), Design::EffectHandlers).unwrap();
+    assert_eq!(m.sub_types().next().unwrap().comp, CompType::Cont(0));
+}
+
+#[test]
+fn raw_stacks_types_and_instructions() {
+    use crate::raw_stacks::Instr as Rs;
+    // (type (stack (param i32) (ref null 0))); func [(ref null stack)] -> []
+    let types = [2, 0x5c, 1, 0x7f, 0x63, 0, 0x60, 1, 0x5b, 0];
+    let body = [
+        0, 0xe7, 0x02, 0x03, 0xe7, 0x00, 0x00, 0x05, 0xe7, 0x06, 1, 2, 0xd0, 0x5a, 0x0b,
+    ];
+    let mut code = vec![1, body.len() as u8];
+    code.extend_from_slice(&body);
+    let bytes = module(&[(1, &types), (3, &[1, 1]), (10, &code)]);
+    let m = decode_module(&bytes, Design::RawStacks).unwrap();
+    assert_eq!(
+        m.sub_types().next().unwrap().comp,
+        CompType::Stack {
+            params: vec![ValType::I32],
+            ret: RefType::new(true, HeapType::Concrete(0))
+        }
+    );
+    assert_eq!(
+        m.func_type(1).unwrap().params,
+        vec![ValType::Ref(RefType::abs(true, AbsHeapType::Stack))]
+    );
+    assert_eq!(
+        m.funcs[0].body.instrs,
+        vec![
+            Instr::RawStacks(Rs::StackSwitch(3)),
+            Instr::RawStacks(Rs::StackNew(0, 5)),
+            Instr::RawStacks(Rs::StackSwitchThrow(1, 2)),
+            Instr::RefNull(HeapType::Abs(AbsHeapType::NoStack)),
+        ]
+    );
+    // Under the other designs these codes are malformed.
+    assert_eq!(
+        decode(&bytes).unwrap_err().message,
+        "malformed definition type"
+    );
+    let err = decode_module(&one_func(&[0, 0xe7, 0x07, 0x0b]), Design::RawStacks).unwrap_err();
+    assert_eq!(err.message, "illegal opcode e7 07");
+}
+
 /// Byte strings copied from the official suite (binary.wast, binary-leb128.wast, custom.wast).
 #[test]
 fn official_malformed_samples() {
@@ -594,26 +674,39 @@ fn wast_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-#[test]
-fn official_binary_modules() {
-    let root =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec-tests/core");
+/// The design a script runs under: its `;;! design = "..."` line, else its folder.
+fn design_of(path: &std::path::Path, src: &str) -> Design {
+    for line in src.lines().take_while(|l| l.starts_with(";;!")) {
+        if let Some((_, value)) = line.split_once('=') {
+            if let Ok(design) = value.trim().trim_matches('"').parse() {
+                return design;
+            }
+        }
+    }
+    let path = path.to_string_lossy();
+    Design::ALL
+        .into_iter()
+        .find(|d| path.contains(&format!("/{}/", d.name())))
+        .unwrap_or_default()
+}
+
+/// Decodes every binary module of the scripts under `root`: (modules, malformed ones, failures).
+fn sweep(root: &std::path::Path) -> (usize, usize, Vec<String>) {
     let mut files = Vec::new();
-    wast_files(&root, &mut files);
+    wast_files(root, &mut files);
     files.sort();
     let mut failures = Vec::new();
     let (mut count, mut expected_errors) = (0, 0);
     for file in &files {
         let src = std::fs::read_to_string(file).unwrap();
-        // The core suite runs under every design; typed-cont adds the most binary forms.
-        let design = Design::TypedCont;
+        let design = design_of(file, &src);
         for (n, (command, bytes, message)) in binary_modules(&src).into_iter().enumerate() {
             count += 1;
             expected_errors += usize::from(message.is_some());
             let result = decode_module(&bytes, design);
             let name = format!(
                 "{}#{n} ({command})",
-                file.strip_prefix(&root).unwrap().display()
+                file.strip_prefix(root).unwrap().display()
             );
             match (&result, &message) {
                 (Err(e), Some(expected)) if !e.message.starts_with(expected.as_str()) => failures
@@ -629,11 +722,36 @@ fn official_binary_modules() {
             }
         }
     }
+    (count, expected_errors, failures)
+}
+
+#[test]
+fn official_binary_modules() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec-tests/core");
+    let (count, expected_errors, failures) = sweep(&root);
     eprintln!("{count} binary modules checked, {expected_errors} of them malformed");
     assert!(
-        files.is_empty() || expected_errors > 600,
+        !root.exists() || expected_errors > 600,
         "the scanner missed assertions"
     );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The binary modules of Switchyard's own scripts (`testsuite/<design>/`), each under its design.
+#[test]
+fn testsuite_binary_modules() {
+    let root = match std::env::var_os("SWITCHYARD_SWEEP_ROOT") {
+        Some(root) => std::path::PathBuf::from(root),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testsuite"),
+    };
+    let (count, expected_errors, failures) = sweep(&root);
+    eprintln!("{count} binary modules checked, {expected_errors} of them malformed");
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",
