@@ -22,3 +22,5 @@ pub enum Instr {
     /// `discontinue_ref $k`
     DiscontinueRef(TypeIdx),
 }
+
+pub mod binary;

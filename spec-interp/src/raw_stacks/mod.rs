@@ -21,3 +21,5 @@ pub enum Instr {
     /// `stack.switch_throw $s $e`
     StackSwitchThrow(TypeIdx, TagIdx),
 }
+
+pub mod binary;

@@ -30,3 +30,5 @@ pub enum Instr {
     /// `switch $ct $e` (0xE6)
     Switch(TypeIdx, TagIdx),
 }
+
+pub mod binary;
