@@ -3,6 +3,8 @@
 
 use crate::syntax::{LabelIdx, TagIdx, TypeIdx};
 
+pub mod valid;
+
 /// A handler clause of `resume`, `resume_throw` and `resume_throw_ref`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Handler {
