@@ -6,6 +6,8 @@
 
 use crate::syntax::{BlockType, TagIdx, TypeIdx};
 
+pub mod valid;
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Instr {
     /// `perform $e`

@@ -3,6 +3,8 @@
 
 use crate::syntax::{FuncIdx, TagIdx, TypeIdx};
 
+pub mod valid;
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Instr {
     /// `stack.new $s $f`

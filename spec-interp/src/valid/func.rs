@@ -29,7 +29,6 @@ pub(crate) enum FrameKind {
     Else,
     TryTable,
     /// A block-structured construct of a design (its module gives the meaning of the tag).
-    #[allow(dead_code)] // constructed once effect-handlers typing lands
     Design(u8),
 }
 
@@ -193,6 +192,11 @@ impl<'k, 'a> Checker<'k, 'a> {
         self.vals.extend(ts.iter().map(|&t| Some(t)));
     }
 
+    /// The kind of the innermost control frame.
+    pub fn top_kind(&self) -> FrameKind {
+        self.frame().kind
+    }
+
     fn frame(&self) -> &Frame {
         // The control stack is never empty while instructions are checked (see `run`).
         &self.ctrls[self.ctrls.len() - 1]
@@ -292,6 +296,12 @@ impl<'k, 'a> Checker<'k, 'a> {
             inits: self.inits.len(),
             barrier: false,
         });
+    }
+
+    /// Marks the innermost frame as a handler boundary (effect-handlers).
+    pub fn set_barrier(&mut self) {
+        let n = self.ctrls.len() - 1;
+        self.ctrls[n].barrier = true;
     }
 
     pub fn pop_ctrl(&mut self) -> Result<Frame> {
@@ -525,9 +535,6 @@ impl<'k, 'a> Checker<'k, 'a> {
             Instr::End => {
                 if self.ctrls.len() == 1 {
                     return Err(self.err("unexpected end"));
-                }
-                if let FrameKind::Design(_) = self.frame().kind {
-                    return self.design_end();
                 }
                 let f = self.pop_ctrl()?;
                 // if without else: the missing branch passes the params through.
@@ -1076,13 +1083,13 @@ impl<'k, 'a> Checker<'k, 'a> {
                 self.require_design(Design::TypedCont)?;
                 crate::typed_cont::valid::check_instr(self, i)?;
             }
-            Instr::RawStacks(_) => {
+            Instr::RawStacks(i) => {
                 self.require_design(Design::RawStacks)?;
-                return Err(self.err("raw-stacks instructions are not validated yet"));
+                crate::raw_stacks::valid::check_instr(self, i)?;
             }
-            Instr::EffectHandlers(_) => {
+            Instr::EffectHandlers(i) => {
                 self.require_design(Design::EffectHandlers)?;
-                return Err(self.err("effect-handlers instructions are not validated yet"));
+                crate::effect_handlers::valid::check_instr(self, i)?;
             }
         }
         Ok(())
@@ -1097,11 +1104,6 @@ impl<'k, 'a> Checker<'k, 'a> {
                 self.c.design
             )))
         }
-    }
-
-    /// `end` of a design construct.
-    fn design_end(&mut self) -> Result<()> {
-        Err(self.err("unexpected end of a design block"))
     }
 
     fn call_indirect_type(&self, t: u32, x: u32) -> Result<FuncType> {

@@ -20,7 +20,7 @@ use crate::syntax::{
 };
 use crate::types::{self, TypeRegistry};
 
-pub(crate) use func::Checker;
+pub(crate) use func::{Checker, FrameKind};
 
 /// Validates a module under a design.
 pub fn validate_module(module: &Module, design: Design) -> Result<()> {
@@ -386,6 +386,7 @@ impl<'a> Ctx<'a> {
                     }
                     params.iter().for_each(|&t| check(t));
                     check(ValType::Ref(*ret));
+                    crate::raw_stacks::valid::check_stack_type(self, *ret, sp)?;
                 }
             }
             abs_ok?;

@@ -260,3 +260,125 @@ fn typed_cont_instructions() {
     ]);
     assert_eq!(message(&m), "invalid cast");
 }
+
+#[test]
+fn effect_handlers_barrier() {
+    use crate::effect_handlers::Instr as Eh;
+    let i32t = ValType::I32;
+    // (type $ft (func (result i32))) (type $k (cont $ft)) (tag $t)
+    let mut m = Module {
+        types: vec![
+            func_type(vec![], vec![i32t]),
+            cont_type(0),
+            func_type(vec![], vec![]),
+        ],
+        tags: vec![Tag {
+            ty: TagType { type_idx: 2 },
+            span: Span::NONE,
+        }],
+        ..Module::default()
+    };
+    // handle (result i32) perform $t i32.const 1 on $t $k continue $k end
+    let good = vec![
+        Instr::EffectHandlers(Eh::Handle(BlockType::Val(i32t))),
+        Instr::EffectHandlers(Eh::Perform(0)),
+        Instr::I32Const(1),
+        Instr::EffectHandlers(Eh::On(0, 1)),
+        Instr::EffectHandlers(Eh::Continue(1)),
+        Instr::End,
+    ];
+    m.funcs.push(func(0, vec![], good));
+    assert_eq!(validate_module(&m, Design::EffectHandlers), Ok(()));
+    // A branch out of the handle, and a return inside it.
+    for bad in [Instr::Br(1), Instr::Return] {
+        m.funcs[0].body = expr(vec![
+            Instr::EffectHandlers(Eh::Handle(BlockType::Val(i32t))),
+            Instr::I32Const(1),
+            bad,
+            Instr::End,
+        ]);
+        let err = validate_module(&m, Design::EffectHandlers).unwrap_err();
+        assert_eq!(err.message, "invalid branch out of handler");
+    }
+    // The handle's own label is fine.
+    m.funcs[0].body = expr(vec![
+        Instr::EffectHandlers(Eh::Handle(BlockType::Val(i32t))),
+        Instr::I32Const(1),
+        Instr::Br(0),
+        Instr::End,
+    ]);
+    assert_eq!(validate_module(&m, Design::EffectHandlers), Ok(()));
+}
+
+#[test]
+fn raw_stacks_types_and_switch() {
+    use crate::raw_stacks::Instr as Rs;
+    let i32t = ValType::I32;
+    let stack = |params: Vec<ValType>, y: u32, nullable: bool| SubType {
+        is_final: true,
+        supers: vec![],
+        comp: CompType::Stack {
+            params,
+            ret: RefType::new(nullable, HeapType::Concrete(y)),
+        },
+        span: Span::NONE,
+    };
+    // (rec (type $main (stack (param i32) (ref null $task))) (type $task (stack (param i32) (ref $main))))
+    // (type (func (param i32 (ref $main)))) (type (func (result i32)))
+    let main_ref = ValType::Ref(RefType::new(false, HeapType::Concrete(0)));
+    let mut m = Module {
+        types: vec![
+            RecType {
+                types: vec![stack(vec![i32t], 1, true), stack(vec![i32t], 0, false)],
+                span: Span::NONE,
+            },
+            func_type(vec![i32t, main_ref], vec![]),
+            func_type(vec![], vec![i32t]),
+        ],
+        ..Module::default()
+    };
+    m.funcs.push(func(
+        2,
+        vec![],
+        vec![
+            Instr::LocalGet(0),
+            Instr::I32Const(1),
+            Instr::Num(NumOp::I32Add),
+            Instr::LocalGet(1),
+            Instr::RawStacks(Rs::StackSwitchRetire(0)),
+        ],
+    ));
+    m.funcs.push(func(
+        3,
+        vec![],
+        vec![
+            Instr::I32Const(41),
+            Instr::RawStacks(Rs::StackNew(1, 0)),
+            Instr::RawStacks(Rs::StackSwitch(1)),
+            Instr::Drop,
+        ],
+    ));
+    assert_eq!(validate_module(&m, Design::RawStacks), Ok(()));
+    // An abstract return-stack type.
+    let bad = Module {
+        types: vec![RecType {
+            types: vec![SubType {
+                is_final: true,
+                supers: vec![],
+                comp: CompType::Stack {
+                    params: vec![],
+                    ret: RefType::abs(true, AbsHeapType::Stack),
+                },
+                span: Span::NONE,
+            }],
+            span: Span::NONE,
+        }],
+        ..Module::default()
+    };
+    assert_eq!(
+        validate_module(&bad, Design::RawStacks)
+            .unwrap_err()
+            .message,
+        "invalid return stack type"
+    );
+}
