@@ -382,3 +382,107 @@ fn raw_stacks_types_and_switch() {
         "invalid return stack type"
     );
 }
+
+/// Runs every `assert_invalid` and every module of the official suite (and Switchyard's own
+/// tests) through parse + validate. Needs the text parser and the binary decoder; run with
+/// `cargo test --lib valid::tests::suite -- --ignored --nocapture` (set `SUITE_FILTER` to a
+/// substring of a path to narrow it).
+#[test]
+#[ignore]
+fn suite() {
+    use crate::script::{CommandKind, ModuleSource, ScriptModule};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    let dirs = [
+        ("../shared/spec-tests/core", Design::TypedCont),
+        ("../shared/spec-tests/core/gc", Design::TypedCont),
+        ("../shared/spec-tests/core/multi-memory", Design::TypedCont),
+        (
+            "../shared/spec-tests/core/stack-switching",
+            Design::TypedCont,
+        ),
+        ("testsuite/typed-cont", Design::TypedCont),
+        ("testsuite/raw-stacks", Design::RawStacks),
+        ("testsuite/effect-handlers", Design::EffectHandlers),
+    ];
+    for (d, design) in dirs {
+        let Ok(rd) = std::fs::read_dir(root.join(d)) else {
+            continue;
+        };
+        let mut v: Vec<_> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "wast"))
+            .collect();
+        v.sort();
+        files.extend(v.into_iter().map(|p| (p, design)));
+    }
+    let filter = std::env::var("SUITE_FILTER").unwrap_or_default();
+    let (mut ok, mut bad, mut skipped) = (0, 0, 0);
+    for (path, design) in files {
+        let name = path.display().to_string();
+        if !name.contains(&filter) {
+            continue;
+        }
+        let src = std::fs::read_to_string(&path).unwrap();
+        let design = match crate::text::script_design(&src) {
+            Some(Ok(d)) => d,
+            _ => design,
+        };
+        let script = match crate::text::parse_script(&src, design) {
+            Ok(s) => s,
+            Err(e) => {
+                println!("{name}: parse error: {e}");
+                skipped += 1;
+                continue;
+            }
+        };
+        let load = |m: &ScriptModule| -> Result<Module> {
+            match &m.source {
+                ModuleSource::Text(m) => Ok((**m).clone()),
+                ModuleSource::Binary(b) => crate::binary::decode_module(b, design),
+                ModuleSource::Quote(s) => crate::text::parse_module(s, design),
+            }
+        };
+        let line = |sp: Span| src[..sp.start as usize].lines().count();
+        for cmd in &script.commands {
+            match &cmd.kind {
+                CommandKind::Module(m) => match load(m) {
+                    Ok(module) => match validate_module(&module, design) {
+                        Ok(()) => ok += 1,
+                        Err(e) => {
+                            bad += 1;
+                            println!("{name}:{}: valid module rejected: {e}", line(cmd.span));
+                        }
+                    },
+                    Err(_) => skipped += 1,
+                },
+                CommandKind::AssertInvalid { module, message } => match load(module) {
+                    Ok(module) => match validate_module(&module, design) {
+                        Err(e) if e.message.starts_with(message.as_str()) => ok += 1,
+                        Err(e) => {
+                            bad += 1;
+                            println!(
+                                "{name}:{}: expected \"{message}\", got \"{}\"",
+                                line(cmd.span),
+                                e.message
+                            );
+                        }
+                        Ok(()) => {
+                            bad += 1;
+                            println!(
+                                "{name}:{}: expected \"{message}\", validated",
+                                line(cmd.span)
+                            );
+                        }
+                    },
+                    Err(e) => {
+                        skipped += 1;
+                        println!("{name}:{}: load error: {e}", line(cmd.span));
+                    }
+                },
+                _ => {}
+            }
+        }
+    }
+    println!("suite: {ok} ok, {bad} wrong, {skipped} not loaded");
+}
