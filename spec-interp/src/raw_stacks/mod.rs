@@ -4,6 +4,8 @@
 pub mod text;
 use crate::syntax::{FuncIdx, TagIdx, TypeIdx};
 
+pub mod valid;
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Instr {
     /// `stack.new $s $f`
