@@ -80,14 +80,14 @@
     (local.get $n))
 
   ;; Ping-pong: the asker sends 1..n, the squarer answers each with its square.
-  (func $squarer (param $x i32) (param $asker (ref null $ck)) (result i32)
+  (func $squarer (type $cf) (param $x i32) (param $asker (ref null $ck)) (result i32)
     (loop $answer
       (switch $ck $hop (i32.mul (local.get $x) (local.get $x)) (local.get $asker))
       (local.set $asker)
       (local.set $x)
       (br $answer))
     (unreachable))
-  (func $asker (param $n i32) (param (ref null $ck)) (result i32)
+  (func $asker (type $cf) (param $n i32) (param (ref null $ck)) (result i32)
     (local $i i32)
     (local $sum i32)
     (local $peer (ref null $ck))
