@@ -85,6 +85,61 @@ fn official_suite_parses() {
     }
 }
 
+/// Parses Switchyard's own design suites (`testsuite/<design>/`) under their design.
+#[test]
+fn design_suites_parse() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testsuite");
+    let mut problems = Vec::new();
+    for design in Design::ALL {
+        let Ok(entries) = std::fs::read_dir(root.join(design.name())) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.extension().is_none_or(|x| x != "wast") {
+                continue;
+            }
+            let src = std::fs::read_to_string(&path).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let design = match script_design(&src) {
+                Some(Ok(d)) => d,
+                _ => design,
+            };
+            match parse_script(&src, design) {
+                Ok(script) => {
+                    for cmd in &script.commands {
+                        let line = src[..cmd.span.start as usize].lines().count();
+                        if let CommandKind::AssertMalformed { module, message } = &cmd.kind {
+                            if let ModuleSource::Quote(text) = &module.source {
+                                match parse_module(text, design) {
+                                    Ok(_) => problems
+                                        .push(format!("{design}/{name}:{line}: quote parsed")),
+                                    Err(e) if !e.message.starts_with(message.as_str()) => {
+                                        problems.push(format!(
+                                            "{design}/{name}:{line}: got \"{}\", expected \"{message}\"",
+                                            e.message
+                                        ))
+                                    }
+                                    Err(_) => {}
+                                }
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    let line = src[..e.span.map_or(0, |s| s.start as usize)]
+                        .lines()
+                        .count();
+                    problems.push(format!("{design}/{name}:{line}: {e}"));
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        panic!("{} problems:\n{}", problems.len(), problems.join("\n"));
+    }
+}
+
 fn module(src: &str) -> Module {
     match parse_module(src, Design::TypedCont) {
         Ok(m) => m,
