@@ -7,6 +7,8 @@
 pub mod text;
 use crate::syntax::{BlockType, TagIdx, TypeIdx};
 
+pub mod valid;
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Instr {
     /// `perform $e`
@@ -22,3 +24,5 @@ pub enum Instr {
     /// `discontinue_ref $k`
     DiscontinueRef(TypeIdx),
 }
+
+pub mod binary;

@@ -4,6 +4,8 @@
 pub mod text;
 use crate::syntax::{FuncIdx, TagIdx, TypeIdx};
 
+pub mod valid;
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Instr {
     /// `stack.new $s $f`
@@ -21,3 +23,5 @@ pub enum Instr {
     /// `stack.switch_throw $s $e`
     StackSwitchThrow(TypeIdx, TagIdx),
 }
+
+pub mod binary;

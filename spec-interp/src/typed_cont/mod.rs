@@ -4,6 +4,8 @@
 pub mod text;
 use crate::syntax::{LabelIdx, TagIdx, TypeIdx};
 
+pub mod valid;
+
 /// A handler clause of `resume`, `resume_throw` and `resume_throw_ref`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Handler {
@@ -30,3 +32,5 @@ pub enum Instr {
     /// `switch $ct $e` (0xE6)
     Switch(TypeIdx, TagIdx),
 }
+
+pub mod binary;
