@@ -13,10 +13,16 @@ pub struct Span {
 impl Span {
     pub const NONE: Span = Span { start: 0, end: 0 };
     pub fn new(start: usize, end: usize) -> Span {
-        Span { start: start as u32, end: end as u32 }
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
     }
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
@@ -74,7 +80,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>, span: Option<Span>) -> Error {
-        Error { kind, message: message.into(), span }
+        Error {
+            kind,
+            message: message.into(),
+            span,
+        }
     }
     pub fn malformed(message: impl Into<String>, span: Span) -> Error {
         Error::new(ErrorKind::Malformed, message, Some(span))

@@ -29,3 +29,5 @@ pub enum Instr {
     /// `switch $ct $e` (0xE6)
     Switch(TypeIdx, TagIdx),
 }
+
+pub mod exec;
