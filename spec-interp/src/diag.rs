@@ -124,3 +124,48 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Renders a diagnostic about `span` in `source` (named `name`) with codespan-reporting: the
+/// title, `file:line:col`, the source line with the span marked, then the notes. Spans past
+/// the end of the source are clamped to it.
+pub fn render(
+    name: &str,
+    source: &str,
+    span: Span,
+    title: &str,
+    label: &str,
+    notes: &[String],
+    color: bool,
+) -> String {
+    use codespan_reporting::diagnostic::{Diagnostic, Label};
+    use codespan_reporting::files::SimpleFile;
+    use codespan_reporting::term::{self, termcolor::Buffer};
+
+    let file = SimpleFile::new(name, source);
+    let mut start = (span.start as usize).min(source.len());
+    while !source.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (span.end as usize).clamp(start, source.len());
+    while !source.is_char_boundary(end) {
+        end += 1;
+    }
+    // Show only the first line of a long span: the rest is the directive's body.
+    if let Some(newline) = source[start..end].find('\n') {
+        end = start + newline;
+    }
+    let diagnostic = Diagnostic::error()
+        .with_message(title)
+        .with_labels(vec![Label::primary((), start..end).with_message(label)])
+        .with_notes(notes.to_vec());
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
+    let config = term::Config::default();
+    match term::emit(&mut buffer, &config, &file, &diagnostic) {
+        Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
+        Err(err) => format!("error: {title}\n  --> {name}: {err}\n"),
+    }
+}

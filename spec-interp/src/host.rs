@@ -2,11 +2,13 @@
 
 use std::rc::Rc;
 
-use crate::diag::Result;
+use crate::diag::{Result, Span};
 use crate::exec::store::*;
 use crate::exec::{ExternVal, Store};
 use crate::runtime::{Addr, Ref, Val};
-use crate::syntax::{AbsHeapType, AddrType, FuncType, Module, RefType, ValType};
+use crate::syntax::{
+    AbsHeapType, AddrType, CompType, FuncType, Module, RecType, RefType, SubType, ValType,
+};
 
 /// Creates the `spectest` module instance in `store`.
 pub fn spectest(store: &mut Store) -> Result<Addr> {
@@ -34,10 +36,20 @@ pub fn spectest(store: &mut Store) -> Result<Addr> {
     ];
     for (name, host, params) in funcs {
         let n = params.len();
-        let ty = s.rtt.add_func(FuncType {
+        let ft = FuncType {
             params,
             results: vec![],
-        });
+        };
+        let sub = SubType {
+            is_final: true,
+            supers: vec![],
+            comp: CompType::Func(ft),
+            span: Span::NONE,
+        };
+        let ty = s.rtt.add_module_types(&[RecType {
+            types: vec![sub],
+            span: Span::NONE,
+        }])?[0];
         s.funcs.push(FuncInst::Host {
             ty,
             host,

@@ -6,7 +6,6 @@
 use std::rc::Rc;
 
 use super::code::Code;
-use super::rtt;
 use super::step::{self, default_val, ref_matches};
 use super::store::*;
 use super::thread::{Frame, Label, LabelKind, Thread};
@@ -34,13 +33,13 @@ fn limits_match(min: u64, max: Option<u64>, want: Limits) -> bool {
 /// Checks an external value against an import description (4.5.2 "external typing").
 fn match_import(s: &Store, ts: &[u32], desc: &ImportDesc, ev: ExternVal, span: Span) -> Result<()> {
     let ok = match (desc, ev) {
-        (ImportDesc::Func(t), ExternVal::Func(a)) => s.rtt.is_sub(
+        (ImportDesc::Func(t), ExternVal::Func(a)) => s.rtt.is_subtype_def(
             s.funcs[a as usize].ty(),
             ts.get(*t as usize).copied().unwrap_or(u32::MAX),
         ),
         (ImportDesc::Table(tt), ExternVal::Table(a)) => {
             let t = &s.tables[a as usize];
-            let want = rtt::canon_ref(ts, tt.elem);
+            let want = crate::types::canon_ref_type(ts, tt.elem);
             t.addr == tt.addr
                 && t.elem == want
                 && limits_match(t.elems.len() as u64, t.max, tt.limits)
@@ -51,12 +50,12 @@ fn match_import(s: &Store, ts: &[u32], desc: &ImportDesc, ev: ExternVal, span: S
         }
         (ImportDesc::Global(gt), ExternVal::Global(a)) => {
             let g = &s.globals[a as usize];
-            let want = rtt::canon_val(ts, gt.val);
+            let want = crate::types::canon_val_type(ts, gt.val);
             g.mutable == gt.mutable
                 && if g.mutable {
                     g.ty == want
                 } else {
-                    s.rtt.val_sub(g.ty, want)
+                    s.rtt.val_subtype(g.ty, want)
                 }
         }
         (ImportDesc::Tag(tt), ExternVal::Tag(a)) => {
@@ -76,10 +75,7 @@ fn block_arity(s: &Store, ts: &[u32], bt: BlockType) -> (u32, u32) {
     match bt {
         BlockType::Empty => (0, 0),
         BlockType::Val(_) => (0, 1),
-        BlockType::Type(t) => match ts
-            .get(t as usize)
-            .map(|&c| &s.rtt.defs[c as usize].sub.comp)
-        {
+        BlockType::Type(t) => match ts.get(t as usize).map(|&c| &s.rtt.sub_type(c).comp) {
             Some(CompType::Func(ft)) => (ft.params.len() as u32, ft.results.len() as u32),
             _ => (0, 0),
         },
@@ -133,7 +129,7 @@ pub fn eval_const(s: &mut Store, ia: Addr, e: &Expr) -> Result<Val> {
 
 /// Instantiates `m` with `imports` (4.5.4).
 pub fn instantiate(s: &mut Store, m: Rc<Module>, imports: &[ExternVal]) -> Result<Addr> {
-    let ts = s.rtt.add_module(&m.types);
+    let ts = s.rtt.add_module_types(&m.types)?;
 
     // 1. Imports must match their descriptions.
     if imports.len() != m.imports.len() {
@@ -164,14 +160,14 @@ pub fn instantiate(s: &mut Store, m: Rc<Module>, imports: &[ExternVal]) -> Resul
     // Functions and tags first: constant expressions may refer to functions (`ref.func`).
     for (i, f) in m.funcs.iter().enumerate() {
         let ty = ts[f.type_idx as usize];
-        let (params, results) = match &s.rtt.defs[ty as usize].sub.comp {
+        let (params, results) = match &s.rtt.sub_type(ty).comp {
             CompType::Func(ft) => (ft.params.len() as u32, ft.results.len() as u32),
             _ => return Err(Error::crash("function of non-function type")),
         };
         let locals: Vec<Val> = f
             .locals
             .iter()
-            .map(|&t| default_val(s, rtt::canon_val(&ts, t)))
+            .map(|&t| default_val(s, crate::types::canon_val_type(&ts, t)))
             .collect();
         let idx = (m
             .imports
@@ -192,7 +188,7 @@ pub fn instantiate(s: &mut Store, m: Rc<Module>, imports: &[ExternVal]) -> Resul
     }
     for t in &m.tags {
         let ty = ts[t.ty.type_idx as usize];
-        let (params, results) = match &s.rtt.defs[ty as usize].sub.comp {
+        let (params, results) = match &s.rtt.sub_type(ty).comp {
             CompType::Func(ft) => (ft.params.len(), ft.results.len()),
             _ => (0, 0),
         };
@@ -210,20 +206,20 @@ pub fn instantiate(s: &mut Store, m: Rc<Module>, imports: &[ExternVal]) -> Resul
         let val = eval_const(s, ia, &g.init)?;
         s.globals.push(GlobalInst {
             mutable: g.ty.mutable,
-            ty: rtt::canon_val(&ts, g.ty.val),
+            ty: crate::types::canon_val_type(&ts, g.ty.val),
             val,
         });
         let a = s.globals.len() as Addr - 1;
         s.modules[ia as usize].globals.push(a);
     }
     for t in &m.tables {
-        let elem = rtt::canon_ref(&ts, t.ty.elem);
+        let elem = crate::types::canon_ref_type(&ts, t.ty.elem);
         let init = match &t.init {
             Some(e) => match eval_const(s, ia, e)? {
                 Val::Ref(r) => r,
                 _ => return Err(Error::crash("table initializer is not a reference")),
             },
-            None => Ref::Null(s.rtt.bottom(elem.heap)),
+            None => Ref::Null(s.rtt.bottom_of(elem.heap)),
         };
         if t.ty.limits.min > 10_000_000 {
             return Err(Error::trap("out of memory: table too large"));

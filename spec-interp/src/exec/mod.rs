@@ -1,7 +1,7 @@
 //! Execution (spec chapter 4): the store, instantiation, and the small-step reduction over an
 //! explicit configuration.
 //!
-//! - `store`: runtime instances; `rtt`: canonical types and run-time type checks;
+//! - `store`: runtime instances (types are canonical indices of `crate::types::TypeRegistry`);
 //! - `code`: function bodies with their block side tables;
 //! - `thread`: the evaluation context as stack segments (frames, labels, prompts);
 //! - `step`: the reduction rules, one match arm each, and the run loop;
@@ -11,7 +11,6 @@
 pub mod code;
 pub mod instantiate;
 pub mod numeric;
-pub mod rtt;
 pub mod step;
 pub mod store;
 pub mod thread;
@@ -81,7 +80,7 @@ pub struct Store {
     /// interpreter (`42 : i32`).
     pub transcript: Vec<String>,
     pub counters: Counters,
-    pub(crate) rtt: rtt::Registry,
+    pub(crate) rtt: crate::types::TypeRegistry,
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
     pub(crate) mems: Vec<MemInst>,
@@ -102,7 +101,7 @@ impl Store {
             config,
             transcript: Vec::new(),
             counters: Counters::default(),
-            rtt: rtt::Registry::default(),
+            rtt: crate::types::TypeRegistry::new(),
             funcs: Vec::new(),
             tables: Vec::new(),
             mems: Vec::new(),

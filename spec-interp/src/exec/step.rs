@@ -9,7 +9,6 @@
 use std::rc::Rc;
 
 use super::code::Code;
-use super::rtt;
 use super::store::*;
 use super::thread::*;
 use super::Store;
@@ -301,7 +300,7 @@ pub fn ref_matches(s: &Store, r: &Ref, rt: RefType) -> bool {
         Ref::Cont(..) => HeapType::Abs(A::Cont),
         Ref::Stack(..) => HeapType::Abs(A::Stack),
     };
-    s.rtt.heap_sub(h, rt.heap)
+    s.rtt.heap_subtype(h, rt.heap)
 }
 
 /// The default value of a (canonical) value type (4.2.1 `default_t`).
@@ -312,7 +311,7 @@ pub fn default_val(s: &Store, t: ValType) -> Val {
         ValType::F32 => Val::F32(0),
         ValType::F64 => Val::F64(0),
         ValType::V128 => Val::V128(0),
-        ValType::Ref(r) => Val::Ref(Ref::Null(s.rtt.bottom(r.heap))),
+        ValType::Ref(r) => Val::Ref(Ref::Null(s.rtt.bottom_of(r.heap))),
     }
 }
 
@@ -368,9 +367,7 @@ fn read_storage(st: StorageType, b: &[u8]) -> Val {
 
 /// Canonical composite type of module type `x` of instance `ia`.
 fn comp(s: &Store, ia: usize, x: u32) -> &CompType {
-    &s.rtt.defs[s.modules[ia].types[x as usize] as usize]
-        .sub
-        .comp
+    &s.rtt.sub_type(s.modules[ia].types[x as usize]).comp
 }
 
 fn struct_fields(s: &Store, ia: usize, x: u32) -> Result<Vec<FieldType>> {
@@ -388,7 +385,7 @@ fn array_field(s: &Store, ia: usize, x: u32) -> Result<FieldType> {
 }
 
 pub fn canon(s: &Store, ia: usize, rt: RefType) -> RefType {
-    rtt::canon_ref(&s.modules[ia].types, rt)
+    crate::types::canon_ref_type(&s.modules[ia].types, rt)
 }
 
 fn struct_addr(r: Ref) -> Result<usize> {
@@ -420,7 +417,7 @@ fn indirect(s: &Store, ia: usize, sg: &mut Segment, x: u32, t: u32) -> Result<Ad
     match r {
         Ref::Func(a) => {
             if s.rtt
-                .is_sub(s.funcs[*a as usize].ty(), s.modules[ia].types[t as usize])
+                .is_subtype_def(s.funcs[*a as usize].ty(), s.modules[ia].types[t as usize])
             {
                 Ok(*a)
             } else {
@@ -922,7 +919,7 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
         // ----- Reference (4.4.2)
         I::RefNull(ht) => {
             let h = canon(s, ia, RefType::new(true, *ht)).heap;
-            sg.vals.push(Val::Ref(Ref::Null(s.rtt.bottom(h))));
+            sg.vals.push(Val::Ref(Ref::Null(s.rtt.bottom_of(h))));
             "ref.null"
         }
         I::RefIsNull => {

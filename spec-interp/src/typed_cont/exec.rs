@@ -31,10 +31,10 @@ fn unhandled() -> Error {
 /// (params, results) of the function type of continuation type `ct` of instance `ia`.
 fn cont_arity(s: &Store, ia: Addr, ct: TypeIdx) -> Result<(usize, usize)> {
     let c = s.modules[ia as usize].types[ct as usize];
-    let CompType::Cont(ft) = s.rtt.defs[c as usize].sub.comp else {
+    let CompType::Cont(ft) = s.rtt.sub_type(c).comp else {
         return Err(Error::crash("not a continuation type"));
     };
-    match &s.rtt.defs[ft as usize].sub.comp {
+    match &s.rtt.sub_type(ft).comp {
         CompType::Func(f) => Ok((f.params.len(), f.results.len())),
         _ => Err(Error::crash("continuation of a non-function type")),
     }
