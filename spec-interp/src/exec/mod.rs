@@ -181,3 +181,6 @@ pub fn invoke_with_config(
     store.config = saved;
     r
 }
+
+#[cfg(test)]
+mod tests;
