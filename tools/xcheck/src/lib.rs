@@ -11,4 +11,5 @@ pub mod engines;
 pub mod js;
 pub mod outcome;
 pub mod process;
+pub mod report;
 pub mod script;
