@@ -375,6 +375,34 @@ impl Engine for JsEngine {
 }
 
 fn crash_detail(f: &Finished) -> String {
+    // The engine's own words about the crash, if it left any; else the end of its output.
+    const SIGNS: [&str; 8] = [
+        "Fatal error",
+        "fatal error",
+        "panicked at",
+        "Check failed",
+        "unimplemented",
+        "Aborted(",
+        "unreachable code",
+        "thread '",
+    ];
+    let text = format!("{}\n{}", f.stderr, f.stdout);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if let Some(p) = lines
+        .iter()
+        .position(|l| SIGNS.iter().any(|s| l.contains(s)))
+    {
+        let said: Vec<&str> = lines[p..]
+            .iter()
+            .take(2)
+            .map(|l| l.trim_start_matches("# "))
+            .collect();
+        return format!("{}: {}", f.status_text(), first_lines(&said.join("\n"), 2));
+    }
     let tail = f.tail(3);
     if tail.is_empty() {
         f.status_text()
@@ -592,7 +620,7 @@ impl Engine for WastCli {
         } else {
             match at(self.failure_line(&finished, &name)) {
                 Some(at) if !skip.contains(&at) => {
-                    let message = format!("{}\n{}", finished.stderr, finished.stdout);
+                    let message = format!("{}\n{}", finished.stdout, finished.stderr);
                     End::Failed {
                         at,
                         message: failure_message(&message),
@@ -612,9 +640,16 @@ impl Engine for WastCli {
     }
 }
 
-/// The informative part of an engine's failure output (without progress chatter).
+/// The informative part of an engine's failure output: what follows the last progress line
+/// (binaryen prints the output of every directive), without progress chatter.
 fn failure_message(text: &str) -> String {
-    text.lines()
+    let lines: Vec<&str> = text.lines().collect();
+    let from = lines
+        .iter()
+        .rposition(|l| l.contains(" CHECKING [line:") || l.contains(" BUILDING MODULE [line:"))
+        .map_or(0, |p| p + 1);
+    lines[from..]
+        .iter()
         .filter(|l| {
             !l.contains("running directive on")
                 && !l.contains(" CHECKING [line:")

@@ -113,14 +113,16 @@ const xc = (() => {
     return { category: 'unsupported', detail: 'JS error: ' + describe(e) };
   };
   let passed = 0, failed = 0;
+  const lineOf = [];
   const run = (i, line, kind, deps, expect, body) => {
     let r;
+    lineOf[i] = line;
     if (skip.has(i)) {
       r = { category: 'unsupported', detail: 'skipped: crashed or hung the engine on an earlier run' };
     } else {
       const missing = deps.find((d) => inst[d] === undefined && defs[d] === undefined);
       if (missing !== undefined) {
-        r = { category: 'unsupported', detail: 'needs the module of directive ' + missing + ', which this engine did not make' };
+        r = { category: 'unsupported', detail: 'needs the module of line ' + lineOf[missing] + ', which this engine did not make' };
       } else {
         try { r = body(); } catch (e) { r = classify(e, expect); }
       }
