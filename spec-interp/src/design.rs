@@ -45,8 +45,11 @@ impl fmt::Display for Design {
 impl FromStr for Design {
     type Err = String;
     fn from_str(s: &str) -> Result<Design, String> {
-        Design::ALL.into_iter().find(|d| d.name() == s).ok_or_else(|| {
-            format!("unknown design `{s}` (expected typed-cont, raw-stacks or effect-handlers)")
-        })
+        Design::ALL
+            .into_iter()
+            .find(|d| d.name() == s)
+            .ok_or_else(|| {
+                format!("unknown design `{s}` (expected typed-cont, raw-stacks or effect-handlers)")
+            })
     }
 }

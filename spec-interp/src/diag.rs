@@ -13,10 +13,16 @@ pub struct Span {
 impl Span {
     pub const NONE: Span = Span { start: 0, end: 0 };
     pub fn new(start: usize, end: usize) -> Span {
-        Span { start: start as u32, end: end as u32 }
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
     }
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
@@ -74,7 +80,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>, span: Option<Span>) -> Error {
-        Error { kind, message: message.into(), span }
+        Error {
+            kind,
+            message: message.into(),
+            span,
+        }
     }
     pub fn malformed(message: impl Into<String>, span: Span) -> Error {
         Error::new(ErrorKind::Malformed, message, Some(span))
@@ -114,3 +124,48 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Renders a diagnostic about `span` in `source` (named `name`) with codespan-reporting: the
+/// title, `file:line:col`, the source line with the span marked, then the notes. Spans past
+/// the end of the source are clamped to it.
+pub fn render(
+    name: &str,
+    source: &str,
+    span: Span,
+    title: &str,
+    label: &str,
+    notes: &[String],
+    color: bool,
+) -> String {
+    use codespan_reporting::diagnostic::{Diagnostic, Label};
+    use codespan_reporting::files::SimpleFile;
+    use codespan_reporting::term::{self, termcolor::Buffer};
+
+    let file = SimpleFile::new(name, source);
+    let mut start = (span.start as usize).min(source.len());
+    while !source.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (span.end as usize).clamp(start, source.len());
+    while !source.is_char_boundary(end) {
+        end += 1;
+    }
+    // Show only the first line of a long span: the rest is the directive's body.
+    if let Some(newline) = source[start..end].find('\n') {
+        end = start + newline;
+    }
+    let diagnostic = Diagnostic::error()
+        .with_message(title)
+        .with_labels(vec![Label::primary((), start..end).with_message(label)])
+        .with_notes(notes.to_vec());
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
+    let config = term::Config::default();
+    match term::emit(&mut buffer, &config, &file, &diagnostic) {
+        Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
+        Err(err) => format!("error: {title}\n  --> {name}: {err}\n"),
+    }
+}

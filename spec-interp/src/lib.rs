@@ -19,4 +19,5 @@ pub mod script;
 pub mod syntax;
 pub mod text;
 pub mod typed_cont;
+pub mod types;
 pub mod valid;

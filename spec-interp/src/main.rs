@@ -1,7 +1,125 @@
 //! The `switchyard` command line.
 #![forbid(unsafe_code)]
 
-fn main() {
-    eprintln!("switchyard: not written yet");
-    std::process::exit(2);
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use switchyard::design::Design;
+use switchyard::script::run::expected::{self, ExpectedFailures};
+use switchyard::script::run::{files, report, run_file, FileReport, RunOptions, Tally};
+
+#[derive(Parser)]
+#[command(
+    name = "switchyard",
+    version,
+    about = "A reference interpreter for WebAssembly stack switching designs"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Subcommand)]
+enum Commands {
+    /// Run `.wast` scripts: one line per file, then the failures, then a summary line
+    /// `N passed, N failed, N skipped` (counting directives). Exits with 1 if any failed.
+    Run(RunArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Run every script under this design (typed-cont, raw-stacks, effect-handlers), ignoring
+    /// `;;! design` lines and folder defaults.
+    #[arg(long, value_name = "NAME")]
+    design: Option<Design>,
+    /// Write every directive's line, kind, expected and actual outcome to FILE as JSON.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Print each reduction step's rule name and the top of the configuration to stderr.
+    #[arg(long)]
+    trace: bool,
+    /// Record the failures of this run in an expected-failure list (entries of files not run
+    /// are kept).
+    #[arg(long, value_name = "FILE")]
+    write_expected_failures: Option<PathBuf>,
+    /// Print only the per-file lines and the summary, not the diagnostics.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Scripts or folders (searched recursively for `*.wast`; `simd/` and `relaxed-simd/`
+    /// folders are skipped). Default: the repository's bundled `testsuite/`.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Commands::Run(args) => match run(args) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(message) => {
+                eprintln!("switchyard: {message}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+/// Runs the scripts; `Ok(true)` when nothing failed.
+fn run(args: RunArgs) -> Result<bool, String> {
+    let paths = if args.paths.is_empty() {
+        vec![expected::bundled_suite()]
+    } else {
+        args.paths.clone()
+    };
+    let (scripts, skipped_folders) =
+        files::collect_wast_files(&paths).map_err(|e| e.to_string())?;
+    let options = RunOptions {
+        design: args.design,
+        trace: args.trace,
+    };
+    let color = std::io::stdout().is_terminal();
+    let mut out = std::io::stdout().lock();
+    let mut write = |text: &str| {
+        // A closed pipe (`| head`) is not worth a panic.
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    };
+    for folder in &skipped_folders {
+        write(&format!(
+            "SKIP {}: SIMD is not supported\n",
+            folder.display()
+        ));
+    }
+    let mut total = Tally::default();
+    let mut reports: Vec<FileReport> = Vec::new();
+    let mut diagnostics = String::new();
+    for script in &scripts {
+        let mut file_report = run_file(script, &options);
+        total.add(file_report.tally());
+        write(&format!("{}\n", report::file_line(&file_report)));
+        if !args.quiet {
+            diagnostics.push_str(&report::render_failures(&file_report, color));
+        }
+        // Reports are kept for the JSON file and the expected-failure list; the source is
+        // only needed for diagnostics, which are rendered by now.
+        file_report.source = String::new();
+        reports.push(file_report);
+    }
+    write(&diagnostics);
+    if let Some(path) = &args.json {
+        std::fs::write(path, report::to_json(&reports, total))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if let Some(path) = &args.write_expected_failures {
+        let mut list = ExpectedFailures::load(path)?;
+        for file_report in &reports {
+            list.record(expected::file_key(&file_report.path), file_report);
+        }
+        std::fs::write(path, list.render()).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    write(&format!("{total}\n"));
+    Ok(total.failed == 0)
 }

@@ -68,7 +68,10 @@ impl RefType {
         RefType { nullable, heap }
     }
     pub const fn abs(nullable: bool, abs: AbsHeapType) -> Self {
-        RefType { nullable, heap: HeapType::Abs(abs) }
+        RefType {
+            nullable,
+            heap: HeapType::Abs(abs),
+        }
     }
     pub const FUNCREF: RefType = RefType::abs(true, AbsHeapType::Func);
     pub const EXTERNREF: RefType = RefType::abs(true, AbsHeapType::Extern);
@@ -113,7 +116,10 @@ pub enum CompType {
     Cont(TypeIdx),
     /// raw-stacks: `stack (param t*) rt`: a suspended stack that receives `t*` and a reference
     /// `rt` to the stack that switched to it.
-    Stack { params: Vec<ValType>, ret: RefType },
+    Stack {
+        params: Vec<ValType>,
+        ret: RefType,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -1,6 +1,8 @@
 //! Execution (spec chapter 4): the store, instantiation, and the small-step reduction over an
 //! explicit configuration.
 
+pub mod numeric;
+
 use std::rc::Rc;
 
 use crate::design::Design;

@@ -86,8 +86,17 @@ pub enum ResultPat {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    Invoke { module: Option<String>, name: String, args: Vec<Const>, span: Span },
-    Get { module: Option<String>, name: String, span: Span },
+    Invoke {
+        module: Option<String>,
+        name: String,
+        args: Vec<Const>,
+        span: Span,
+    },
+    Get {
+        module: Option<String>,
+        name: String,
+        span: Span,
+    },
 }
 
 impl Action {
@@ -103,20 +112,52 @@ pub enum CommandKind {
     /// `(module ...)`, `(module definition ...)`.
     Module(ScriptModule),
     /// `(module instance $inst $def)`
-    ModuleInstance { instance: Option<String>, module: Option<String> },
+    ModuleInstance {
+        instance: Option<String>,
+        module: Option<String>,
+    },
     /// `(register "name" $mod?)`
-    Register { name: String, module: Option<String> },
+    Register {
+        name: String,
+        module: Option<String>,
+    },
     Action(Action),
-    AssertReturn { action: Action, results: Vec<ResultPat> },
-    AssertTrap { action: Action, message: String },
+    AssertReturn {
+        action: Action,
+        results: Vec<ResultPat>,
+    },
+    AssertTrap {
+        action: Action,
+        message: String,
+    },
     /// `(assert_trap (module ...) "msg")`: instantiation traps.
-    AssertUninstantiable { module: ScriptModule, message: String },
-    AssertExhaustion { action: Action, message: String },
-    AssertException { action: Action },
-    AssertSuspension { action: Action, message: String },
-    AssertInvalid { module: ScriptModule, message: String },
-    AssertMalformed { module: ScriptModule, message: String },
-    AssertUnlinkable { module: ScriptModule, message: String },
+    AssertUninstantiable {
+        module: ScriptModule,
+        message: String,
+    },
+    AssertExhaustion {
+        action: Action,
+        message: String,
+    },
+    AssertException {
+        action: Action,
+    },
+    AssertSuspension {
+        action: Action,
+        message: String,
+    },
+    AssertInvalid {
+        module: ScriptModule,
+        message: String,
+    },
+    AssertMalformed {
+        module: ScriptModule,
+        message: String,
+    },
+    AssertUnlinkable {
+        module: ScriptModule,
+        message: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

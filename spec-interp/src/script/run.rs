@@ -1,1 +1,770 @@
-//! Running scripts.
+//! Running scripts: every directive of a `.wast` script against an engine, each with an outcome
+//! (passed; failed with what was expected and what happened; skipped with a reason).
+//!
+//! The runner is generic over `Engine`, so a later engine (or another implementation to compare
+//! against) can run the same scripts; `Switchyard` is this crate's engine.
+
+pub mod expected;
+pub mod files;
+pub mod report;
+pub mod scan;
+pub mod values;
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use crate::design::Design;
+use crate::diag::{Error, ErrorKind, Result, Span};
+use crate::exec::{self, ExternVal, Store};
+use crate::runtime::{Addr, Val};
+use crate::script::{Action, Command, CommandKind, ModuleSource, Script, ScriptModule};
+use crate::syntax::{ImportDesc, Module};
+use crate::{binary, host, text, valid};
+
+use self::files::Headers;
+use self::values::{const_val, matches, patterns_text, vals_text};
+
+/// What a script runner needs from an engine. Names of modules (`register`, imports) are
+/// resolved by the runner; the engine sees instances only.
+pub trait Engine {
+    /// A decoded (not yet validated) module.
+    type Module: Clone;
+    /// A module instance.
+    type Instance: Copy + Eq + Hash;
+
+    /// Parses a `module quote`, decodes a `module binary`, or takes a parsed text module.
+    fn parse(&mut self, source: &ModuleSource) -> Result<Self::Module>;
+    fn validate(&mut self, module: &Self::Module) -> Result<()>;
+    /// Instantiates, resolving each import's module name with `resolve`; a missing import is a
+    /// link error ("unknown import").
+    fn instantiate(
+        &mut self,
+        module: &Self::Module,
+        resolve: &dyn Fn(&str) -> Option<Self::Instance>,
+    ) -> Result<Self::Instance>;
+    fn invoke(&mut self, instance: Self::Instance, name: &str, args: Vec<Val>) -> Result<Vec<Val>>;
+    fn get(&mut self, instance: Self::Instance, name: &str) -> Result<Val>;
+    /// Instances registered before the script starts (`spectest`).
+    fn host_instances(&mut self) -> Result<Vec<(String, Self::Instance)>>;
+}
+
+/// The Switchyard interpreter as a script engine.
+pub struct Switchyard {
+    pub store: Store,
+}
+
+impl Switchyard {
+    pub fn new(config: exec::Config) -> Switchyard {
+        Switchyard {
+            store: Store::new(config),
+        }
+    }
+
+    fn design(&self) -> Design {
+        self.store.config.design
+    }
+
+    fn export(&self, instance: Addr, name: &str) -> Result<ExternVal> {
+        self.store.export(instance, name).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Script,
+                format!("unknown export \"{name}\""),
+                None,
+            )
+        })
+    }
+}
+
+impl Engine for Switchyard {
+    type Module = Rc<Module>;
+    type Instance = Addr;
+
+    fn parse(&mut self, source: &ModuleSource) -> Result<Rc<Module>> {
+        match source {
+            ModuleSource::Text(module) => Ok(Rc::new((**module).clone())),
+            ModuleSource::Binary(bytes) => binary::decode_module(bytes, self.design()).map(Rc::new),
+            ModuleSource::Quote(src) => text::parse_module(src, self.design()).map(Rc::new),
+        }
+    }
+
+    fn validate(&mut self, module: &Rc<Module>) -> Result<()> {
+        valid::validate_module(module, self.design())
+    }
+
+    fn instantiate(
+        &mut self,
+        module: &Rc<Module>,
+        resolve: &dyn Fn(&str) -> Option<Addr>,
+    ) -> Result<Addr> {
+        let mut imports = Vec::with_capacity(module.imports.len());
+        for import in &module.imports {
+            let unknown = || {
+                Error::link(
+                    format!("unknown import \"{}\" \"{}\"", import.module, import.name),
+                    Some(import.span),
+                )
+            };
+            let instance = resolve(&import.module).ok_or_else(unknown)?;
+            let value = self
+                .store
+                .export(instance, &import.name)
+                .ok_or_else(unknown)?;
+            let same_kind = matches!(
+                (&import.desc, value),
+                (ImportDesc::Func(_), ExternVal::Func(_))
+                    | (ImportDesc::Table(_), ExternVal::Table(_))
+                    | (ImportDesc::Mem(_), ExternVal::Mem(_))
+                    | (ImportDesc::Global(_), ExternVal::Global(_))
+                    | (ImportDesc::Tag(_), ExternVal::Tag(_))
+            );
+            if !same_kind {
+                return Err(Error::link("incompatible import type", Some(import.span)));
+            }
+            imports.push(value);
+        }
+        exec::instantiate(&mut self.store, module.clone(), &imports)
+    }
+
+    fn invoke(&mut self, instance: Addr, name: &str, args: Vec<Val>) -> Result<Vec<Val>> {
+        match self.export(instance, name)? {
+            ExternVal::Func(func) => exec::invoke(&mut self.store, func, args),
+            _ => Err(Error::new(
+                ErrorKind::Script,
+                format!("export \"{name}\" is not a function"),
+                None,
+            )),
+        }
+    }
+
+    fn get(&mut self, instance: Addr, name: &str) -> Result<Val> {
+        match self.export(instance, name)? {
+            ExternVal::Global(global) => Ok(self.store.global_value(global)),
+            _ => Err(Error::new(
+                ErrorKind::Script,
+                format!("export \"{name}\" is not a global"),
+                None,
+            )),
+        }
+    }
+
+    fn host_instances(&mut self) -> Result<Vec<(String, Addr)>> {
+        Ok(vec![(
+            "spectest".to_string(),
+            host::spectest(&mut self.store)?,
+        )])
+    }
+}
+
+/// How a directive ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Passed,
+    Failed,
+    Skipped { reason: String },
+}
+
+/// The outcome of one directive.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// The directive in the script.
+    pub span: Span,
+    /// 1-based line of the directive.
+    pub line: usize,
+    /// The directive's keyword: `module`, `assert_return`, ...
+    pub kind: String,
+    /// What the script expects, e.g. `[(i32.const 1)]` or `trap "integer overflow"`.
+    pub expected: String,
+    /// What happened, in the same notation.
+    pub actual: String,
+    pub status: Status,
+    /// Where a failure is best shown: the error's own place when it lies in the script.
+    pub focus: Span,
+}
+
+/// The outcomes of one script file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub source: String,
+    /// The design the script ran under (none if it could not be read).
+    pub design: Option<Design>,
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Counts of directives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, other: Tally) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.skipped += other.skipped;
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} passed, {} failed, {} skipped",
+            self.passed, self.failed, self.skipped
+        )
+    }
+}
+
+impl FileReport {
+    pub fn tally(&self) -> Tally {
+        let mut tally = Tally::default();
+        for outcome in &self.outcomes {
+            match outcome.status {
+                Status::Passed => tally.passed += 1,
+                Status::Failed => tally.failed += 1,
+                Status::Skipped { .. } => tally.skipped += 1,
+            }
+        }
+        tally
+    }
+
+    pub fn failures(&self) -> impl Iterator<Item = &Outcome> {
+        self.outcomes.iter().filter(|o| o.status == Status::Failed)
+    }
+}
+
+/// Options of a run that apply to every file.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Overrides the design of every script.
+    pub design: Option<Design>,
+    /// Print each reduction step (`Config::trace`).
+    pub trace: bool,
+}
+
+/// The stack of the thread a script runs on: a safety net for deep inputs, since the
+/// interpreter itself keeps its depth on the heap.
+pub const SCRIPT_STACK_SIZE: usize = 256 << 20;
+
+/// Reads and runs a script on a thread of its own with a large stack. Never panics: a crash
+/// becomes a failed outcome.
+pub fn run_file(path: &Path, options: &RunOptions) -> FileReport {
+    let source = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(source) => source,
+            Err(_) => return unreadable(path, "the file is not UTF-8".to_string()),
+        },
+        Err(err) => return unreadable(path, err.to_string()),
+    };
+    let thread_path = path.to_path_buf();
+    let thread_options = options.clone();
+    let thread_source = source.clone();
+    let spawned = std::thread::Builder::new()
+        .name(format!("script {}", path.display()))
+        .stack_size(SCRIPT_STACK_SIZE)
+        .spawn(move || run_source(&thread_path, &thread_source, &thread_options));
+    let crashed = |message: String| {
+        let span = Span::new(0, source.len().min(1));
+        FileReport {
+            path: path.to_path_buf(),
+            source: source.clone(),
+            design: None,
+            outcomes: vec![failed(
+                &source,
+                span,
+                "script",
+                "run",
+                format!("crash: {message}"),
+                span,
+            )],
+        }
+    };
+    match spawned {
+        Ok(handle) => match handle.join() {
+            Ok(report) => report,
+            Err(payload) => crashed(panic_message(payload.as_ref())),
+        },
+        Err(err) => crashed(format!("cannot start a thread: {err}")),
+    }
+}
+
+fn unreadable(path: &Path, message: String) -> FileReport {
+    FileReport {
+        path: path.to_path_buf(),
+        source: String::new(),
+        design: None,
+        outcomes: vec![Outcome {
+            span: Span::NONE,
+            line: 0,
+            kind: "file".to_string(),
+            expected: "a readable script".to_string(),
+            actual: message,
+            status: Status::Failed,
+            focus: Span::NONE,
+        }],
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        text.to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+
+fn failed(
+    src: &str,
+    span: Span,
+    kind: &str,
+    expected: &str,
+    actual: String,
+    focus: Span,
+) -> Outcome {
+    Outcome {
+        span,
+        line: scan::line_col(src, span.start as usize).0,
+        kind: kind.to_string(),
+        expected: expected.to_string(),
+        actual,
+        status: Status::Failed,
+        focus,
+    }
+}
+
+/// Runs a script's source on the current thread with Switchyard. A script the parser rejects
+/// still runs up to the directive it could not read; that directive and all after it fail.
+pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
+    let mut report = FileReport {
+        path: path.to_path_buf(),
+        source: src.to_string(),
+        design: None,
+        outcomes: vec![],
+    };
+    let headers = match files::script_headers(src) {
+        Ok(headers) => headers,
+        Err(err) => {
+            report.outcomes = fail_forms(src, 0, &err, "valid header lines");
+            return report;
+        }
+    };
+    let design = files::choose_design(options.design, &headers, path);
+    report.design = Some(design);
+    let run = |script: Script| {
+        run_script(
+            &mut Switchyard::new(config(design, &headers, options)),
+            &script,
+            src,
+        )
+    };
+    match text::parse_script(src, design) {
+        Ok(script) => report.outcomes = run(script),
+        Err(err) => {
+            let forms = scan::top_level_forms(src);
+            let at = err.span.map_or(0, |s| s.start as usize).min(src.len());
+            let mut bad = forms
+                .iter()
+                .position(|f| f.end as usize > at)
+                .unwrap_or(forms.len());
+            if bad > 0 {
+                let mut end = forms.get(bad).map_or(at, |f| f.start as usize);
+                while !src.is_char_boundary(end) {
+                    end -= 1;
+                }
+                match text::parse_script(&src[..end], design) {
+                    Ok(script) => report.outcomes = run(script),
+                    // The parser disagrees with the scan: fail the whole file.
+                    Err(_) => bad = 0,
+                }
+            }
+            report
+                .outcomes
+                .extend(fail_forms(src, bad, &err, "a directive that parses"));
+        }
+    }
+    report
+}
+
+fn config(design: Design, headers: &Headers, options: &RunOptions) -> exec::Config {
+    let mut config = exec::Config {
+        design,
+        trace: options.trace,
+        ..exec::Config::default()
+    };
+    if let Some(fuel) = headers.fuel {
+        config.fuel = Some(fuel);
+    }
+    if let Some(depth) = headers.call_depth {
+        config.max_call_depth = depth;
+    }
+    config
+}
+
+/// Failed outcomes for the top-level forms from `first` on, after the script error `err`: the
+/// form holding the error shows it, the others say they were not run.
+fn fail_forms(src: &str, first: usize, err: &Error, expected: &str) -> Vec<Outcome> {
+    let forms = scan::top_level_forms(src);
+    let err_span = err.span.unwrap_or(Span::NONE);
+    let err_line = scan::line_col(src, err_span.start as usize).0;
+    let mut outcomes = Vec::new();
+    let mut reported = false;
+    for form in forms.iter().skip(first) {
+        let kind = scan::form_keyword(src, *form);
+        let holds_error = !reported && form.end > err_span.start;
+        let actual = if holds_error {
+            reported = true;
+            err.to_string()
+        } else {
+            format!("not run: the script has an error at line {err_line}")
+        };
+        let focus = if holds_error { err_span } else { *form };
+        outcomes.push(failed(src, *form, kind, expected, actual, focus));
+    }
+    if !reported {
+        // The error lies outside any form (stray text after the last one).
+        outcomes.push(failed(
+            src,
+            err_span,
+            "script",
+            expected,
+            err.to_string(),
+            err_span,
+        ));
+    }
+    outcomes
+}
+
+/// Runs a parsed script with an engine; one outcome per command. A panic inside a command
+/// fails that command ("crash") and the script goes on.
+pub fn run_script<E: Engine>(engine: &mut E, script: &Script, src: &str) -> Vec<Outcome> {
+    let mut runner = Runner {
+        engine,
+        registry: HashMap::new(),
+        instances: HashMap::new(),
+        definitions: HashMap::new(),
+        last_instance: None,
+        last_definition: None,
+        opaque: HashSet::new(),
+    };
+    let mut outcomes = Vec::with_capacity(script.commands.len());
+    let hosts = panic::catch_unwind(AssertUnwindSafe(|| runner.engine.host_instances()));
+    let host_error = match hosts {
+        Ok(Ok(hosts)) => {
+            runner.registry.extend(hosts);
+            None
+        }
+        Ok(Err(err)) => Some(err.to_string()),
+        Err(payload) => Some(format!("crash: {}", panic_message(payload.as_ref()))),
+    };
+    for command in &script.commands {
+        let kind = command_keyword(&command.kind);
+        let line = scan::line_col(src, command.span.start as usize).0;
+        let mut outcome = match &host_error {
+            Some(err) => Checked::fail("spectest available", format!("spectest: {err}"), None),
+            None => match panic::catch_unwind(AssertUnwindSafe(|| runner.command(command))) {
+                Ok(checked) => checked,
+                Err(payload) => Checked::fail(
+                    "no crash",
+                    format!("crash: {}", panic_message(payload.as_ref())),
+                    None,
+                ),
+            },
+        };
+        let focus = outcome.focus.take().unwrap_or(command.span);
+        outcomes.push(Outcome {
+            span: command.span,
+            line,
+            kind: kind.to_string(),
+            expected: outcome.expected,
+            actual: outcome.actual,
+            status: outcome.status,
+            focus,
+        });
+    }
+    outcomes
+}
+
+pub fn command_keyword(kind: &CommandKind) -> &'static str {
+    match kind {
+        CommandKind::Module(m) if m.definition => "module definition",
+        CommandKind::Module(_) => "module",
+        CommandKind::ModuleInstance { .. } => "module instance",
+        CommandKind::Register { .. } => "register",
+        CommandKind::Action(Action::Invoke { .. }) => "invoke",
+        CommandKind::Action(Action::Get { .. }) => "get",
+        CommandKind::AssertReturn { .. } => "assert_return",
+        CommandKind::AssertTrap { .. } | CommandKind::AssertUninstantiable { .. } => "assert_trap",
+        CommandKind::AssertExhaustion { .. } => "assert_exhaustion",
+        CommandKind::AssertException { .. } => "assert_exception",
+        CommandKind::AssertSuspension { .. } => "assert_suspension",
+        CommandKind::AssertInvalid { .. } => "assert_invalid",
+        CommandKind::AssertMalformed { .. } => "assert_malformed",
+        CommandKind::AssertUnlinkable { .. } => "assert_unlinkable",
+    }
+}
+
+/// A command's result before it is placed in the script.
+struct Checked {
+    expected: String,
+    actual: String,
+    status: Status,
+    focus: Option<Span>,
+}
+
+impl Checked {
+    fn new(
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+        ok: bool,
+        focus: Option<Span>,
+    ) -> Checked {
+        let status = if ok { Status::Passed } else { Status::Failed };
+        Checked {
+            expected: expected.into(),
+            actual: actual.into(),
+            status,
+            focus,
+        }
+    }
+    fn fail(
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+        focus: Option<Span>,
+    ) -> Checked {
+        Checked::new(expected, actual, false, focus)
+    }
+}
+
+struct Runner<'e, E: Engine> {
+    engine: &'e mut E,
+    /// Instances by the names imports use (`register`, `spectest`).
+    registry: HashMap<String, E::Instance>,
+    /// Instances by their script `$id`.
+    instances: HashMap<String, E::Instance>,
+    /// Module definitions by their script `$id`.
+    definitions: HashMap<String, E::Module>,
+    last_instance: Option<E::Instance>,
+    last_definition: Option<E::Module>,
+    /// Instances of binary or quoted modules: spans in their errors do not point into the script.
+    opaque: HashSet<E::Instance>,
+}
+
+/// `kind "message"`, the way outcomes print an error.
+fn error_text(err: &Error) -> String {
+    format!("{} \"{}\"", err.kind.name(), err.message)
+}
+
+fn expected_error(kind: ErrorKind, message: &str) -> String {
+    format!("{} \"{}\"", kind.name(), message)
+}
+
+impl<E: Engine> Runner<'_, E> {
+    fn command(&mut self, command: &Command) -> Checked {
+        match &command.kind {
+            CommandKind::Module(module) => {
+                let expected = if module.definition {
+                    "defined"
+                } else {
+                    "instantiated"
+                };
+                match self.module(module) {
+                    Ok(()) => Checked::new(expected, expected, true, None),
+                    Err((err, focus)) => Checked::fail(expected, error_text(&err), focus),
+                }
+            }
+            CommandKind::ModuleInstance { instance, module } => {
+                let definition = match module {
+                    Some(name) => self.definitions.get(name).cloned(),
+                    None => self.last_definition.clone(),
+                };
+                let Some(definition) = definition else {
+                    let name = module.as_deref().unwrap_or("(last)");
+                    return Checked::fail(
+                        "instantiated",
+                        format!("unknown module definition {name}"),
+                        None,
+                    );
+                };
+                match self.instantiate(&definition) {
+                    Ok(inst) => {
+                        if let Some(name) = instance {
+                            self.instances.insert(name.clone(), inst);
+                        }
+                        self.last_instance = Some(inst);
+                        Checked::new("instantiated", "instantiated", true, None)
+                    }
+                    Err(err) => Checked::fail("instantiated", error_text(&err), None),
+                }
+            }
+            CommandKind::Register { name, module } => match self.instance(module.as_deref()) {
+                Ok(inst) => {
+                    self.registry.insert(name.clone(), inst);
+                    Checked::new("registered", "registered", true, None)
+                }
+                Err(err) => Checked::fail("registered", error_text(&err), None),
+            },
+            CommandKind::Action(action) => match self.action(action) {
+                Ok(values) => Checked::new("no error", vals_text(&values), true, None),
+                Err((err, focus)) => Checked::fail("no error", error_text(&err), focus),
+            },
+            CommandKind::AssertReturn { action, results } => {
+                let expected = patterns_text(results);
+                match self.action(action) {
+                    Ok(values) => {
+                        let ok = values.len() == results.len()
+                            && results.iter().zip(&values).all(|(p, v)| matches(p, v));
+                        Checked::new(expected, vals_text(&values), ok, None)
+                    }
+                    Err((err, focus)) => Checked::fail(expected, error_text(&err), focus),
+                }
+            }
+            CommandKind::AssertTrap { action, message } => {
+                self.expect_action_error(action, ErrorKind::Trap, message)
+            }
+            CommandKind::AssertExhaustion { action, message } => {
+                self.expect_action_error(action, ErrorKind::Exhaustion, message)
+            }
+            CommandKind::AssertSuspension { action, message } => {
+                self.expect_action_error(action, ErrorKind::Suspension, message)
+            }
+            CommandKind::AssertException { action } => {
+                self.expect_action_error(action, ErrorKind::Exception, "")
+            }
+            CommandKind::AssertUninstantiable { module, message } => {
+                let result = self.module(module).map(|()| "instantiated".to_string());
+                expect_error(result, ErrorKind::Trap, message)
+            }
+            CommandKind::AssertUnlinkable { module, message } => {
+                let result = self.module(module).map(|()| "instantiated".to_string());
+                expect_error(result, ErrorKind::Link, message)
+            }
+            CommandKind::AssertInvalid { module, message } => {
+                let result = self.check(module).map(|_| "valid".to_string());
+                expect_error(result, ErrorKind::Invalid, message)
+            }
+            CommandKind::AssertMalformed { module, message } => {
+                let result = self
+                    .check(module)
+                    .map(|_| "well-formed and valid".to_string());
+                expect_error(result, ErrorKind::Malformed, message)
+            }
+        }
+    }
+
+    /// Parses and validates a script module. Errors come with the place to show them.
+    fn check(&mut self, module: &ScriptModule) -> Result<E::Module, (Error, Option<Span>)> {
+        // Only a text module's spans point into the script.
+        let place = |err: Error| {
+            let focus = match module.source {
+                ModuleSource::Text(_) => err.span.or(Some(module.span)),
+                _ => Some(module.span),
+            };
+            (err, focus)
+        };
+        let parsed = self.engine.parse(&module.source).map_err(place)?;
+        self.engine.validate(&parsed).map_err(place)?;
+        Ok(parsed)
+    }
+
+    /// A `module` command: define, or define and instantiate.
+    fn module(&mut self, module: &ScriptModule) -> Result<(), (Error, Option<Span>)> {
+        let checked = self.check(module)?;
+        if module.definition {
+            if let Some(id) = &module.id {
+                self.definitions.insert(id.clone(), checked.clone());
+            }
+            self.last_definition = Some(checked);
+            return Ok(());
+        }
+        let inst = self.instantiate(&checked).map_err(|err| {
+            let focus = match module.source {
+                ModuleSource::Text(_) => err.span.or(Some(module.span)),
+                _ => Some(module.span),
+            };
+            (err, focus)
+        })?;
+        if !matches!(module.source, ModuleSource::Text(_)) {
+            self.opaque.insert(inst);
+        }
+        if let Some(id) = &module.id {
+            self.instances.insert(id.clone(), inst);
+        }
+        self.last_definition = Some(checked);
+        self.last_instance = Some(inst);
+        Ok(())
+    }
+
+    fn instantiate(&mut self, module: &E::Module) -> Result<E::Instance> {
+        let registry = &self.registry;
+        self.engine
+            .instantiate(module, &|name| registry.get(name).copied())
+    }
+
+    fn instance(&self, name: Option<&str>) -> Result<E::Instance> {
+        let found = match name {
+            Some(name) => self.instances.get(name).copied(),
+            None => self.last_instance,
+        };
+        found.ok_or_else(|| {
+            let name = name.unwrap_or("(no module instantiated yet)");
+            Error::new(ErrorKind::Script, format!("unknown module {name}"), None)
+        })
+    }
+
+    fn action(&mut self, action: &Action) -> Result<Vec<Val>, (Error, Option<Span>)> {
+        let (module, span) = match action {
+            Action::Invoke { module, span, .. } | Action::Get { module, span, .. } => {
+                (module, *span)
+            }
+        };
+        let inst = self
+            .instance(module.as_deref())
+            .map_err(|e| (e, Some(span)))?;
+        let result = match action {
+            Action::Invoke { name, args, .. } => {
+                self.engine
+                    .invoke(inst, name, args.iter().map(const_val).collect())
+            }
+            Action::Get { name, .. } => self.engine.get(inst, name).map(|v| vec![v]),
+        };
+        result.map_err(|err| {
+            let focus = if self.opaque.contains(&inst) {
+                Some(span)
+            } else {
+                err.span.or(Some(span))
+            };
+            (err, focus)
+        })
+    }
+
+    fn expect_action_error(&mut self, action: &Action, kind: ErrorKind, message: &str) -> Checked {
+        let result = self
+            .action(action)
+            .map(|values| format!("returned {}", vals_text(&values)));
+        expect_error(result, kind, message)
+    }
+}
+
+/// Compares a result with an expected error: same class, and the expected text is a prefix of
+/// the actual message (as in the reference interpreter).
+fn expect_error(
+    result: Result<String, (Error, Option<Span>)>,
+    kind: ErrorKind,
+    message: &str,
+) -> Checked {
+    let expected = expected_error(kind, message);
+    match result {
+        Ok(actual) => Checked::fail(expected, actual, None),
+        Err((err, focus)) => {
+            let ok = err.kind == kind && err.message.starts_with(message);
+            Checked::new(expected, error_text(&err), ok, focus)
+        }
+    }
+}

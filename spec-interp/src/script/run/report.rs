@@ -1,0 +1,149 @@
+//! Reports of a run: diagnostics for failures (codespan-reporting) and the JSON file.
+
+use super::{FileReport, Status, Tally};
+use crate::diag;
+
+/// One rendered diagnostic per failed directive of a report.
+pub fn render_failures(report: &FileReport, color: bool) -> String {
+    let name = report.path.display().to_string();
+    let mut text = String::new();
+    for outcome in report.failures() {
+        let title = format!("{} failed", outcome.kind);
+        let notes = vec![
+            format!("expected: {}", outcome.expected),
+            format!("   found: {}", outcome.actual),
+        ];
+        let label = first_line(&outcome.actual);
+        text.push_str(&diag::render(
+            &name,
+            &report.source,
+            outcome.focus,
+            &title,
+            label,
+            &notes,
+            color,
+        ));
+    }
+    text
+}
+
+fn first_line(text: &str) -> &str {
+    let line = text.lines().next().unwrap_or("");
+    match line.char_indices().nth(100) {
+        Some((cut, _)) => &line[..cut],
+        None => line,
+    }
+}
+
+/// `PASS path (...)` or `FAIL path (...)`: the line printed for each file.
+pub fn file_line(report: &FileReport) -> String {
+    let tally = report.tally();
+    let verdict = if tally.failed == 0 { "PASS" } else { "FAIL" };
+    let design = report.design.map(|d| format!(" [{d}]")).unwrap_or_default();
+    format!("{verdict} {}{design}: {tally}", report.path.display())
+}
+
+/// Every directive of every report, as JSON.
+pub fn to_json(reports: &[FileReport], total: Tally) -> String {
+    let mut out = String::from("{\n  \"files\": [");
+    for (i, report) in reports.iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        let tally = report.tally();
+        out.push_str(&format!(
+            "    {{\"path\": {}, \"design\": {}, \"passed\": {}, \"failed\": {}, \"skipped\": {}, \"directives\": [",
+            string(&report.path.display().to_string()),
+            report.design.map_or("null".to_string(), |d| string(d.name())),
+            tally.passed,
+            tally.failed,
+            tally.skipped
+        ));
+        for (j, outcome) in report.outcomes.iter().enumerate() {
+            out.push_str(if j == 0 { "\n" } else { ",\n" });
+            let (status, reason) = match &outcome.status {
+                Status::Passed => ("passed", None),
+                Status::Failed => ("failed", None),
+                Status::Skipped { reason } => ("skipped", Some(reason)),
+            };
+            out.push_str(&format!(
+                "      {{\"line\": {}, \"kind\": {}, \"status\": \"{status}\", \"expected\": {}, \"actual\": {}",
+                outcome.line,
+                string(&outcome.kind),
+                string(&outcome.expected),
+                string(&outcome.actual)
+            ));
+            if let Some(reason) = reason {
+                out.push_str(&format!(", \"reason\": {}", string(reason)));
+            }
+            out.push('}');
+        }
+        out.push_str(if report.outcomes.is_empty() {
+            "]}"
+        } else {
+            "\n    ]}"
+        });
+    }
+    out.push_str(&format!(
+        "\n  ],\n  \"passed\": {},\n  \"failed\": {},\n  \"skipped\": {}\n}}\n",
+        total.passed, total.failed, total.skipped
+    ));
+    out
+}
+
+/// A JSON string literal.
+fn string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Span;
+    use crate::script::run::Outcome;
+    use pretty_assertions::assert_eq;
+
+    #[test]
+    fn json_and_diagnostics() {
+        let source = "(module)\n(assert_return (invoke \"f\") (i32.const 1))\n".to_string();
+        let span = Span::new(9, 52);
+        let report = FileReport {
+            path: "t.wast".into(),
+            source,
+            design: Some(crate::design::Design::TypedCont),
+            outcomes: vec![Outcome {
+                span,
+                line: 2,
+                kind: "assert_return".into(),
+                expected: "[(i32.const 1)]".into(),
+                actual: "trap \"unreachable\"".into(),
+                status: Status::Failed,
+                focus: span,
+            }],
+        };
+        let json = to_json(std::slice::from_ref(&report), report.tally());
+        assert!(json.contains("\"actual\": \"trap \\\"unreachable\\\"\""));
+        assert_eq!(
+            file_line(&report),
+            "FAIL t.wast [typed-cont]: 0 passed, 1 failed, 0 skipped"
+        );
+        let text = render_failures(&report, false);
+        assert!(text.contains("t.wast:2:1"), "{text}");
+        assert!(
+            text.contains("(assert_return (invoke \"f\") (i32.const 1))"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,283 @@
+//! Script values: turning constants into runtime values, matching results against the patterns
+//! of `assert_return`, and printing both for reports.
+
+use crate::runtime::{Ref, Val};
+use crate::script::{Const, NanPat, ResultPat};
+use crate::syntax::{AbsHeapType, HeapType};
+
+/// The bottom of the hierarchy an abstract heap type belongs to: the type of its null.
+pub fn bottom(heap: AbsHeapType) -> AbsHeapType {
+    use AbsHeapType::*;
+    match heap {
+        Func | NoFunc => NoFunc,
+        Extern | NoExtern => NoExtern,
+        Any | Eq | I31 | Struct | Array | None => None,
+        Exn | NoExn => NoExn,
+        Cont | NoCont => NoCont,
+        Stack | NoStack => NoStack,
+    }
+}
+
+/// The runtime value of a script constant.
+pub fn const_val(value: &Const) -> Val {
+    match value {
+        Const::I32(n) => Val::I32(*n),
+        Const::I64(n) => Val::I64(*n),
+        Const::F32(bits) => Val::F32(*bits),
+        Const::F64(bits) => Val::F64(*bits),
+        Const::V128(bits) => Val::V128(*bits),
+        Const::RefNull(HeapType::Abs(heap)) => Val::Ref(Ref::Null(bottom(*heap))),
+        // A concrete type index has no meaning outside a module; `none` is the usual case.
+        Const::RefNull(HeapType::Concrete(_)) => Val::Ref(Ref::Null(AbsHeapType::None)),
+        Const::RefHost(n) => Val::Ref(Ref::Host(*n)),
+        Const::RefExtern(n) => Val::Ref(Ref::Extern(Box::new(Ref::Host(*n)))),
+    }
+}
+
+const F32_EXP: u32 = 0x7f80_0000;
+const F32_QUIET: u32 = 0x0040_0000;
+const F64_EXP: u64 = 0x7ff0_0000_0000_0000;
+const F64_QUIET: u64 = 0x0008_0000_0000_0000;
+
+fn f32_matches(pattern: NanPat<u32>, bits: u32) -> bool {
+    match pattern {
+        NanPat::Value(expected) => expected == bits,
+        // Canonical NaN: only the quiet bit set in the payload, either sign.
+        NanPat::Canonical => bits & !0x8000_0000 == F32_EXP | F32_QUIET,
+        // Arithmetic NaN: the quiet bit set, any other payload.
+        NanPat::Arithmetic => bits & (F32_EXP | F32_QUIET) == F32_EXP | F32_QUIET,
+    }
+}
+
+fn f64_matches(pattern: NanPat<u64>, bits: u64) -> bool {
+    match pattern {
+        NanPat::Value(expected) => expected == bits,
+        NanPat::Canonical => bits & !(1 << 63) == F64_EXP | F64_QUIET,
+        NanPat::Arithmetic => bits & (F64_EXP | F64_QUIET) == F64_EXP | F64_QUIET,
+    }
+}
+
+/// Does a non-null reference have the abstract kind `heap` (is it a `(ref heap)`)?
+fn ref_has_kind(value: &Ref, heap: AbsHeapType) -> bool {
+    use AbsHeapType as H;
+    match value {
+        Ref::Null(_) => false,
+        Ref::I31(_) => matches!(heap, H::I31 | H::Eq | H::Any),
+        Ref::Struct(_) => matches!(heap, H::Struct | H::Eq | H::Any),
+        Ref::Array(_) => matches!(heap, H::Array | H::Eq | H::Any),
+        Ref::Host(_) => heap == H::Any,
+        Ref::Func(_) => heap == H::Func,
+        Ref::Exn(_) => heap == H::Exn,
+        Ref::Extern(_) => heap == H::Extern,
+        Ref::Cont(..) => heap == H::Cont,
+        Ref::Stack(..) => heap == H::Stack,
+    }
+}
+
+/// Does `value` match the pattern?
+pub fn matches(pattern: &ResultPat, value: &Val) -> bool {
+    match (pattern, value) {
+        (ResultPat::I32(n), Val::I32(m)) => n == m,
+        (ResultPat::I64(n), Val::I64(m)) => n == m,
+        (ResultPat::F32(p), Val::F32(bits)) => f32_matches(*p, *bits),
+        (ResultPat::F64(p), Val::F64(bits)) => f64_matches(*p, *bits),
+        (ResultPat::V128(n), Val::V128(m)) => n == m,
+        (ResultPat::RefNull(heap), Val::Ref(Ref::Null(actual))) => match heap {
+            Some(HeapType::Abs(heap)) => bottom(*heap) == bottom(*actual),
+            _ => true,
+        },
+        (ResultPat::RefHost(n), Val::Ref(Ref::Host(m))) => n == m,
+        (ResultPat::RefExtern(n), Val::Ref(Ref::Extern(inner))) => match n {
+            None => true,
+            Some(n) => **inner == Ref::Host(*n),
+        },
+        (ResultPat::RefKind(heap), Val::Ref(r)) => ref_has_kind(r, *heap),
+        (ResultPat::Either(options), value) => options.iter().any(|p| matches(p, value)),
+        _ => false,
+    }
+}
+
+pub fn abs_heap_name(heap: AbsHeapType) -> &'static str {
+    use AbsHeapType::*;
+    match heap {
+        Func => "func",
+        NoFunc => "nofunc",
+        Extern => "extern",
+        NoExtern => "noextern",
+        Any => "any",
+        Eq => "eq",
+        I31 => "i31",
+        Struct => "struct",
+        Array => "array",
+        None => "none",
+        Exn => "exn",
+        NoExn => "noexn",
+        Cont => "cont",
+        NoCont => "nocont",
+        Stack => "stack",
+        NoStack => "nostack",
+    }
+}
+
+fn heap_name(heap: &HeapType) -> String {
+    match heap {
+        HeapType::Abs(heap) => abs_heap_name(*heap).to_string(),
+        HeapType::Concrete(idx) => idx.to_string(),
+    }
+}
+
+fn f32_text(bits: u32) -> String {
+    let value = f32::from_bits(bits);
+    if value.is_nan() {
+        let sign = if bits >> 31 == 1 { "-" } else { "" };
+        format!("{sign}nan:0x{:x}", bits & 0x007f_ffff)
+    } else {
+        format!("{value:?}")
+    }
+}
+
+fn f64_text(bits: u64) -> String {
+    let value = f64::from_bits(bits);
+    if value.is_nan() {
+        let sign = if bits >> 63 == 1 { "-" } else { "" };
+        format!("{sign}nan:0x{:x}", bits & 0x000f_ffff_ffff_ffff)
+    } else {
+        format!("{value:?}")
+    }
+}
+
+fn ref_text(value: &Ref) -> String {
+    match value {
+        Ref::Null(heap) => format!("(ref.null {})", abs_heap_name(*heap)),
+        Ref::I31(n) => format!("(ref.i31 {n})"),
+        Ref::Struct(a) => format!("(ref.struct @{a})"),
+        Ref::Array(a) => format!("(ref.array @{a})"),
+        Ref::Func(a) => format!("(ref.func @{a})"),
+        Ref::Exn(a) => format!("(ref.exn @{a})"),
+        Ref::Host(n) => format!("(ref.host {n})"),
+        Ref::Extern(inner) => match &**inner {
+            Ref::Host(n) => format!("(ref.extern {n})"),
+            other => format!("(ref.extern {})", ref_text(other)),
+        },
+        Ref::Cont(a, generation) => format!("(ref.cont @{a}#{generation})"),
+        Ref::Stack(a, generation) => format!("(ref.stack @{a}#{generation})"),
+    }
+}
+
+/// A value as the script language would write it.
+pub fn val_text(value: &Val) -> String {
+    match value {
+        Val::I32(n) => format!("(i32.const {n})"),
+        Val::I64(n) => format!("(i64.const {n})"),
+        Val::F32(bits) => format!("(f32.const {})", f32_text(*bits)),
+        Val::F64(bits) => format!("(f64.const {})", f64_text(*bits)),
+        Val::V128(bits) => format!("(v128.const i64x2 0x{:x} 0x{:x})", *bits as u64, bits >> 64),
+        Val::Ref(r) => ref_text(r),
+    }
+}
+
+pub fn pattern_text(pattern: &ResultPat) -> String {
+    let nan = |p: &str| match p {
+        "canonical" => "nan:canonical".to_string(),
+        _ => "nan:arithmetic".to_string(),
+    };
+    match pattern {
+        ResultPat::I32(n) => format!("(i32.const {n})"),
+        ResultPat::I64(n) => format!("(i64.const {n})"),
+        ResultPat::F32(NanPat::Value(bits)) => format!("(f32.const {})", f32_text(*bits)),
+        ResultPat::F32(NanPat::Canonical) => format!("(f32.const {})", nan("canonical")),
+        ResultPat::F32(NanPat::Arithmetic) => format!("(f32.const {})", nan("arithmetic")),
+        ResultPat::F64(NanPat::Value(bits)) => format!("(f64.const {})", f64_text(*bits)),
+        ResultPat::F64(NanPat::Canonical) => format!("(f64.const {})", nan("canonical")),
+        ResultPat::F64(NanPat::Arithmetic) => format!("(f64.const {})", nan("arithmetic")),
+        ResultPat::V128(bits) => val_text(&Val::V128(*bits)),
+        ResultPat::RefNull(None) => "(ref.null)".to_string(),
+        ResultPat::RefNull(Some(heap)) => format!("(ref.null {})", heap_name(heap)),
+        ResultPat::RefHost(n) => format!("(ref.host {n})"),
+        ResultPat::RefExtern(None) => "(ref.extern)".to_string(),
+        ResultPat::RefExtern(Some(n)) => format!("(ref.extern {n})"),
+        ResultPat::RefKind(heap) => format!("(ref.{})", abs_heap_name(*heap)),
+        ResultPat::Either(options) => {
+            let options: Vec<String> = options.iter().map(pattern_text).collect();
+            format!("(either {})", options.join(" "))
+        }
+    }
+}
+
+pub fn vals_text(values: &[Val]) -> String {
+    let values: Vec<String> = values.iter().map(val_text).collect();
+    format!("[{}]", values.join(" "))
+}
+
+pub fn patterns_text(patterns: &[ResultPat]) -> String {
+    let patterns: Vec<String> = patterns.iter().map(pattern_text).collect();
+    format!("[{}]", patterns.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nan_patterns() {
+        assert!(matches(
+            &ResultPat::F32(NanPat::Canonical),
+            &Val::F32(0x7fc0_0000)
+        ));
+        assert!(matches(
+            &ResultPat::F32(NanPat::Canonical),
+            &Val::F32(0xffc0_0000)
+        ));
+        assert!(!matches(
+            &ResultPat::F32(NanPat::Canonical),
+            &Val::F32(0x7fc0_0001)
+        ));
+        assert!(matches(
+            &ResultPat::F32(NanPat::Arithmetic),
+            &Val::F32(0x7fc0_0001)
+        ));
+        assert!(!matches(
+            &ResultPat::F32(NanPat::Arithmetic),
+            &Val::F32(0x7f80_0001)
+        ));
+        assert!(matches(
+            &ResultPat::F64(NanPat::Canonical),
+            &Val::F64(0x7ff8 << 48)
+        ));
+        assert!(matches(
+            &ResultPat::F64(NanPat::Arithmetic),
+            &Val::F64((0xfff8 << 48) | 5)
+        ));
+        assert!(!matches(
+            &ResultPat::F64(NanPat::Arithmetic),
+            &Val::F64((0x7ff0 << 48) | 5)
+        ));
+        assert!(!matches(
+            &ResultPat::F32(NanPat::Canonical),
+            &Val::F64(0x7ff8 << 48)
+        ));
+    }
+
+    #[test]
+    fn ref_patterns() {
+        let null_func = Val::Ref(Ref::Null(AbsHeapType::NoFunc));
+        let func = HeapType::Abs(AbsHeapType::Func);
+        let any = HeapType::Abs(AbsHeapType::Any);
+        assert!(matches(&ResultPat::RefNull(Some(func)), &null_func));
+        assert!(!matches(&ResultPat::RefNull(Some(any)), &null_func));
+        assert!(matches(&ResultPat::RefNull(None), &null_func));
+        let host = const_val(&Const::RefExtern(3));
+        assert!(matches(&ResultPat::RefExtern(Some(3)), &host));
+        assert!(matches(&ResultPat::RefExtern(None), &host));
+        assert!(!matches(&ResultPat::RefExtern(Some(4)), &host));
+        let i31 = Val::Ref(Ref::I31(7));
+        assert!(matches(&ResultPat::RefKind(AbsHeapType::Eq), &i31));
+        assert!(!matches(&ResultPat::RefKind(AbsHeapType::Struct), &i31));
+        let either = ResultPat::Either(vec![ResultPat::I32(1), ResultPat::I32(2)]);
+        assert!(matches(&either, &Val::I32(2)));
+        assert_eq!(
+            pattern_text(&either),
+            "(either (i32.const 1) (i32.const 2))"
+        );
+    }
+}
