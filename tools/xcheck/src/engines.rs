@@ -664,7 +664,7 @@ fn failure_message(text: &str) -> String {
 
 // --- Switchyard itself -------------------------------------------------------------------
 
-/// The `switchyard` binary, run as `switchyard run --json FILE`.
+/// The `switchyard` binary, run as `switchyard run --quiet --json OUT.json FILE.wast`.
 pub struct Switchyard {
     pub program: PathBuf,
 }
@@ -686,7 +686,19 @@ impl Engine for Switchyard {
                 ..Default::default()
             };
         }
-        let file = scratch_dir().join(format!("{}.switchyard.wast", file_stem(script)));
+        // Keep the script's folder name: Switchyard picks the design from it
+        // (`stack-switching/`, `typed-cont/`).
+        let path = Path::new(&script.path);
+        let folder = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scripts".into());
+        let dir = scratch_dir().join("switchyard").join(folder);
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join(format!("{}.wast", file_stem(script)));
+        let json = dir.join(format!("{}.json", file_stem(script)));
+        let _ = std::fs::remove_file(&json);
         let text = script::select(script, &|d| !skip.contains(&d.index));
         if let Err(e) = std::fs::write(&file, text) {
             return Attempt {
@@ -695,7 +707,8 @@ impl Engine for Switchyard {
             };
         }
         let mut cmd = Command::new(&self.program);
-        cmd.args(["run", "--json"]).arg(&file);
+        cmd.args(["run", "--quiet", "--json"]).arg(&json).arg(&file);
+        cmd.env("RUST_BACKTRACE", "0");
         let finished = match process::run(cmd, timeout) {
             Ok(f) => f,
             Err(e) => {
@@ -705,21 +718,33 @@ impl Engine for Switchyard {
                 }
             }
         };
-        let reported = read_switchyard_json(script, &finished.stdout);
+        let written = std::fs::read_to_string(&json).ok();
+        let reported = written
+            .as_deref()
+            .map(|t| read_switchyard_json(script, t))
+            .unwrap_or_default();
         let first_missing =
             (0..script.directives.len()).find(|i| !reported.contains_key(i) && !skip.contains(i));
         let end = if finished.timed_out {
-            End::TimedOut { at: first_missing }
-        } else if reported.is_empty() && first_missing.is_some() {
-            // No per-directive JSON at all: the runner is not there (or refused the file).
-            End::Unavailable(format!(
-                "switchyard gave no per-directive JSON: {}",
-                crash_detail(&finished)
-            ))
-        } else if finished.signal.is_some() || finished.code == Some(101) || first_missing.is_some()
-        {
+            End::TimedOut {
+                at: first_missing.filter(|_| written.is_some()),
+            }
+        } else if written.is_none() {
+            if finished.signal.is_some() || finished.code == Some(101) {
+                End::Crashed {
+                    at: None,
+                    detail: crash_detail(&finished),
+                }
+            } else {
+                // No JSON and no crash: the runner is not there, or refused the file.
+                End::Unavailable(format!(
+                    "switchyard wrote no JSON: {}",
+                    crash_detail(&finished)
+                ))
+            }
+        } else if let Some(at) = first_missing {
             End::Crashed {
-                at: first_missing,
+                at: Some(at),
                 detail: crash_detail(&finished),
             }
         } else {
@@ -729,24 +754,28 @@ impl Engine for Switchyard {
     }
 }
 
-/// Reads Switchyard's per-directive JSON: a JSON array, an object holding one, or JSON lines,
-/// whose records carry at least `line` and `actual` (plus `kind`, `expected`, and whether it
-/// passed, under any of the usual names).
-pub fn read_switchyard_json(script: &Script, stdout: &str) -> HashMap<usize, Outcome> {
-    let mut records: Vec<serde_json::Value> = Vec::new();
-    match serde_json::from_str::<serde_json::Value>(stdout.trim()) {
-        Ok(serde_json::Value::Array(a)) => records = a,
-        Ok(serde_json::Value::Object(o)) => {
-            for key in ["directives", "results", "commands", "outcomes"] {
-                if let Some(serde_json::Value::Array(a)) = o.get(key) {
-                    records = a.clone();
-                    break;
+/// Reads Switchyard's `--json` file (`{"files": [{"directives": [{"line", "kind", "status",
+/// "expected", "actual", "reason"?}]}]}`); also accepts a bare array of directive records
+/// or JSON lines.
+pub fn read_switchyard_json(script: &Script, text: &str) -> HashMap<usize, Outcome> {
+    use serde_json::Value;
+    let mut records: Vec<Value> = Vec::new();
+    match serde_json::from_str::<Value>(text.trim()) {
+        Ok(Value::Array(a)) => records = a,
+        Ok(Value::Object(o)) => {
+            if let Some(Value::Array(files)) = o.get("files") {
+                for f in files {
+                    if let Some(Value::Array(a)) = f.get("directives") {
+                        records.extend(a.iter().cloned());
+                    }
                 }
+            } else if let Some(Value::Array(a)) = o.get("directives") {
+                records = a.clone();
             }
         }
         _ => {
-            for line in stdout.lines() {
-                if let Ok(v) = serde_json::from_str::<serde_json::Value>(line.trim()) {
+            for line in text.lines() {
+                if let Ok(v) = serde_json::from_str::<Value>(line.trim()) {
                     records.push(v);
                 }
             }
@@ -761,51 +790,103 @@ pub fn read_switchyard_json(script: &Script, stdout: &str) -> HashMap<usize, Out
             continue;
         };
         let d = &script.directives[i];
-        let actual = r
-            .get("actual")
-            .or_else(|| r.get("outcome"))
-            .cloned()
-            .unwrap_or_default();
-        let (cat_text, detail) = match &actual {
-            serde_json::Value::String(s) => {
-                let mut parts = s.splitn(2, [' ', ':']);
-                let head = parts.next().unwrap_or("").to_string();
-                (head, parts.next().unwrap_or("").trim().to_string())
-            }
-            serde_json::Value::Object(o) => {
-                let head = ["category", "kind", "outcome", "type"]
-                    .iter()
-                    .find_map(|k| o.get(*k).and_then(|v| v.as_str()))
-                    .unwrap_or("")
-                    .to_string();
-                let detail = ["detail", "message", "values", "text"]
-                    .iter()
-                    .find_map(|k| o.get(*k))
-                    .map(|v| match v {
-                        serde_json::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    })
-                    .unwrap_or_default();
-                (head, detail)
-            }
-            serde_json::Value::Null => (String::new(), String::new()),
-            other => (String::new(), other.to_string()),
+        let status = r.get("status").and_then(|s| s.as_str()).unwrap_or("");
+        let actual = match r.get("actual") {
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
         };
-        let category = Category::from_name(&cat_text.to_ascii_lowercase())
-            .or_else(|| normalize_switchyard_kind(&cat_text))
-            .unwrap_or(Category::Unsupported);
-        let passed = ["passed", "pass", "ok", "agree", "matches"]
-            .iter()
-            .find_map(|k| r.get(*k).and_then(|v| v.as_bool()));
-        let mut outcome = Outcome::judged(d, category, detail);
-        if let Some(p) = passed {
+        let outcome = if status == "skipped" {
+            let reason = r
+                .get("reason")
+                .and_then(|s| s.as_str())
+                .unwrap_or("skipped");
+            Outcome::unsupported(reason.to_string())
+        } else {
+            let (category, detail) = switchyard_actual(d, &actual);
+            let mut o = Outcome::judged(d, category, detail);
             if !category.is_failure_of_engine() {
-                outcome.passes = Some(p);
+                match status {
+                    "passed" => o.passes = Some(true),
+                    "failed" => o.passes = Some(false),
+                    _ => {}
+                }
             }
-        }
+            o
+        };
         out.insert(i, outcome);
     }
     out
+}
+
+/// Switchyard's `actual` text (`trap "unreachable"`, `[(i32.const 1)]`, `returned [...]`,
+/// `instantiated`, ...) as a category and a detail.
+fn switchyard_actual(d: &Directive, actual: &str) -> (Category, String) {
+    let a = actual.trim();
+    for (prefix, category) in [
+        ("malformed ", Category::Malformed),
+        ("invalid ", Category::Invalid),
+        ("unlinkable ", Category::Unlinkable),
+        ("trap ", Category::Trap),
+        ("exhaustion ", Category::Exhaustion),
+        ("exception ", Category::Exception),
+        ("suspension ", Category::Suspension),
+        ("crash ", Category::Crash),
+        ("script error ", Category::Unsupported),
+    ] {
+        if let Some(rest) = a.strip_prefix(prefix) {
+            return (category, rest.trim().trim_matches('"').to_string());
+        }
+    }
+    if let Some(rest) = a.strip_prefix("returned ") {
+        return (Category::Return, values_text(rest));
+    }
+    if a.starts_with('[') {
+        // A bare `invoke` only asks for no error.
+        let category = if matches!(d.expect, Expect::Success) {
+            Category::Success
+        } else {
+            Category::Return
+        };
+        return (category, values_text(a));
+    }
+    if [
+        "instantiated",
+        "defined",
+        "registered",
+        "valid",
+        "well-formed and valid",
+        "no error",
+    ]
+    .contains(&a)
+    {
+        return (Category::Success, String::new());
+    }
+    (
+        normalize_switchyard_kind(a).unwrap_or(Category::Unsupported),
+        a.to_string(),
+    )
+}
+
+/// `[(i32.const 1) (f32.const 2)]` as `i32:1 f32:2`, the notation of the other adapters.
+fn values_text(s: &str) -> String {
+    let inner = s.trim().trim_start_matches('[').trim_end_matches(']');
+    let mut out = Vec::new();
+    for part in inner
+        .split(')')
+        .map(|p| p.trim().trim_start_matches('('))
+        .filter(|p| !p.is_empty())
+    {
+        let mut words = part.split_whitespace();
+        let head = words.next().unwrap_or("");
+        let rest: Vec<&str> = words.collect();
+        out.push(match head.strip_suffix(".const") {
+            Some(ty) => format!("{ty}:{}", rest.join(" ")),
+            None if rest.is_empty() => head.to_string(),
+            None => format!("{head}:{}", rest.join(" ")),
+        });
+    }
+    out.join(" ")
 }
 
 fn normalize_switchyard_kind(s: &str) -> Option<Category> {
@@ -1008,12 +1089,21 @@ mod tests {
     #[test]
     fn reads_switchyard_json() {
         let s = script::parse("t.wast", SCRIPT.into()).unwrap();
-        let json = r#"[{"line":2,"kind":"assert_return","expected":"return","actual":"return"},
-                      {"line":4,"kind":"assert_return","expected":"return","actual":{"category":"trap","message":"unreachable"}}]"#;
+        let json = r#"{"files": [{"path": "t.wast", "directives": [
+            {"line": 2, "kind": "assert_return", "status": "passed", "expected": "[]", "actual": "[]"},
+            {"line": 4, "kind": "assert_return", "status": "failed", "expected": "[]", "actual": "trap \"unreachable\""},
+            {"line": 5, "kind": "invoke", "status": "passed", "expected": "no error", "actual": "[(i32.const 1) (i64.const -2)]"},
+            {"line": 6, "kind": "module", "status": "skipped", "expected": "instantiated", "actual": "", "reason": "SIMD"}]}]}"#;
         let got = read_switchyard_json(&s, json);
         assert_eq!(got[&1].category, Category::Return);
         assert_eq!(got[&1].passes, Some(true));
         assert_eq!(got[&3].category, Category::Trap);
         assert_eq!(got[&3].passes, Some(false));
+        assert_eq!(got[&3].detail, "unreachable");
+        assert_eq!(
+            (got[&4].category, got[&4].detail.as_str()),
+            (Category::Success, "i32:1 i64:-2")
+        );
+        assert_eq!(got[&5].category, Category::Unsupported);
     }
 }
