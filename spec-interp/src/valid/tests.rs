@@ -453,7 +453,9 @@ fn suite() {
         let line = |sp: Span| src[..sp.start as usize].lines().count();
         for cmd in &script.commands {
             match &cmd.kind {
-                CommandKind::Module(m) => match load(m) {
+                CommandKind::Module(m)
+                | CommandKind::AssertUninstantiable { module: m, .. }
+                | CommandKind::AssertUnlinkable { module: m, .. } => match load(m) {
                     Ok(module) => match validate_module(&module, design) {
                         Ok(()) => ok += 1,
                         Err(e) => {
