@@ -489,6 +489,16 @@ fn suite() {
                         println!("{name}:{}: load error: {e}", line(cmd.span));
                     }
                 },
+                CommandKind::AssertMalformed { module, message } => {
+                    // The parser or decoder should refuse these; report those it lets through.
+                    if let Ok(m) = load(module) {
+                        let got = validate_module(&m, design);
+                        println!(
+                            "{name}:{}: malformed \"{message}\" loaded; validation: {got:?}",
+                            line(cmd.span)
+                        );
+                    }
+                }
                 _ => {}
             }
         }
