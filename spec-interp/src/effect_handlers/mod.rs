@@ -4,6 +4,7 @@
 //! In the flat code a handle block reads
 //! `Handle(bt) body* (On($e, $k) clause*)* End`, like the legacy `try ... catch ... end`.
 
+pub mod text;
 use crate::syntax::{BlockType, TagIdx, TypeIdx};
 
 pub mod valid;
@@ -23,3 +24,5 @@ pub enum Instr {
     /// `discontinue_ref $k`
     DiscontinueRef(TypeIdx),
 }
+
+pub mod binary;

@@ -1,6 +1,7 @@
 //! typed-cont: typed continuations, the phase-3 stack-switching proposal.
 //! The rules are written out in `proposals/typed-cont/`.
 
+pub mod text;
 use crate::syntax::{LabelIdx, TagIdx, TypeIdx};
 
 pub mod valid;
@@ -31,3 +32,6 @@ pub enum Instr {
     /// `switch $ct $e` (0xE6)
     Switch(TypeIdx, TagIdx),
 }
+
+pub mod binary;
+pub mod exec;
