@@ -460,7 +460,11 @@ fn suite() {
                         Ok(()) => ok += 1,
                         Err(e) => {
                             bad += 1;
-                            println!("{name}:{}: valid module rejected: {e}", line(cmd.span));
+                            let at = e.span.map(|sp| line(sp)).unwrap_or(0);
+                            println!(
+                                "{name}:{}: valid module rejected at line {at}: {e}",
+                                line(cmd.span)
+                            );
                         }
                     },
                     Err(_) => skipped += 1,
