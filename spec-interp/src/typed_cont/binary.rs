@@ -1,0 +1,33 @@
+//! typed-cont's binary form: opcodes 0xE0..=0xE6 (the proposal's Explainer, "Binary format").
+
+use super::{Handler, Instr};
+use crate::binary::Decoder;
+use crate::diag::Result;
+
+/// Decodes the instruction of opcode `op` (already read, at `start`), if it is one of ours.
+pub(crate) fn instr(d: &mut Decoder, op: u8, start: usize) -> Result<Option<Instr>> {
+    let _ = start;
+    Ok(Some(match op {
+        0xE0 => Instr::ContNew(d.idx()?),
+        0xE1 => Instr::ContBind(d.idx()?, d.idx()?),
+        0xE2 => Instr::Suspend(d.idx()?),
+        0xE3 => Instr::Resume(d.idx()?, handlers(d)?),
+        0xE4 => Instr::ResumeThrow(d.idx()?, d.idx()?, handlers(d)?),
+        0xE5 => Instr::ResumeThrowRef(d.idx()?, handlers(d)?),
+        0xE6 => Instr::Switch(d.idx()?, d.idx()?),
+        _ => return Ok(None),
+    }))
+}
+
+/// `hdl*`: `0x00 tag label` is `(on $e $l)`, `0x01 tag` is `(on $e switch)`.
+fn handlers(d: &mut Decoder) -> Result<Box<[Handler]>> {
+    let handlers = d.vec(|d| {
+        let start = d.pos();
+        match d.byte()? {
+            0x00 => Ok(Handler::OnLabel(d.idx()?, d.idx()?)),
+            0x01 => Ok(Handler::OnSwitch(d.idx()?)),
+            _ => Err(d.error_at(start, "ON opcode expected")),
+        }
+    })?;
+    Ok(handlers.into_boxed_slice())
+}
