@@ -175,7 +175,7 @@ impl<'a> Parser<'a> {
                     }
                     if imported {
                         check_import_order(first_def, self.toks[field.start].span)?;
-                    } else if kw != "tag" && first_def.is_none() {
+                    } else if first_def.is_none() {
                         first_def = Some(kw);
                     }
                     m.space_mut(space).bind(id.as_ref(), space.dup_word())?;

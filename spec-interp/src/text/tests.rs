@@ -91,18 +91,36 @@ fn official_suite_parses() {
 #[test]
 fn design_suites_parse() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testsuite");
-    let mut problems = Vec::new();
-    for design in Design::ALL {
-        let Ok(entries) = std::fs::read_dir(root.join(design.name())) else {
+    let mut paths = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
         for e in entries.flatten() {
             let path = e.path();
-            if path.extension().is_none_or(|x| x != "wast") {
-                continue;
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "wast") {
+                paths.push(path);
             }
+        }
+    }
+    paths.sort();
+    let mut problems = Vec::new();
+    {
+        for path in paths {
+            // The design: a `;;!` line, else a path component or file stem naming one.
+            let named = path
+                .strip_prefix(&root)
+                .unwrap()
+                .iter()
+                .filter_map(|c| c.to_str())
+                .filter_map(|c| c.strip_suffix(".wast").unwrap_or(c).parse::<Design>().ok())
+                .last();
+            let design = named.unwrap_or(Design::TypedCont);
             let src = std::fs::read_to_string(&path).unwrap();
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let name = path.strip_prefix(&root).unwrap().display().to_string();
             let design = match script_design(&src) {
                 Some(Ok(d)) => d,
                 _ => design,
@@ -115,10 +133,10 @@ fn design_suites_parse() {
                             if let ModuleSource::Quote(text) = &module.source {
                                 match parse_module(text, design) {
                                     Ok(_) => problems
-                                        .push(format!("{design}/{name}:{line}: quote parsed")),
+                                        .push(format!("{name}:{line} ({design}): quote parsed")),
                                     Err(e) if !e.message.starts_with(message.as_str()) => {
                                         problems.push(format!(
-                                            "{design}/{name}:{line}: got \"{}\", expected \"{message}\"",
+                                            "{name}:{line} ({design}): got \"{}\", expected \"{message}\"",
                                             e.message
                                         ))
                                     }
@@ -132,7 +150,7 @@ fn design_suites_parse() {
                     let line = src[..e.span.map_or(0, |s| s.start as usize)]
                         .lines()
                         .count();
-                    problems.push(format!("{design}/{name}:{line}: {e}"));
+                    problems.push(format!("{name}:{line} ({design}): {e}"));
                 }
             }
         }
