@@ -117,7 +117,7 @@ fn design_suites_parse() {
                 .iter()
                 .filter_map(|c| c.to_str())
                 .filter_map(|c| c.strip_suffix(".wast").unwrap_or(c).parse::<Design>().ok())
-                .last();
+                .next_back();
             let design = named.unwrap_or(Design::TypedCont);
             let src = std::fs::read_to_string(&path).unwrap();
             let name = path.strip_prefix(&root).unwrap().display().to_string();
