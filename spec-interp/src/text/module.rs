@@ -5,6 +5,10 @@
 //! 1. bind the ids of every index space (and check that imports come first);
 //! 2. parse the type definitions (they need the type ids);
 //! 3. parse everything else.
+//!
+//! Names used throughout the parsers: `m` is the module's identifier context (`ModCtx`), `f`
+//! the function's (`FuncCtx`: locals and labels); `s` / `e` are the spans of a form's opening
+//! and closing parentheses.
 
 use super::lexer::Tok;
 use super::parser::{FuncCtx, ModCtx, Parser, Space};
