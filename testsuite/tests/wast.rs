@@ -1,8 +1,80 @@
-//! One test per `.wast` file (placeholder until the runner lands).
-fn check(_path: &std::path::Path) -> datatest_stable::Result<()> {
+//! One test per `.wast` script: the bundled suites under `testsuite/` and the official suite
+//! (`../shared/spec-tests/core`, or `$SWITCHYARD_SPEC_TESTS/core`; `simd/` and `relaxed-simd/`
+//! are left out). A script passes when exactly the directives listed for it in
+//! `testsuite/expected-failures.txt` fail.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use switchyard::script::run::expected::{self, ExpectedFailures};
+use switchyard::script::run::{run_file, RunOptions};
+
+fn expected_failures() -> &'static Result<ExpectedFailures, String> {
+    static LIST: OnceLock<Result<ExpectedFailures, String>> = OnceLock::new();
+    LIST.get_or_init(|| ExpectedFailures::load(&expected::expected_failures_path()))
+}
+
+fn check(path: &Path) -> datatest_stable::Result<()> {
+    let list = expected_failures().as_ref().map_err(|e| e.clone())?;
+    let report = run_file(path, &RunOptions::default());
+    let problems = list.check(&expected::file_key(path), &report);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{}\n({} problem(s); if the change is intended, refresh the list with\n  \
+         cargo run --release -- run --write-expected-failures testsuite/expected-failures.txt \
+         testsuite ../shared/spec-tests/core)",
+        problems.join("\n"),
+        problems.len()
+    )
+    .into())
+}
+
+/// Our own scripts.
+fn ours(path: &Path) -> datatest_stable::Result<()> {
+    check(path)
+}
+
+/// The official suite; when it is missing, a single stand-in test (`spec::README.md`) says so,
+/// and fails under CI.
+fn spec(path: &Path) -> datatest_stable::Result<()> {
+    if spec_core().is_some() {
+        return check(path);
+    }
+    let notice = format!(
+        "the official suite was not found at {} (set SWITCHYARD_SPEC_TESTS to the folder \
+         holding its `core/`); its tests are skipped",
+        expected::spec_tests_root().display()
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        return Err(format!("{notice}, which CI does not allow").into());
+    }
+    eprintln!("notice: {notice}");
     Ok(())
 }
 
+fn spec_core() -> Option<PathBuf> {
+    let core = expected::spec_tests_root().join("core");
+    core.is_dir().then_some(core)
+}
+
+fn bundled() -> String {
+    expected::bundled_suite().display().to_string()
+}
+
+fn spec_root() -> String {
+    spec_core().map_or_else(bundled, |p| p.display().to_string())
+}
+
+fn spec_pattern() -> &'static str {
+    match spec_core() {
+        Some(_) => r"^(?!simd/|relaxed-simd/).*\.wast$",
+        None => r"^README\.md$",
+    }
+}
+
 datatest_stable::harness! {
-    { test = check, root = "typed-cont", pattern = r"\.wast$" },
+    { test = ours, root = bundled(), pattern = r"\.wast$" },
+    { test = spec, root = spec_root(), pattern = spec_pattern() },
 }

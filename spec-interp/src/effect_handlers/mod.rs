@@ -4,7 +4,10 @@
 //! In the flat code a handle block reads
 //! `Handle(bt) body* (On($e, $k) clause*)* End`, like the legacy `try ... catch ... end`.
 
+pub mod text;
 use crate::syntax::{BlockType, TagIdx, TypeIdx};
+
+pub mod valid;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Instr {

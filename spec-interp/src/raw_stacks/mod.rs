@@ -1,7 +1,10 @@
 //! raw-stacks: first-class stacks with a root stack, no handlers ("bag of stacks").
 //! The rules are written out in `proposals/raw-stacks/`.
 
+pub mod text;
 use crate::syntax::{FuncIdx, TagIdx, TypeIdx};
+
+pub mod valid;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Instr {

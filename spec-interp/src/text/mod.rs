@@ -1,9 +1,26 @@
-//! Text format (spec chapter 6): WAT modules and WAST scripts, parsed with nom 8.
+//! Text format (spec chapter 6): WAT modules and WAST scripts.
+//!
+//! `lexer` turns the source into tokens (nom for the character-level work); the parsers
+//! (`types`, `instr`, `module`, `script`) are hand-written over the token vector, with explicit
+//! stacks wherever the input nests. The designs add their syntax in `<design>::text`.
+
+pub mod lexer;
+pub mod num;
+pub mod parser;
+
+mod instr;
+mod module;
+mod script;
+mod types;
+
+#[cfg(test)]
+mod tests;
 
 use crate::design::Design;
 use crate::diag::{Error, Result, Span};
 use crate::script::Script;
 use crate::syntax::Module;
+use parser::Parser;
 
 /// The design named by a leading `;;! design = "NAME"` line, if any.
 pub fn script_design(src: &str) -> Option<Result<Design>> {
@@ -27,18 +44,36 @@ pub fn script_design(src: &str) -> Option<Result<Design>> {
 
 /// Parses a whole `.wast` script.
 pub fn parse_script(src: &str, design: Design) -> Result<Script> {
-    let _ = design;
-    Err(Error::malformed(
-        "text parser not written yet",
-        Span::new(0, src.len().min(1)),
-    ))
+    let script_design = script_design(src).transpose()?;
+    let toks = lexer::tokenize(src)?;
+    let mut p = Parser::new(src, toks, design);
+    let commands = p.script_commands()?;
+    Ok(Script {
+        design: script_design,
+        commands,
+    })
 }
 
-/// Parses a single module (the text of `module quote`, or a `.wat` file).
+/// Parses a single module (the text of `module quote`, or a `.wat` file): either
+/// `(module $id? field*)` or just the fields.
 pub fn parse_module(src: &str, design: Design) -> Result<Module> {
-    let _ = design;
-    Err(Error::malformed(
-        "text parser not written yet",
-        Span::new(0, src.len().min(1)),
-    ))
+    let toks = lexer::tokenize(src)?;
+    let mut p = Parser::new(src, toks, design);
+    let start = p.span();
+    let module = if p.peek_form("module") {
+        p.pos += 2;
+        let id = p.opt_id().map(|i| i.0);
+        let m = p.module_fields(id, start)?;
+        let end = p.rparen()?;
+        Module {
+            span: start.to(end),
+            ..m
+        }
+    } else {
+        p.module_fields(None, start)?
+    };
+    if !p.at_end() {
+        return Err(p.unexpected());
+    }
+    Ok(module)
 }

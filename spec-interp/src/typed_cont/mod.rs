@@ -1,7 +1,10 @@
 //! typed-cont: typed continuations, the phase-3 stack-switching proposal.
 //! The rules are written out in `proposals/typed-cont/`.
 
+pub mod text;
 use crate::syntax::{LabelIdx, TagIdx, TypeIdx};
+
+pub mod valid;
 
 /// A handler clause of `resume`, `resume_throw` and `resume_throw_ref`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -31,3 +34,4 @@ pub enum Instr {
 }
 
 pub mod binary;
+pub mod exec;

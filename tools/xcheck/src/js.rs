@@ -92,6 +92,9 @@ const xc = (() => {
   const describe = (e) => String(e && e.message !== undefined ? e.message : e);
   // Maps a thrown JS value to an outcome category.
   const classify = (e, expect) => {
+    // V8 reports an unhandled suspension as a plain Error ("WasmFX: unhandled suspend").
+    if (/unhandled suspend|unhandled tag|unhandled switch/i.test(describe(e)))
+      return { category: 'suspension', detail: describe(e) };
     if (e instanceof WebAssembly.CompileError)
       return { category: expect === 'malformed' ? 'malformed' : 'invalid', detail: describe(e) };
     if (e instanceof WebAssembly.LinkError) return { category: 'unlinkable', detail: describe(e) };
@@ -110,14 +113,16 @@ const xc = (() => {
     return { category: 'unsupported', detail: 'JS error: ' + describe(e) };
   };
   let passed = 0, failed = 0;
+  const lineOf = [];
   const run = (i, line, kind, deps, expect, body) => {
     let r;
+    lineOf[i] = line;
     if (skip.has(i)) {
       r = { category: 'unsupported', detail: 'skipped: crashed or hung the engine on an earlier run' };
     } else {
       const missing = deps.find((d) => inst[d] === undefined && defs[d] === undefined);
       if (missing !== undefined) {
-        r = { category: 'unsupported', detail: 'needs the module of directive ' + missing + ', which this engine did not make' };
+        r = { category: 'unsupported', detail: 'needs the module of line ' + lineOf[missing] + ', which this engine did not make' };
       } else {
         try { r = body(); } catch (e) { r = classify(e, expect); }
       }
@@ -180,7 +185,10 @@ fn expect_name(e: &Expect) -> &'static str {
 fn directive(d: &Directive) -> String {
     let body = match body(d) {
         Ok(body) => format!("() => {{ {body} }}"),
-        Err(why) => format!("() => ({{ category: 'unsupported', detail: {} }})", js_str(&why)),
+        Err(why) => format!(
+            "() => ({{ category: 'unsupported', detail: {} }})",
+            js_str(&why)
+        ),
     };
     let deps: Vec<String> = d.deps.iter().map(|x| x.to_string()).collect();
     format!(
@@ -199,11 +207,18 @@ fn body(d: &Directive) -> Result<String, String> {
     let i = d.index;
     match &d.step {
         Step::Unsupported(why) => Err(why.clone()),
-        Step::Module { binary, quoted, definition, .. } => {
+        Step::Module {
+            binary,
+            quoted,
+            definition,
+            ..
+        } => {
             if *quoted && matches!(d.expect, Expect::Malformed(_)) {
                 return Err("text-format check: JS engines only see binaries".into());
             }
-            let bytes = binary.as_ref().map_err(|e| format!("wast crate cannot encode: {e}"))?;
+            let bytes = binary
+                .as_ref()
+                .map_err(|e| format!("wast crate cannot encode: {e}"))?;
             let compile = format!("const m = xc.compile({});", js_str(&hex(bytes)));
             Ok(match &d.expect {
                 Expect::Invalid(_) | Expect::Malformed(_) => {
@@ -233,7 +248,11 @@ fn body(d: &Directive) -> Result<String, String> {
                 js_str(name)
             ))
         }
-        Step::Invoke { instance, name, args } => {
+        Step::Invoke {
+            instance,
+            name,
+            args,
+        } => {
             let inst = instance.ok_or("invoke without a module")?;
             let args: Vec<String> = args.iter().map(js_arg).collect::<Result<_, _>>()?;
             let call = format!("xc.call({inst}, {}, [{}])", js_str(name), args.join(", "));
@@ -254,7 +273,10 @@ fn finish(d: &Directive, action: &str) -> Result<String, String> {
     };
     Ok(match &d.expect {
         Expect::Return(_) => {
-            format!("const r = {action}; return xc.returned(r, [{}]);", pats.join(", "))
+            format!(
+                "const r = {action}; return xc.returned(r, [{}]);",
+                pats.join(", ")
+            )
         }
         // A bare `invoke` expects no more than success.
         Expect::Success => format!("{action}; return {{ category: 'success' }};"),
@@ -313,9 +335,15 @@ mod tests {
         )
         .unwrap();
         let js = convert(&s);
-        assert!(js.contains("xc.run(0, 1, \"module\", [], \"success\""), "{js}");
+        assert!(
+            js.contains("xc.run(0, 1, \"module\", [], \"success\""),
+            "{js}"
+        );
         assert!(js.contains("xc.call(0, \"f\", [-1n])"), "{js}");
-        assert!(js.contains("return xc.returned(r, [['i64', -1n]]);"), "{js}");
+        assert!(
+            js.contains("return xc.returned(r, [['i64', -1n]]);"),
+            "{js}"
+        );
         assert!(js.contains("text-format check"), "{js}");
         assert!(js.ends_with("xc.done();\n"));
     }

@@ -66,7 +66,10 @@ impl Category {
 
     /// The engine produced no semantic outcome for this directive.
     pub fn is_failure_of_engine(self) -> bool {
-        matches!(self, Category::Crash | Category::Timeout | Category::Unsupported)
+        matches!(
+            self,
+            Category::Crash | Category::Timeout | Category::Unsupported
+        )
     }
 }
 
@@ -83,7 +86,11 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn new(category: Category, detail: impl Into<String>, passes: Option<bool>) -> Outcome {
-        Outcome { category, detail: detail.into(), passes }
+        Outcome {
+            category,
+            detail: detail.into(),
+            passes,
+        }
     }
 
     /// The engine did exactly what the script expects.
@@ -211,10 +218,19 @@ mod tests {
         let trap = out(Category::Trap, Some(false), "unreachable");
         assert_eq!(compare(&pass, Some(&pass)), Verdict::Agree);
         assert_eq!(compare(&trap, Some(&pass)), Verdict::Differ);
-        assert_eq!(compare(&trap, Some(&out(Category::Trap, Some(false), "x"))), Verdict::Agree);
+        assert_eq!(
+            compare(&trap, Some(&out(Category::Trap, Some(false), "x"))),
+            Verdict::Agree
+        );
         assert_eq!(compare(&pass, None), Verdict::Agree);
-        assert_eq!(compare(&pass, Some(&Outcome::crash("sig 5"))), Verdict::Agree);
-        assert_eq!(compare(&Outcome::crash("sig 5"), Some(&pass)), Verdict::Crashed);
+        assert_eq!(
+            compare(&pass, Some(&Outcome::crash("sig 5"))),
+            Verdict::Agree
+        );
+        assert_eq!(
+            compare(&Outcome::crash("sig 5"), Some(&pass)),
+            Verdict::Crashed
+        );
         let r1 = out(Category::Return, Some(false), "i32:1, i32:2");
         let r2 = out(Category::Return, Some(false), "[I32:1 i32:2]");
         let r3 = out(Category::Return, Some(false), "i32:3");

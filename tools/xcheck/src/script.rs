@@ -96,13 +96,31 @@ impl Expect {
 pub enum Step {
     /// Compile (and, unless `definition`, instantiate) a module. `binary` is what the `wast`
     /// crate encoded, or why it could not.
-    Module { id: Option<String>, definition: bool, binary: Result<Vec<u8>, String>, quoted: bool },
+    Module {
+        id: Option<String>,
+        definition: bool,
+        binary: Result<Vec<u8>, String>,
+        quoted: bool,
+    },
     /// `(module instance $i $d)`
-    Instance { id: Option<String>, definition: Option<usize> },
+    Instance {
+        id: Option<String>,
+        definition: Option<usize>,
+    },
     /// `(register "name" $m?)`: `instance` is the directive that made the instance.
-    Register { name: String, instance: Option<usize> },
-    Invoke { instance: Option<usize>, name: String, args: Vec<Arg> },
-    Get { instance: Option<usize>, name: String },
+    Register {
+        name: String,
+        instance: Option<usize>,
+    },
+    Invoke {
+        instance: Option<usize>,
+        name: String,
+        args: Vec<Arg>,
+    },
+    Get {
+        instance: Option<usize>,
+        name: String,
+    },
     /// A directive the harness does not run (threads).
     Unsupported(String),
 }
@@ -180,7 +198,11 @@ pub fn parse(path: &str, source: String) -> Result<Script, String> {
         }
         out
     };
-    Ok(Script { path: path.to_string(), source, directives })
+    Ok(Script {
+        path: path.to_string(),
+        source,
+        directives,
+    })
 }
 
 fn render(mut e: wast::Error, path: &str, source: &str) -> String {
@@ -219,7 +241,9 @@ impl Scope {
                 deps = d2;
                 ("module definition", Expect::Success, step)
             }
-            WastDirective::ModuleInstance { instance, module, .. } => {
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => {
                 let definition = match module {
                     Some(id) => self.definitions.get(id.name()).copied(),
                     None => None,
@@ -233,7 +257,11 @@ impl Scope {
                 }
                 self.current = Some(index);
                 let id = instance.map(|i| i.name().to_string());
-                ("module instance", Expect::Success, Step::Instance { id, definition })
+                (
+                    "module instance",
+                    Expect::Success,
+                    Step::Instance { id, definition },
+                )
             }
             WastDirective::Register { name, module, .. } => {
                 let instance = self.instance(module.map(|m| m.name()));
@@ -241,7 +269,14 @@ impl Scope {
                 if let Some(i) = instance {
                     self.registered.insert(name.to_string(), i);
                 }
-                ("register", Expect::Success, Step::Register { name: name.to_string(), instance })
+                (
+                    "register",
+                    Expect::Success,
+                    Step::Register {
+                        name: name.to_string(),
+                        instance,
+                    },
+                )
             }
             WastDirective::Invoke(inv) => {
                 let step = self.invoke(inv, &mut deps);
@@ -258,7 +293,11 @@ impl Scope {
             }
             WastDirective::AssertExhaustion { call, message, .. } => {
                 let step = self.invoke(call, &mut deps);
-                ("assert_exhaustion", Expect::Exhaustion(message.to_string()), step)
+                (
+                    "assert_exhaustion",
+                    Expect::Exhaustion(message.to_string()),
+                    step,
+                )
             }
             WastDirective::AssertException { exec, .. } => {
                 let step = self.execute(exec, &mut deps);
@@ -266,23 +305,71 @@ impl Scope {
             }
             WastDirective::AssertSuspension { exec, message, .. } => {
                 let step = self.execute(exec, &mut deps);
-                ("assert_suspension", Expect::Suspension(message.to_string()), step)
+                (
+                    "assert_suspension",
+                    Expect::Suspension(message.to_string()),
+                    step,
+                )
             }
-            WastDirective::AssertInvalid { mut module, message, .. } => {
+            WastDirective::AssertInvalid {
+                mut module,
+                message,
+                ..
+            } => {
                 let (step, d2) = self.assert_module(&mut module);
                 deps = d2;
                 ("assert_invalid", Expect::Invalid(message.to_string()), step)
             }
-            WastDirective::AssertMalformed { mut module, message, .. } => {
+            WastDirective::AssertInvalidCustom {
+                mut module,
+                message,
+                ..
+            } => {
                 let (step, d2) = self.assert_module(&mut module);
                 deps = d2;
-                ("assert_malformed", Expect::Malformed(message.to_string()), step)
+                (
+                    "assert_invalid_custom",
+                    Expect::Invalid(message.to_string()),
+                    step,
+                )
             }
-            WastDirective::AssertUnlinkable { module, message, .. } => {
+            WastDirective::AssertMalformedCustom {
+                mut module,
+                message,
+                ..
+            } => {
+                let (step, d2) = self.assert_module(&mut module);
+                deps = d2;
+                (
+                    "assert_malformed_custom",
+                    Expect::Malformed(message.to_string()),
+                    step,
+                )
+            }
+            WastDirective::AssertMalformed {
+                mut module,
+                message,
+                ..
+            } => {
+                let (step, d2) = self.assert_module(&mut module);
+                deps = d2;
+                (
+                    "assert_malformed",
+                    Expect::Malformed(message.to_string()),
+                    step,
+                )
+            }
+            WastDirective::AssertUnlinkable {
+                module, message, ..
+            } => {
                 let mut module = QuoteWat::Wat(module);
                 let (step, d2) = self.assert_module(&mut module);
                 deps = d2;
-                ("assert_unlinkable", Expect::Unlinkable(message.to_string()), step)
+                (
+                    "assert_unlinkable",
+                    Expect::Unlinkable(message.to_string()),
+                    step,
+                )
             }
             WastDirective::Thread(_) | WastDirective::Wait { .. } => (
                 "thread",
@@ -292,7 +379,16 @@ impl Scope {
         };
         deps.sort_unstable();
         deps.dedup();
-        Directive { index, line, kind, start, end, expect, step, deps }
+        Directive {
+            index,
+            line,
+            kind,
+            start,
+            end,
+            expect,
+            step,
+            deps,
+        }
     }
 
     fn instance(&self, name: Option<&str>) -> Option<usize> {
@@ -316,40 +412,58 @@ impl Scope {
             }
             self.current = Some(index);
         }
-        (Step::Module { id, definition, binary, quoted }, deps)
+        (
+            Step::Module {
+                id,
+                definition,
+                binary,
+                quoted,
+            },
+            deps,
+        )
     }
 
     /// A module inside an assertion: encoded, but it binds no name.
     fn assert_module(&mut self, m: &mut QuoteWat) -> (Step, Vec<usize>) {
         let (binary, quoted, _, deps) = self.encode(m);
-        (Step::Module { id: None, definition: false, binary, quoted }, deps)
+        (
+            Step::Module {
+                id: None,
+                definition: false,
+                binary,
+                quoted,
+            },
+            deps,
+        )
     }
 
     fn encode(
         &self,
         m: &mut QuoteWat,
     ) -> (Result<Vec<u8>, String>, bool, Option<String>, Vec<usize>) {
-        let mut deps = Vec::new();
         let (quoted, id) = match m {
-            QuoteWat::Wat(Wat::Module(module)) => {
-                if let wast::core::ModuleKind::Text(fields) = &module.kind {
-                    for field in fields {
-                        if let wast::core::ModuleField::Import(import) = field {
-                            if let Some(&dep) = self.registered.get(import.module) {
-                                deps.push(dep);
-                            }
-                        }
-                    }
-                }
-                (false, module.id.map(|i| i.name().to_string()))
-            }
+            QuoteWat::Wat(Wat::Module(module)) => (false, module.id.map(|i| i.name().to_string())),
             QuoteWat::Wat(Wat::Component(_)) => (false, None),
             QuoteWat::QuoteModule(..) | QuoteWat::QuoteComponent(..) => (true, None),
         };
-        let is_binary = matches!(m, QuoteWat::Wat(Wat::Module(module))
-            if matches!(module.kind, wast::core::ModuleKind::Binary(_)));
         let binary = m.encode().map_err(|e| e.message());
-        (binary, quoted && !is_binary, id, deps)
+        // Encoding expanded inline imports into import fields: collect their module names.
+        let mut deps = Vec::new();
+        if let QuoteWat::Wat(Wat::Module(module)) = m {
+            if let wast::core::ModuleKind::Text(fields) = &module.kind {
+                for field in fields {
+                    if let wast::core::ModuleField::Import(import) = field {
+                        let from = match &import.items {
+                            wast::core::ImportItems::Single { module, .. }
+                            | wast::core::ImportItems::Group1 { module, .. }
+                            | wast::core::ImportItems::Group2 { module, .. } => *module,
+                        };
+                        deps.extend(self.registered.get(from).copied());
+                    }
+                }
+            }
+        }
+        (binary, quoted, id, deps)
     }
 
     fn execute(&mut self, exec: WastExecute, deps: &mut Vec<usize>) -> Step {
@@ -358,7 +472,10 @@ impl Scope {
             WastExecute::Get { module, global, .. } => {
                 let instance = self.instance(module.map(|m| m.name()));
                 deps.extend(instance);
-                Step::Get { instance, name: global.to_string() }
+                Step::Get {
+                    instance,
+                    name: global.to_string(),
+                }
             }
             // `(assert_trap (module ...) "msg")`: a module whose instantiation traps.
             WastExecute::Wat(w) => {
@@ -374,7 +491,11 @@ impl Scope {
         let instance = self.instance(inv.module.map(|m| m.name()));
         deps.extend(instance);
         let args = inv.args.iter().map(arg).collect();
-        Step::Invoke { instance, name: inv.name.to_string(), args }
+        Step::Invoke {
+            instance,
+            name: inv.name.to_string(),
+            args,
+        }
     }
 }
 
@@ -389,7 +510,7 @@ fn heap_family(h: &HeapType) -> String {
             _ => "any",
         }
         .into(),
-        HeapType::Concrete(_) => "concrete".into(),
+        HeapType::Concrete(_) | HeapType::Exact(_) => "concrete".into(),
     }
 }
 
@@ -544,8 +665,11 @@ mod tests {
     #[test]
     fn directives_lines_and_deps() {
         let s = parse("t.wast", SCRIPT.to_string()).unwrap();
-        let got: Vec<(usize, &str, Vec<usize>)> =
-            s.directives.iter().map(|d| (d.line, d.kind, d.deps.clone())).collect();
+        let got: Vec<(usize, &str, Vec<usize>)> = s
+            .directives
+            .iter()
+            .map(|d| (d.line, d.kind, d.deps.clone()))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -574,7 +698,11 @@ mod tests {
     fn encodes_modules() {
         let s = parse("t.wast", SCRIPT.to_string()).unwrap();
         match &s.directives[0].step {
-            Step::Module { binary: Ok(bytes), id, .. } => {
+            Step::Module {
+                binary: Ok(bytes),
+                id,
+                ..
+            } => {
                 assert_eq!(&bytes[..4], b"\0asm");
                 assert_eq!(id.as_deref(), Some("m"));
             }

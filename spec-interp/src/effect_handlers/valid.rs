@@ -1,0 +1,99 @@
+//! effect-handlers typing rules (`proposals/effect-handlers/README.md` §3.3), called by the core
+//! validator. A handle block is a control frame with a *barrier*: the core checker refuses
+//! branches to labels outside it and returns inside it ("invalid branch out of handler").
+//!
+//! Legend: `k` the instruction checker, `x` type index, `e` tag index, `ct` canonical type
+//! index, `ft` function type, `ts` value types.
+
+use crate::diag::Result;
+use crate::syntax::{FuncType, HeapType, RefType, ValType};
+use crate::valid::{Checker, FrameKind};
+
+use super::Instr;
+
+/// Frame tags of `FrameKind::Design` for this design.
+const HANDLE_BODY: u8 = 0;
+const HANDLE_CLAUSE: u8 = 1;
+
+fn ref_to(nullable: bool, ct: u32) -> ValType {
+    ValType::Ref(RefType {
+        nullable,
+        heap: HeapType::Concrete(ct),
+    })
+}
+
+/// `C.types[x] ~~ cont $ft`, `$ft ~~ func [tr*] -> [t2*]`.
+fn cont_type(k: &Checker, x: u32) -> Result<(u32, FuncType)> {
+    let ct = k.c.type_idx(x, k.sp)?;
+    match k.reg().cont_func_type(ct) {
+        Some(ft) => Ok((ct, ft.clone())),
+        None => Err(k.err(format!("non-continuation type {x}"))),
+    }
+}
+
+pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
+    match i {
+        Instr::Perform(e) => {
+            // perform: [tp*] -> [tr*]
+            let ft = k.tag_type(*e)?;
+            k.pop_vals(&ft.params)?;
+            k.push_vals(&ft.results);
+        }
+        Instr::Handle(bt) => {
+            // handle: the body sees one more label [t2*], with the handler boundary at it.
+            let ft = k.block_type(*bt)?;
+            k.pop_vals(&ft.params)?;
+            k.push_ctrl(FrameKind::Design(HANDLE_BODY), ft.params, ft.results);
+            k.set_barrier();
+        }
+        Instr::On(e, x) => {
+            // handle (a clause): [tp* (ref $k)] -> [t2*], func [tr*] -> [t2*] <: $k's type
+            if !matches!(
+                k.top_kind(),
+                FrameKind::Design(HANDLE_BODY) | FrameKind::Design(HANDLE_CLAUSE)
+            ) {
+                return Err(k.err("on outside of a handle block"));
+            }
+            let f = k.pop_ctrl()?;
+            let tag = k.tag_type(*e)?;
+            let (ct, kft) = cont_type(k, *x)?;
+            let have = FuncType {
+                params: tag.results.clone(),
+                results: f.end.clone(),
+            };
+            if !k.reg().func_subtype(&have, &kft) {
+                return Err(k.err("type mismatch: continuation type does not fit the clause"));
+            }
+            let mut start = tag.params;
+            start.push(ref_to(false, ct));
+            k.push_ctrl(FrameKind::Design(HANDLE_CLAUSE), start, f.end);
+            k.set_barrier();
+        }
+        Instr::Continue(x) => {
+            // continue: [tr* (ref null $k)] -> [t2*]
+            let (ct, ft) = cont_type(k, *x)?;
+            k.pop_expect(ref_to(true, ct))?;
+            k.pop_vals(&ft.params)?;
+            k.push_vals(&ft.results);
+        }
+        Instr::Discontinue(x, e) => {
+            // discontinue: [te* (ref null $k)] -> [t2*], $e : [te*] -> []
+            let (ct, ft) = cont_type(k, *x)?;
+            let te = k.tag_type(*e)?;
+            if !te.results.is_empty() {
+                return Err(k.err("type mismatch: exception tag has results"));
+            }
+            k.pop_expect(ref_to(true, ct))?;
+            k.pop_vals(&te.params)?;
+            k.push_vals(&ft.results);
+        }
+        Instr::DiscontinueRef(x) => {
+            // discontinue_ref: [exnref (ref null $k)] -> [t2*]
+            let (ct, ft) = cont_type(k, *x)?;
+            k.pop_expect(ref_to(true, ct))?;
+            k.pop_expect(ValType::Ref(RefType::EXNREF))?;
+            k.push_vals(&ft.results);
+        }
+    }
+    Ok(())
+}

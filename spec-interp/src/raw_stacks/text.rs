@@ -1,0 +1,60 @@
+//! raw-stacks text format: the `stack` composite type and the `stack.*` instructions.
+
+use super::Instr;
+use crate::diag::Result;
+use crate::syntax::{CompType, Instr as CoreInstr};
+use crate::text::lexer::Tok;
+use crate::text::parser::{FuncCtx, ModCtx, Parser, Space};
+
+/// The body of `(stack (param t*) rt)` after the `stack` keyword.
+pub fn stack_type(p: &mut Parser<'_>, m: &ModCtx) -> Result<CompType> {
+    let mut params = Vec::new();
+    let start = p.pos;
+    p.params(m, &mut params)?;
+    if params.iter().any(|(id, _)| id.is_some()) {
+        // Stack parameters carry no identifiers.
+        p.pos = start;
+        while !matches!(p.peek(), Some(Tok::Id(_))) {
+            p.advance();
+        }
+        return Err(p.unexpected());
+    }
+    if !p.is_ref_type() {
+        return Err(p.unexpected());
+    }
+    let ret = p.ref_type(m)?;
+    Ok(CompType::Stack {
+        params: params.into_iter().map(|p| p.1).collect(),
+        ret,
+    })
+}
+
+/// The raw-stacks instruction named `kw`, if it is one.
+pub fn instr(
+    p: &mut Parser<'_>,
+    kw: &str,
+    m: &mut ModCtx,
+    _f: &FuncCtx,
+) -> Result<Option<CoreInstr>> {
+    let t = Space::Type;
+    let i = match kw {
+        "stack.new" => {
+            let s = p.idx(m, t)?;
+            Instr::StackNew(s, p.idx(m, Space::Func)?)
+        }
+        "stack.new_ref" => Instr::StackNewRef(p.idx(m, t)?),
+        "stack.switch" => Instr::StackSwitch(p.idx(m, t)?),
+        "stack.switch_retire" => Instr::StackSwitchRetire(p.idx(m, t)?),
+        "stack.bind" => {
+            let a = p.idx(m, t)?;
+            Instr::StackBind(a, p.idx(m, t)?)
+        }
+        "stack.release" => Instr::StackRelease(p.idx(m, t)?),
+        "stack.switch_throw" => {
+            let s = p.idx(m, t)?;
+            Instr::StackSwitchThrow(s, p.idx(m, Space::Tag)?)
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(CoreInstr::RawStacks(i)))
+}

@@ -1,0 +1,335 @@
+//! Scripts (the `.wast` language of the reference interpreter): commands, actions,
+//! assertions, argument constants and result patterns.
+
+use super::lexer::Tok;
+use super::num;
+use super::parser::{ModCtx, Parser};
+use crate::diag::{Error, Result};
+use crate::script::*;
+use crate::syntax::AbsHeapType;
+
+impl<'a> Parser<'a> {
+    /// A whole script: commands up to the end of input.
+    pub fn script_commands(&mut self) -> Result<Vec<Command>> {
+        let mut commands = Vec::new();
+        // A script may also be a bare module (its fields at top level).
+        if let Some(kw) = self.form_keyword() {
+            if is_module_field(kw) {
+                let start = self.span();
+                let module = self.module_fields(None, start)?;
+                if !self.at_end() {
+                    return Err(self.unexpected());
+                }
+                let span = module.span;
+                let sm = ScriptModule {
+                    id: None,
+                    definition: false,
+                    source: ModuleSource::Text(Box::new(module)),
+                    span,
+                };
+                commands.push(Command {
+                    kind: CommandKind::Module(sm),
+                    span,
+                });
+                return Ok(commands);
+            }
+        }
+        while !self.at_end() {
+            commands.push(self.command()?);
+        }
+        Ok(commands)
+    }
+
+    fn command(&mut self) -> Result<Command> {
+        let s = self.span();
+        let Some(kw) = self.form_keyword() else {
+            if self.is_lparen() {
+                self.advance();
+            }
+            return Err(self.unexpected());
+        };
+        let kind = match kw {
+            "module" => {
+                if matches!(self.peek_at(2), Some(Tok::Keyword("instance"))) {
+                    self.pos += 3;
+                    let instance = self.opt_id().map(|i| i.0);
+                    let module = self.opt_id().map(|i| i.0);
+                    self.rparen()?;
+                    CommandKind::ModuleInstance { instance, module }
+                } else {
+                    CommandKind::Module(self.script_module(false)?)
+                }
+            }
+            "register" => {
+                self.pos += 2;
+                let name = self.name()?;
+                let module = self.opt_id().map(|i| i.0);
+                self.rparen()?;
+                CommandKind::Register { name, module }
+            }
+            "invoke" | "get" => CommandKind::Action(self.action()?),
+            "assert_return" => {
+                self.pos += 2;
+                let action = self.action()?;
+                let mut results = Vec::new();
+                while self.is_lparen() {
+                    results.push(self.result_pat()?);
+                }
+                self.rparen()?;
+                CommandKind::AssertReturn { action, results }
+            }
+            "assert_trap" => {
+                self.pos += 2;
+                if self.peek_form("module") {
+                    let module = self.script_module(true)?;
+                    let message = self.name()?;
+                    self.rparen()?;
+                    CommandKind::AssertUninstantiable { module, message }
+                } else {
+                    let action = self.action()?;
+                    let message = self.name()?;
+                    self.rparen()?;
+                    CommandKind::AssertTrap { action, message }
+                }
+            }
+            "assert_exhaustion" | "assert_suspension" => {
+                self.pos += 2;
+                let action = self.action()?;
+                let message = self.name()?;
+                self.rparen()?;
+                if kw == "assert_exhaustion" {
+                    CommandKind::AssertExhaustion { action, message }
+                } else {
+                    CommandKind::AssertSuspension { action, message }
+                }
+            }
+            "assert_exception" => {
+                self.pos += 2;
+                let action = self.action()?;
+                self.rparen()?;
+                CommandKind::AssertException { action }
+            }
+            "assert_invalid" | "assert_malformed" | "assert_unlinkable" => {
+                self.pos += 2;
+                let module = self.script_module(true)?;
+                let message = self.name()?;
+                self.rparen()?;
+                match kw {
+                    "assert_invalid" => CommandKind::AssertInvalid { module, message },
+                    "assert_malformed" => CommandKind::AssertMalformed { module, message },
+                    _ => CommandKind::AssertUnlinkable { module, message },
+                }
+            }
+            _ => {
+                self.advance();
+                return Err(self.unexpected());
+            }
+        };
+        Ok(Command {
+            kind,
+            span: s.to(self.prev_span()),
+        })
+    }
+
+    /// `(module $id? ...)`, `(module definition $id? ...)`, with `binary` or `quote` strings or
+    /// fields. With `lenient`, a text module that fails to parse is kept as quote text (so
+    /// that the assertion, not the whole script, fails).
+    fn script_module(&mut self, lenient: bool) -> Result<ScriptModule> {
+        let s = self.lparen()?;
+        self.keyword("module")?;
+        let definition = self.eat_keyword("definition");
+        let id = self.opt_id().map(|i| i.0);
+        let source = if self.eat_keyword("binary") {
+            let mut bytes = Vec::new();
+            while self.is_string() {
+                bytes.extend(self.string()?);
+            }
+            ModuleSource::Binary(bytes)
+        } else if self.eat_keyword("quote") {
+            let mut parts = Vec::new();
+            while self.is_string() {
+                parts.push(String::from_utf8_lossy(&self.string()?).into_owned());
+            }
+            ModuleSource::Quote(parts.join(" "))
+        } else {
+            let body_start = self.pos;
+            match self.module_fields(id.clone(), s) {
+                Ok(mut module) => {
+                    module.span = s.to(self.span());
+                    ModuleSource::Text(Box::new(module))
+                }
+                Err(e) if lenient => {
+                    // Skip to the module's `)` and keep its fields as text.
+                    self.pos = body_start;
+                    while self.is_lparen() {
+                        self.skip_sexpr()?;
+                    }
+                    let from = self.toks[body_start].span.start as usize;
+                    let to = self.span().start as usize;
+                    let _ = e;
+                    ModuleSource::Quote(self.src[from.min(to)..to].to_string())
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        let e = self.rparen()?;
+        Ok(ScriptModule {
+            id,
+            definition,
+            source,
+            span: s.to(e),
+        })
+    }
+
+    fn action(&mut self) -> Result<Action> {
+        let s = self.lparen()?;
+        let kw = self.peek_keyword().ok_or_else(|| self.unexpected())?;
+        self.advance();
+        let module = self.opt_id().map(|i| i.0);
+        let name = self.name()?;
+        match kw {
+            "invoke" => {
+                let mut args = Vec::new();
+                while self.is_lparen() {
+                    args.push(self.constant()?);
+                }
+                let e = self.rparen()?;
+                Ok(Action::Invoke {
+                    module,
+                    name,
+                    args,
+                    span: s.to(e),
+                })
+            }
+            "get" => {
+                let e = self.rparen()?;
+                Ok(Action::Get {
+                    module,
+                    name,
+                    span: s.to(e),
+                })
+            }
+            _ => Err(Error::malformed("unexpected token", s)),
+        }
+    }
+
+    fn script_int(&mut self, bits: u32) -> Result<u64> {
+        let span = self.span();
+        match self.peek() {
+            Some(Tok::Num(text)) => {
+                let text = *text;
+                self.advance();
+                num::parse_int(text, bits)
+                    .ok_or_else(|| Error::malformed("constant out of range", span))
+            }
+            _ => Err(self.unexpected()),
+        }
+    }
+
+    fn constant(&mut self) -> Result<Const> {
+        self.lparen()?;
+        let span = self.span();
+        let kw = self.peek_keyword().ok_or_else(|| self.unexpected())?;
+        self.advance();
+        let c = match kw {
+            "i32.const" => Const::I32(self.script_int(32)? as u32 as i32),
+            "i64.const" => Const::I64(self.script_int(64)? as i64),
+            "f32.const" => Const::F32(self.float_const(num::F32)? as u32),
+            "f64.const" => Const::F64(self.float_const(num::F64)?),
+            "ref.null" => Const::RefNull(self.heap_type(&ModCtx::default())?),
+            "ref.host" => Const::RefHost(self.nat_u32()?),
+            "ref.extern" => Const::RefExtern(self.nat_u32()?),
+            _ => return Err(Error::malformed(format!("unknown operator {kw}"), span)),
+        };
+        self.rparen()?;
+        Ok(c)
+    }
+
+    fn nan_pat(&mut self) -> Option<bool> {
+        match self.peek_keyword() {
+            Some("nan:canonical") => {
+                self.advance();
+                Some(true)
+            }
+            Some("nan:arithmetic") => {
+                self.advance();
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    fn result_pat(&mut self) -> Result<ResultPat> {
+        self.lparen()?;
+        let span = self.span();
+        let kw = self.peek_keyword().ok_or_else(|| self.unexpected())?;
+        self.advance();
+        let kind = |abs| Ok::<_, Error>(ResultPat::RefKind(abs));
+        let r = match kw {
+            "i32.const" => ResultPat::I32(self.script_int(32)? as u32 as i32),
+            "i64.const" => ResultPat::I64(self.script_int(64)? as i64),
+            "f32.const" => ResultPat::F32(match self.nan_pat() {
+                Some(true) => NanPat::Canonical,
+                Some(false) => NanPat::Arithmetic,
+                None => NanPat::Value(self.float_const(num::F32)? as u32),
+            }),
+            "f64.const" => ResultPat::F64(match self.nan_pat() {
+                Some(true) => NanPat::Canonical,
+                Some(false) => NanPat::Arithmetic,
+                None => NanPat::Value(self.float_const(num::F64)?),
+            }),
+            "ref.null" => {
+                if self.is_rparen() {
+                    ResultPat::RefNull(None)
+                } else {
+                    ResultPat::RefNull(Some(self.heap_type(&ModCtx::default())?))
+                }
+            }
+            "ref.host" => ResultPat::RefHost(self.nat_u32()?),
+            "ref.extern" => {
+                if self.is_rparen() {
+                    ResultPat::RefExtern(None)
+                } else {
+                    ResultPat::RefExtern(Some(self.nat_u32()?))
+                }
+            }
+            "ref.func" => kind(AbsHeapType::Func)?,
+            "ref.struct" => kind(AbsHeapType::Struct)?,
+            "ref.array" => kind(AbsHeapType::Array)?,
+            "ref.i31" => kind(AbsHeapType::I31)?,
+            "ref.eq" => kind(AbsHeapType::Eq)?,
+            "ref.any" => kind(AbsHeapType::Any)?,
+            "ref.exn" => kind(AbsHeapType::Exn)?,
+            "ref.cont" => kind(AbsHeapType::Cont)?,
+            "ref.stack" => kind(AbsHeapType::Stack)?,
+            "either" => {
+                let mut alts = Vec::new();
+                while self.is_lparen() {
+                    alts.push(self.result_pat()?);
+                }
+                ResultPat::Either(alts)
+            }
+            _ => return Err(Error::malformed(format!("unknown operator {kw}"), span)),
+        };
+        self.rparen()?;
+        Ok(r)
+    }
+}
+
+fn is_module_field(kw: &str) -> bool {
+    matches!(
+        kw,
+        "type"
+            | "rec"
+            | "import"
+            | "func"
+            | "table"
+            | "memory"
+            | "global"
+            | "tag"
+            | "export"
+            | "start"
+            | "elem"
+            | "data"
+    )
+}

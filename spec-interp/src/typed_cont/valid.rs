@@ -1,0 +1,196 @@
+//! typed-cont typing rules (the Explainer's "Instructions" section), called by the core
+//! validator. The `cont $ft` composite type itself is checked with the module's types
+//! (`valid::Ctx::check_types`: "non-function type N").
+//!
+//! Legend: `k` the instruction checker, `x`/`y` type indices, `e` tag index, `l` label index,
+//! `ct` canonical type index, `ft` function type, `ts` value types.
+
+use crate::diag::Result;
+use crate::syntax::{FuncType, HeapType, RefType, ValType};
+use crate::valid::{show_val, Checker};
+
+use super::{Handler, Instr};
+
+fn ref_to(nullable: bool, ct: u32) -> ValType {
+    ValType::Ref(RefType {
+        nullable,
+        heap: HeapType::Concrete(ct),
+    })
+}
+
+/// `C.types[x] ~~ cont [t1*] -> [t2*]`: the canonical index of `x` and its function type.
+fn cont_type(k: &Checker, x: u32) -> Result<(u32, FuncType)> {
+    let ct = k.c.type_idx(x, k.sp)?;
+    match k.reg().cont_func_type(ct) {
+        Some(ft) => Ok((ct, ft.clone())),
+        None => Err(k.err(format!("non-continuation type {x}"))),
+    }
+}
+
+/// The same for a canonical index found inside another type (labels, switch parameters).
+fn cont_type_canon(k: &Checker, ct: u32) -> Option<FuncType> {
+    k.reg().cont_func_type(ct).cloned()
+}
+
+pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
+    match i {
+        Instr::ContNew(x) => {
+            // cont.new: [(ref null? $ft)] -> [(ref $ct)]
+            let (ct, _) = cont_type(k, *x)?;
+            let f = k.reg().cont_type(ct).unwrap_or(u32::MAX);
+            k.pop_expect(ref_to(true, f))?;
+            k.push(ref_to(false, ct));
+        }
+        Instr::ContBind(x, y) => {
+            // cont.bind: [t3* (ref null? $ct)] -> [(ref $ct')]
+            let (ct1, ft1) = cont_type(k, *x)?;
+            let (ct2, ft2) = cont_type(k, *y)?;
+            if ft1.params.len() < ft2.params.len() {
+                return Err(k.err("type mismatch: cont.bind to a type with more parameters"));
+            }
+            let n = ft1.params.len() - ft2.params.len();
+            let rest = FuncType {
+                params: ft1.params[n..].to_vec(),
+                results: ft1.results.clone(),
+            };
+            if !k.reg().func_subtype(&rest, &ft2) {
+                return Err(k.err("type mismatch: cont.bind types do not match"));
+            }
+            k.pop_expect(ref_to(true, ct1))?;
+            k.pop_vals(&ft1.params[..n])?;
+            k.push(ref_to(false, ct2));
+        }
+        Instr::Suspend(e) => {
+            // suspend: [t1*] -> [t2*] for $e : [t1*] -> [t2*]
+            let ft = k.tag_type(*e)?;
+            k.pop_vals(&ft.params)?;
+            k.push_vals(&ft.results);
+        }
+        Instr::Resume(x, hs) => {
+            // resume: [t1* (ref null? $ct)] -> [t2*]
+            let (ct, ft) = cont_type(k, *x)?;
+            check_handlers(k, hs, &ft.results)?;
+            k.pop_expect(ref_to(true, ct))?;
+            k.pop_vals(&ft.params)?;
+            k.push_vals(&ft.results);
+        }
+        Instr::ResumeThrow(x, e, hs) => {
+            // resume_throw: [te* (ref null? $ct)] -> [t2*], $e : [te*] -> []
+            let (ct, ft) = cont_type(k, *x)?;
+            let te = k.tag_type(*e)?;
+            if !te.results.is_empty() {
+                return Err(k.err("type mismatch: exception tag has results"));
+            }
+            check_handlers(k, hs, &ft.results)?;
+            k.pop_expect(ref_to(true, ct))?;
+            k.pop_vals(&te.params)?;
+            k.push_vals(&ft.results);
+        }
+        Instr::ResumeThrowRef(x, hs) => {
+            // resume_throw_ref: [exnref (ref null? $ct)] -> [t2*]
+            let (ct, ft) = cont_type(k, *x)?;
+            check_handlers(k, hs, &ft.results)?;
+            k.pop_expect(ref_to(true, ct))?;
+            k.pop_expect(ValType::Ref(RefType::EXNREF))?;
+            k.push_vals(&ft.results);
+        }
+        Instr::Switch(x, e) => {
+            // switch $ct1 $e: [t1* (ref null? $ct1)] -> [t2*]
+            //   $e : [] -> [t*], $ct1 ~~ cont [t1* (ref null? $ct2)] -> [te1*], te1* <: t*,
+            //   $ct2 ~~ cont [t2*] -> [te2*], t* <: te2*
+            let (ct1, ft1) = cont_type(k, *x)?;
+            let tag = k.tag_type(*e)?;
+            if !tag.params.is_empty() {
+                return Err(k.err("type mismatch in switch tag"));
+            }
+            let (last, t1) = match ft1.params.split_last() {
+                Some((
+                    &ValType::Ref(RefType {
+                        heap: HeapType::Concrete(c2),
+                        ..
+                    }),
+                    t1,
+                )) => (c2, t1.to_vec()),
+                _ => {
+                    return Err(k.err(
+                        "type mismatch: switch requires a continuation type whose last \
+                         parameter is a continuation reference",
+                    ))
+                }
+            };
+            let ft2 = match cont_type_canon(k, last) {
+                Some(ft2) => ft2,
+                None => {
+                    return Err(k.err("type mismatch: switch: last parameter is not a continuation"))
+                }
+            };
+            if !k.reg().vals_subtype(&ft1.results, &tag.results) {
+                return Err(k.err("type mismatch in switch tag"));
+            }
+            if !k.reg().vals_subtype(&tag.results, &ft2.results) {
+                return Err(k.err("type mismatch in switch tag"));
+            }
+            k.pop_expect(ref_to(true, ct1))?;
+            k.pop_vals(&t1)?;
+            k.push_vals(&ft2.params);
+        }
+    }
+    Ok(())
+}
+
+/// Handler clauses `(hdl : t*)*` where `t*` are the resume's results.
+fn check_handlers(k: &Checker, hs: &[Handler], ts: &[ValType]) -> Result<()> {
+    for h in hs {
+        match *h {
+            Handler::OnLabel(e, l) => {
+                // (on $e $l): $e : [t1*] -> [t2*], label [t1'* (ref null? $ct)], t1* <: t1'*,
+                //   $ct ~~ cont [t2'*] -> [t'*], [t2*] -> [t*] <: [t2'*] -> [t'*]
+                let tag = k.tag_type(e)?;
+                let lts = k.label_types(l)?;
+                let (ct, prefix) = match lts.split_last() {
+                    Some((
+                        &ValType::Ref(RefType {
+                            heap: HeapType::Concrete(ct),
+                            ..
+                        }),
+                        prefix,
+                    )) => (ct, prefix),
+                    _ => {
+                        let shown: Vec<String> = lts.iter().map(|&t| show_val(t)).collect();
+                        return Err(k.err(format!(
+                            "type mismatch: instruction requires concrete continuation \
+                             reference type but label has [{}]",
+                            shown.join(" ")
+                        )));
+                    }
+                };
+                let kft = match cont_type_canon(k, ct) {
+                    Some(ft) => ft,
+                    None => {
+                        // Report the type as the module wrote it, if we can find it.
+                        let x = k.c.map.iter().position(|&c| c == ct).unwrap_or(ct as usize);
+                        return Err(k.err(format!("non-continuation type {x}")));
+                    }
+                };
+                if !k.reg().vals_subtype(&tag.params, prefix) {
+                    return Err(k.err("type mismatch in handler: tag parameters and label differ"));
+                }
+                let have = FuncType {
+                    params: tag.results.clone(),
+                    results: ts.to_vec(),
+                };
+                if !k.reg().func_subtype(&have, &kft) {
+                    return Err(k.err("type mismatch in handler: continuation type differs"));
+                }
+            }
+            Handler::OnSwitch(e) => {
+                // (on $e switch): $e : [] -> [t*]
+                let tag = k.tag_type(e)?;
+                if !tag.params.is_empty() || !k.reg().vals_subtype(&tag.results, ts) {
+                    return Err(k.err("type mismatch in switch handler"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
