@@ -874,7 +874,10 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             });
             match old.checked_add(n) {
                 Some(new) if new <= limit && new <= MAX_PAGES => {
-                    m.bytes.resize(new as usize * PAGE_SIZE, 0);
+                    // A fresh zeroed allocation stays untouched (and unresident) past the copy.
+                    let mut bytes = vec![0u8; new as usize * PAGE_SIZE];
+                    bytes[..m.bytes.len()].copy_from_slice(&m.bytes);
+                    m.bytes = bytes;
                     sg.vals.push(addr_val(m.addr, old));
                     "memory.grow"
                 }
