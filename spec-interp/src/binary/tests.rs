@@ -759,3 +759,108 @@ fn testsuite_binary_modules() {
         failures.join("\n")
     );
 }
+
+/// Developer check against another encoder: `SWITCHYARD_WASM_DIR` names a folder of `.wasm`
+/// files (for instance every text module of the suite, encoded by the `wast` crate); each must
+/// decode. Skipped when the variable is not set.
+#[test]
+fn external_wasm_files_decode() {
+    let Some(dir) = std::env::var_os("SWITCHYARD_WASM_DIR") else {
+        return;
+    };
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "wasm") {
+            count += 1;
+            let bytes = std::fs::read(&path).unwrap();
+            let design = design_of(&path, "");
+            if let Err(e) = decode_module(&bytes, design) {
+                failures.push(format!("{}: {e} at {:?}", path.display(), e.span));
+            }
+        }
+    }
+    failures.sort();
+    eprintln!("{count} files decoded");
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// `Debug` of a module without what only one format has: spans, the `$id`, the data count.
+fn comparable(mut m: Module) -> String {
+    m.id = None;
+    m.data_count = None;
+    let text = format!("{m:#?}");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("Span {") {
+        out.push_str(&rest[..at]);
+        let close = at + rest[at..].find('}').unwrap();
+        out.push('_');
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Developer check of the two front ends against each other: for each `X.wasm` in
+/// `SWITCHYARD_WASM_DIR` with the module's text beside it as `X.wat`, the text parser's module
+/// and the decoder's module must agree (spans aside). Skipped when the variable is not set.
+#[test]
+fn external_text_and_binary_agree() {
+    let Some(dir) = std::env::var_os("SWITCHYARD_WASM_DIR") else {
+        return;
+    };
+    let mut failures = Vec::new();
+    let mut count = 0;
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        if path.extension().is_none_or(|e| e != "wat") {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(path.with_extension("wasm")) else {
+            continue;
+        };
+        let src = std::fs::read_to_string(&path).unwrap();
+        let design = design_of(&path, "");
+        count += 1;
+        let text = match crate::text::parse_module(&src, design) {
+            Ok(m) => m,
+            Err(e) => {
+                failures.push(format!("{}: text: {e}", path.display()));
+                continue;
+            }
+        };
+        let Ok(binary) = decode_module(&bytes, design) else {
+            continue;
+        };
+        let (text, binary) = (comparable(text), comparable(binary));
+        if text != binary {
+            let diff: Vec<_> = text
+                .lines()
+                .zip(binary.lines())
+                .filter(|(a, b)| a != b)
+                .take(3)
+                .map(|(a, b)| format!("    text:   {}\n    binary: {}", a.trim(), b.trim()))
+                .collect();
+            failures.push(format!("{}:\n{}", path.display(), diff.join("\n")));
+        }
+    }
+    eprintln!("{count} modules compared");
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

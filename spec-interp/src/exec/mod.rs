@@ -1,7 +1,19 @@
 //! Execution (spec chapter 4): the store, instantiation, and the small-step reduction over an
 //! explicit configuration.
+//!
+//! - `store`: runtime instances (types are canonical indices of `crate::types::TypeRegistry`);
+//! - `code`: function bodies with their block side tables;
+//! - `thread`: the evaluation context as stack segments (frames, labels, prompts);
+//! - `step`: the reduction rules, one match arm each, and the run loop;
+//! - `instantiate`: module instantiation (4.5.4);
+//! - `numeric`: the numeric operators.
 
+pub mod code;
+pub mod instantiate;
 pub mod numeric;
+pub mod step;
+pub mod store;
+pub mod thread;
 
 use std::rc::Rc;
 
@@ -9,6 +21,7 @@ use crate::design::Design;
 use crate::diag::{Error, Result};
 use crate::runtime::{Addr, Val};
 use crate::syntax::Module;
+use store::*;
 
 /// Resource budgets and switches of a run.
 #[derive(Clone, Debug)]
@@ -46,37 +59,128 @@ pub enum ExternVal {
     Tag(Addr),
 }
 
+/// Counters for benchmarks and comparisons between designs. They accumulate over the store's
+/// life; reset them by assigning `Counters::default()`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Reduction steps taken.
+    pub steps: u64,
+    /// Stack switches: suspensions, resumptions, switches (each moves segments).
+    pub switches: u64,
+    /// Peak number of live continuations.
+    pub peak_live_conts: usize,
+    /// Peak number of frames on a thread.
+    pub peak_depth: usize,
+}
+
 /// The store (4.2.3) and everything a run needs.
 pub struct Store {
     pub config: Config,
+    /// Lines printed by the `spectest` print functions, formatted like the reference
+    /// interpreter (`42 : i32`).
+    pub transcript: Vec<String>,
+    pub counters: Counters,
+    pub(crate) rtt: crate::types::TypeRegistry,
+    pub(crate) funcs: Vec<FuncInst>,
+    pub(crate) tables: Vec<TableInst>,
+    pub(crate) mems: Vec<MemInst>,
+    pub(crate) globals: Vec<GlobalInst>,
+    pub(crate) tags: Vec<TagInst>,
+    pub(crate) elems: Vec<ElemInst>,
+    pub(crate) datas: Vec<DataInst>,
+    pub(crate) structs: Vec<StructInst>,
+    pub(crate) arrays: Vec<ArrayInst>,
+    pub(crate) exns: Vec<ExnInst>,
+    pub(crate) conts: ContStore,
+    pub(crate) modules: Vec<ModuleInst>,
 }
 
 impl Store {
     pub fn new(config: Config) -> Store {
-        Store { config }
+        Store {
+            config,
+            transcript: Vec::new(),
+            counters: Counters::default(),
+            rtt: crate::types::TypeRegistry::new(),
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            mems: Vec::new(),
+            globals: Vec::new(),
+            tags: Vec::new(),
+            elems: Vec::new(),
+            datas: Vec::new(),
+            structs: Vec::new(),
+            arrays: Vec::new(),
+            exns: Vec::new(),
+            conts: ContStore::default(),
+            modules: Vec::new(),
+        }
     }
 
     /// The export `name` of module instance `module`.
     pub fn export(&self, module: Addr, name: &str) -> Option<ExternVal> {
-        let _ = (module, name);
-        None
+        self.modules
+            .get(module as usize)?
+            .exports
+            .get(name)
+            .copied()
+    }
+
+    /// All exports of module instance `module`.
+    pub fn exports(&self, module: Addr) -> Vec<(String, ExternVal)> {
+        let mut v: Vec<_> = self
+            .modules
+            .get(module as usize)
+            .map(|m| m.exports.iter().map(|(k, v)| (k.clone(), *v)).collect())
+            .unwrap_or_default();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
     }
 
     /// The current value of global `addr`.
     pub fn global_value(&self, addr: Addr) -> Val {
-        let _ = addr;
-        Val::I32(0)
+        self.globals
+            .get(addr as usize)
+            .map(|g| g.val.clone())
+            .unwrap_or(Val::I32(0))
+    }
+
+    /// Number of live continuations.
+    pub fn live_conts(&self) -> usize {
+        self.conts.live
+    }
+
+    /// Bytes of memory `addr` (for differential testing).
+    pub fn memory(&self, addr: Addr) -> Option<&[u8]> {
+        self.mems.get(addr as usize).map(|m| m.bytes.as_slice())
     }
 }
 
 /// Instantiates a validated module with its imports (in import order); runs its start function.
 pub fn instantiate(store: &mut Store, module: Rc<Module>, imports: &[ExternVal]) -> Result<Addr> {
-    let _ = (store, module, imports);
-    Err(Error::crash("executor not written yet"))
+    instantiate::instantiate(store, module, imports)
 }
 
 /// Invokes function `func` with `args`.
 pub fn invoke(store: &mut Store, func: Addr, args: Vec<Val>) -> Result<Vec<Val>> {
-    let _ = (store, func, args);
-    Err(Error::crash("executor not written yet"))
+    if func as usize >= store.funcs.len() {
+        return Err(Error::crash("unknown function address"));
+    }
+    step::invoke(store, func, args)
 }
+
+/// Invokes with a one-off configuration (the store's is restored afterwards).
+pub fn invoke_with_config(
+    store: &mut Store,
+    config: Config,
+    func: Addr,
+    args: Vec<Val>,
+) -> Result<Vec<Val>> {
+    let saved = std::mem::replace(&mut store.config, config);
+    let r = invoke(store, func, args);
+    store.config = saved;
+    r
+}
+
+#[cfg(test)]
+mod tests;

@@ -241,7 +241,7 @@ impl<'a> Parser<'a> {
             "stack" if self.design == Design::RawStacks => {
                 crate::raw_stacks::text::stack_type(self, m)?
             }
-            _ => return Err(Error::malformed("unknown type", span)),
+            _ => return Err(Error::malformed("unexpected token", span)),
         };
         self.rparen()?;
         Ok((comp, names))

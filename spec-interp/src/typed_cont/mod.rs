@@ -34,3 +34,4 @@ pub enum Instr {
 }
 
 pub mod binary;
+pub mod exec;

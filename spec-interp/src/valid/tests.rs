@@ -392,21 +392,28 @@ fn raw_stacks_types_and_switch() {
 fn suite() {
     use crate::script::{CommandKind, ModuleSource, ScriptModule};
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let spec = std::env::var("SPEC_TESTS").unwrap_or("/work/shared/spec-tests".into());
     let mut files = Vec::new();
     let dirs = [
-        ("../shared/spec-tests/core", Design::TypedCont),
-        ("../shared/spec-tests/core/gc", Design::TypedCont),
-        ("../shared/spec-tests/core/multi-memory", Design::TypedCont),
+        (format!("{spec}/core"), Design::TypedCont),
+        (format!("{spec}/core/gc"), Design::TypedCont),
+        (format!("{spec}/core/multi-memory"), Design::TypedCont),
+        (format!("{spec}/core/stack-switching"), Design::TypedCont),
         (
-            "../shared/spec-tests/core/stack-switching",
+            root.join("testsuite/typed-cont").display().to_string(),
             Design::TypedCont,
         ),
-        ("testsuite/typed-cont", Design::TypedCont),
-        ("testsuite/raw-stacks", Design::RawStacks),
-        ("testsuite/effect-handlers", Design::EffectHandlers),
+        (
+            root.join("testsuite/raw-stacks").display().to_string(),
+            Design::RawStacks,
+        ),
+        (
+            root.join("testsuite/effect-handlers").display().to_string(),
+            Design::EffectHandlers,
+        ),
     ];
     for (d, design) in dirs {
-        let Ok(rd) = std::fs::read_dir(root.join(d)) else {
+        let Ok(rd) = std::fs::read_dir(&d) else {
             continue;
         };
         let mut v: Vec<_> = rd

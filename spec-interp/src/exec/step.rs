@@ -1,0 +1,1257 @@
+//! Reduction (4.4): `step` performs one reduction rule on the instruction at the top frame's
+//! `pc`; each arm names its rule, and the name goes to the trace. `run` steps until the root
+//! segment has no frame left.
+//!
+//! Legend: `s` store, `th` thread, `sg` top segment, `fr` frame, `x`/`y` index immediates,
+//! `a` address, `l` label index, `r` reference, `v` value, `n` count, `i`/`d` offsets,
+//! `ia` the current module instance's address.
+
+use std::rc::Rc;
+
+use super::code::Code;
+use super::store::*;
+use super::thread::*;
+use super::Store;
+use crate::diag::{Error, ErrorKind, Result};
+use crate::runtime::{Addr, Ref, Val};
+use crate::syntax::{
+    AbsHeapType as A, AddrType, Catch, CompType, FieldType, HeapType, Instr, LoadOp, MemArg, NumOp,
+    RefType, StorageType, StoreOp, ValType,
+};
+
+pub type Rule = &'static str;
+
+/// Invokes function `a` on a fresh thread (4.5.5).
+pub fn invoke(s: &mut Store, a: Addr, args: Vec<Val>) -> Result<Vec<Val>> {
+    let mut th = Thread::new();
+    th.segs[0].vals = args;
+    call(s, &mut th, a)?;
+    run(s, &mut th)
+}
+
+/// Runs `th` until its root segment has no frame left; returns the root's values.
+pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
+    let fuel = s.config.fuel.unwrap_or(u64::MAX);
+    let trace = s.config.trace;
+    let mut steps: u64 = 0;
+    let result = loop {
+        let sg = th.top()?;
+        if sg.frames.is_empty() {
+            break Ok(std::mem::take(&mut sg.vals));
+        }
+        steps += 1;
+        if steps > fuel {
+            break Err(Error::exhaustion("fuel exhausted"));
+        }
+        let before = if trace {
+            Some(describe_redex(sg))
+        } else {
+            None
+        };
+        match step(s, th) {
+            Ok(rule) => {
+                if let Some(before) = before {
+                    let after = th.segs.last().map(|sg| sg.to_string()).unwrap_or_default();
+                    eprintln!("{rule:<18} {before}\n{:<18} => {after}", "");
+                }
+            }
+            Err(e) => {
+                let span = th
+                    .segs
+                    .last()
+                    .and_then(|sg| sg.frames.last())
+                    .and_then(|fr| fr.code.span(fr.pc.saturating_sub(1) as usize));
+                break Err(match span {
+                    Some(sp) => e.with_span(sp),
+                    None => e,
+                });
+            }
+        }
+    };
+    s.counters.steps += steps;
+    result
+}
+
+fn describe_redex(sg: &Segment) -> String {
+    match sg.frames.last() {
+        Some(fr) => match fr.code.instrs.get(fr.pc as usize) {
+            Some(i) => format!("{i:?}  | {sg}"),
+            None => format!("(end of function)  | {sg}"),
+        },
+        None => sg.to_string(),
+    }
+}
+
+fn trap(m: &str) -> Error {
+    Error::trap(m)
+}
+
+fn addr_val(at: AddrType, x: u64) -> Val {
+    match at {
+        AddrType::I32 => Val::I32(x as i32),
+        AddrType::I64 => Val::I64(x as i64),
+    }
+}
+
+/// Does `[lo, lo + n)` fit in `len`?
+fn fits(lo: u64, n: u64, len: usize) -> bool {
+    lo.checked_add(n).is_some_and(|end| end <= len as u64)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Administrative steps shared by several rules (and by the design modules).
+
+/// `call` (4.4.10): pushes a frame for `a` with its arguments from the top segment; a host
+/// function runs at once (`call-host`).
+pub fn call(s: &mut Store, th: &mut Thread, a: Addr) -> Result<Rule> {
+    match &s.funcs[a as usize] {
+        FuncInst::Wasm { code, inst, .. } => {
+            let (code, inst) = (code.clone(), *inst);
+            push_frame(s, th, a, code, inst)?;
+            Ok("call")
+        }
+        FuncInst::Host { host, params, .. } => {
+            let (host, n) = (*host, *params);
+            let args = th.top()?.pop_n(n)?;
+            let res = crate::host::call_host(s, host, args)?;
+            th.top()?.vals.extend(res);
+            settle(th)?;
+            Ok("call-host")
+        }
+    }
+}
+
+/// Enters a function body: its parameters move from the operand stack into the locals.
+pub fn push_frame(
+    s: &mut Store,
+    th: &mut Thread,
+    a: Addr,
+    code: Rc<Code>,
+    inst: Addr,
+) -> Result<()> {
+    if th.depth >= s.config.max_call_depth {
+        return Err(Error::exhaustion("call stack exhausted"));
+    }
+    th.depth += 1;
+    if th.depth > s.counters.peak_depth {
+        s.counters.peak_depth = th.depth;
+    }
+    let sg = th.top()?;
+    let n = code.params as usize;
+    let base = sg.vals.len().checked_sub(n).ok_or_else(underflow)?;
+    let local_base = sg.locals.len() as u32;
+    sg.locals.extend(sg.vals.drain(base..));
+    sg.locals.extend(code.locals.iter().cloned());
+    let label_base = sg.labels.len() as u32;
+    let arity = code.results;
+    sg.labels.push(Label {
+        arity,
+        cont: code.instrs.len() as u32,
+        height: base as u32,
+        kind: LabelKind::Body,
+    });
+    sg.frames.push(Frame {
+        code,
+        inst,
+        func: a,
+        pc: 0,
+        local_base,
+        label_base,
+        val_base: base as u32,
+        arity,
+    });
+    Ok(())
+}
+
+/// Pops the top frame, keeping its `arity` results on the operand stack.
+fn pop_frame(th: &mut Thread, keep: Option<u32>) -> Result<()> {
+    let sg = th.top()?;
+    let fr = sg.frames.pop().ok_or_else(|| Error::crash("no frame"))?;
+    sg.cut(fr.val_base, keep.unwrap_or(fr.arity));
+    sg.labels.truncate(fr.label_base as usize);
+    sg.locals.truncate(fr.local_base as usize);
+    th.depth -= 1;
+    Ok(())
+}
+
+/// `return` / the end of a function body (`frame-vals`, `return-frame`).
+pub fn ret(th: &mut Thread) -> Result<Rule> {
+    pop_frame(th, None)?;
+    if settle(th)? {
+        return Ok("resume-return");
+    }
+    Ok("return")
+}
+
+/// A non-root segment whose last frame returned gives its values to the segment below
+/// (`resume-return`: `prompt{..} val* end -> val*`). Returns whether that happened.
+pub fn settle(th: &mut Thread) -> Result<bool> {
+    let sg = th.top()?;
+    if sg.frames.is_empty() && !matches!(sg.prompt, Prompt::Root) {
+        let done = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
+        th.top()?.vals.extend(done.vals);
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// `return_call` (4.4.10): the current frame is replaced, so tail calls run in constant space.
+pub fn tail_call(s: &mut Store, th: &mut Thread, a: Addr) -> Result<Rule> {
+    let n = match &s.funcs[a as usize] {
+        FuncInst::Wasm { code, .. } => code.params,
+        FuncInst::Host { params, .. } => *params as u32,
+    };
+    pop_frame(th, Some(n))?;
+    call(s, th, a)?;
+    settle(th)?;
+    Ok("return_call")
+}
+
+/// `throw_ref` with exception `e` (4.4.9): unwinds labels and frames of the top segment to the
+/// innermost `try_table` with a matching catch clause (`try_table-catch`); past a segment's
+/// bottom the exception goes on in the resumer below (`resume-throw-propagate`); at the root it
+/// reaches the host.
+pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
+    let tag = s.exns[e as usize].tag;
+    loop {
+        let Thread { segs, depth } = th;
+        let sg = segs.last_mut().ok_or_else(|| Error::crash("no segment"))?;
+        while let Some(fr) = sg.frames.last() {
+            if sg.labels.len() <= fr.label_base as usize {
+                let fr = sg.frames.pop().ok_or_else(|| Error::crash("no frame"))?;
+                sg.labels.truncate(fr.label_base as usize);
+                sg.locals.truncate(fr.local_base as usize);
+                sg.vals.truncate(fr.val_base as usize);
+                *depth -= 1;
+                continue;
+            }
+            let li = sg.labels.len() - 1;
+            let lab = sg.labels[li];
+            if let LabelKind::Try(tpc) = lab.kind {
+                let (code, ia) = (fr.code.clone(), fr.inst);
+                if let Some(Instr::TryTable(_, catches)) = code.instrs.get(tpc as usize) {
+                    for c in catches.iter() {
+                        let (hit, fields, with_ref, l) = match *c {
+                            Catch::Catch(x, l) => (
+                                s.modules[ia as usize].tags[x as usize] == tag,
+                                true,
+                                false,
+                                l,
+                            ),
+                            Catch::CatchRef(x, l) => (
+                                s.modules[ia as usize].tags[x as usize] == tag,
+                                true,
+                                true,
+                                l,
+                            ),
+                            Catch::CatchAll(l) => (true, false, false, l),
+                            Catch::CatchAllRef(l) => (true, false, true, l),
+                        };
+                        if hit {
+                            sg.labels.truncate(li);
+                            sg.vals.truncate(lab.height as usize);
+                            if fields {
+                                sg.vals.extend(s.exns[e as usize].fields.iter().cloned());
+                            }
+                            if with_ref {
+                                sg.vals.push(Val::Ref(Ref::Exn(e)));
+                            }
+                            sg.branch(l)?;
+                            return Ok("try_table-catch");
+                        }
+                    }
+                }
+            }
+            sg.labels.pop();
+        }
+        if let Prompt::Root = sg.prompt {
+            let exn = &s.exns[e as usize];
+            let payload: Vec<String> = exn.fields.iter().map(show_val).collect();
+            return Err(Error::new(
+                ErrorKind::Exception,
+                format!(
+                    "uncaught exception: tag {} [{}]",
+                    exn.tag,
+                    payload.join(" ")
+                ),
+                None,
+            ));
+        }
+        th.segs.pop();
+    }
+}
+
+pub fn alloc_exn(s: &mut Store, tag: Addr, fields: Vec<Val>) -> Addr {
+    s.exns.push(ExnInst { tag, fields });
+    s.exns.len() as Addr - 1
+}
+
+/// Does reference `r` match canonical reference type `rt`? (`ref.test`, casts, imports)
+pub fn ref_matches(s: &Store, r: &Ref, rt: RefType) -> bool {
+    let h = match r {
+        Ref::Null(_) => return rt.nullable,
+        Ref::I31(_) => HeapType::Abs(A::I31),
+        Ref::Struct(a) => HeapType::Concrete(s.structs[*a as usize].ty),
+        Ref::Array(a) => HeapType::Concrete(s.arrays[*a as usize].ty),
+        Ref::Func(a) => HeapType::Concrete(s.funcs[*a as usize].ty()),
+        Ref::Exn(_) => HeapType::Abs(A::Exn),
+        Ref::Host(_) => HeapType::Abs(A::Any),
+        Ref::Extern(_) => HeapType::Abs(A::Extern),
+        Ref::Cont(..) => HeapType::Abs(A::Cont),
+        Ref::Stack(..) => HeapType::Abs(A::Stack),
+    };
+    s.rtt.heap_subtype(h, rt.heap)
+}
+
+/// The default value of a (canonical) value type (4.2.1 `default_t`).
+pub fn default_val(s: &Store, t: ValType) -> Val {
+    match t {
+        ValType::I32 => Val::I32(0),
+        ValType::I64 => Val::I64(0),
+        ValType::F32 => Val::F32(0),
+        ValType::F64 => Val::F64(0),
+        ValType::V128 => Val::V128(0),
+        ValType::Ref(r) => Val::Ref(Ref::Null(s.rtt.bottom_of(r.heap))),
+    }
+}
+
+fn default_field(s: &Store, st: StorageType) -> Val {
+    match st {
+        StorageType::Val(t) => default_val(s, t),
+        StorageType::I8 | StorageType::I16 => Val::I32(0),
+    }
+}
+
+/// Packing of a value into a field (4.2.14 `pack`).
+fn pack(st: StorageType, v: Val) -> Val {
+    match (st, v) {
+        (StorageType::I8, Val::I32(x)) => Val::I32(x & 0xFF),
+        (StorageType::I16, Val::I32(x)) => Val::I32(x & 0xFFFF),
+        (_, v) => v,
+    }
+}
+
+fn unpack(st: StorageType, v: Val, signed: bool) -> Val {
+    match (st, v, signed) {
+        (StorageType::I8, Val::I32(x), true) => Val::I32(x as i8 as i32),
+        (StorageType::I16, Val::I32(x), true) => Val::I32(x as i16 as i32),
+        (_, v, _) => v,
+    }
+}
+
+fn storage_size(st: StorageType) -> usize {
+    match st {
+        StorageType::I8 => 1,
+        StorageType::I16 => 2,
+        StorageType::Val(ValType::I32 | ValType::F32) => 4,
+        StorageType::Val(ValType::I64 | ValType::F64) => 8,
+        StorageType::Val(ValType::V128) => 16,
+        StorageType::Val(ValType::Ref(_)) => 8,
+    }
+}
+
+/// Reads a field value from little-endian bytes (`array.new_data`, `array.init_data`).
+fn read_storage(st: StorageType, b: &[u8]) -> Val {
+    let mut w = [0u8; 16];
+    w[..b.len()].copy_from_slice(b);
+    let u = u128::from_le_bytes(w);
+    match st {
+        StorageType::I8 | StorageType::I16 => Val::I32(u as i32),
+        StorageType::Val(ValType::I32) => Val::I32(u as u32 as i32),
+        StorageType::Val(ValType::I64) => Val::I64(u as u64 as i64),
+        StorageType::Val(ValType::F32) => Val::F32(u as u32),
+        StorageType::Val(ValType::F64) => Val::F64(u as u64),
+        StorageType::Val(_) => Val::V128(u),
+    }
+}
+
+/// Canonical composite type of module type `x` of instance `ia`.
+fn comp(s: &Store, ia: usize, x: u32) -> &CompType {
+    &s.rtt.sub_type(s.modules[ia].types[x as usize]).comp
+}
+
+fn struct_fields(s: &Store, ia: usize, x: u32) -> Result<Vec<FieldType>> {
+    match comp(s, ia, x) {
+        CompType::Struct(fs) => Ok(fs.clone()),
+        _ => Err(Error::crash("not a struct type")),
+    }
+}
+
+fn array_field(s: &Store, ia: usize, x: u32) -> Result<FieldType> {
+    match comp(s, ia, x) {
+        CompType::Array(f) => Ok(*f),
+        _ => Err(Error::crash("not an array type")),
+    }
+}
+
+pub fn canon(s: &Store, ia: usize, rt: RefType) -> RefType {
+    crate::types::canon_ref_type(&s.modules[ia].types, rt)
+}
+
+fn struct_addr(r: Ref) -> Result<usize> {
+    match r {
+        Ref::Struct(a) => Ok(a as usize),
+        Ref::Null(_) => Err(trap("null structure reference")),
+        _ => Err(Error::crash("not a structure")),
+    }
+}
+
+fn array_addr(r: Ref) -> Result<usize> {
+    match r {
+        Ref::Array(a) => Ok(a as usize),
+        Ref::Null(_) => Err(trap("null array reference")),
+        _ => Err(Error::crash("not an array")),
+    }
+}
+
+/// The function a `call_indirect` reaches (4.4.10), checked against type `t`.
+fn indirect(s: &Store, ia: usize, sg: &mut Segment, x: u32, t: u32) -> Result<Addr> {
+    let ta = s.modules[ia].tables[x as usize] as usize;
+    let i = sg.pop_addr()?;
+    let tab = &s.tables[ta];
+    let r = tab
+        .elems
+        .get(i as usize)
+        .filter(|_| i < tab.elems.len() as u64)
+        .ok_or_else(|| trap("undefined element"))?;
+    match r {
+        Ref::Func(a) => {
+            if s.rtt
+                .is_subtype_def(s.funcs[*a as usize].ty(), s.modules[ia].types[t as usize])
+            {
+                Ok(*a)
+            } else {
+                Err(trap("indirect call type mismatch"))
+            }
+        }
+        Ref::Null(_) => Err(trap("uninitialized element")),
+        _ => Err(trap("indirect call type mismatch")),
+    }
+}
+
+/// Binary numeric operators take two operands, the others one.
+fn num_arity(op: NumOp) -> usize {
+    match op.opcode() {
+        0x46..=0x4F
+        | 0x51..=0x5A
+        | 0x5B..=0x66
+        | 0x6A..=0x78
+        | 0x7C..=0x8A
+        | 0x92..=0x98
+        | 0xA0..=0xA6 => 2,
+        _ => 1,
+    }
+}
+
+fn effective(m: &MemInst, i: u64, ma: &MemArg, n: usize) -> Result<usize> {
+    let ea = i
+        .checked_add(ma.offset)
+        .ok_or_else(|| trap("out of bounds memory access"))?;
+    if !fits(ea, n as u64, m.bytes.len()) {
+        return Err(trap("out of bounds memory access"));
+    }
+    Ok(ea as usize)
+}
+
+fn load(m: &MemInst, op: LoadOp, i: u64, ma: &MemArg) -> Result<Val> {
+    let n = op.bytes() as usize;
+    let ea = effective(m, i, ma, n)?;
+    let mut w = [0u8; 8];
+    w[..n].copy_from_slice(&m.bytes[ea..ea + n]);
+    let u = u64::from_le_bytes(w);
+    use LoadOp::*;
+    Ok(match op {
+        I32Load => Val::I32(u as u32 as i32),
+        I64Load => Val::I64(u as i64),
+        F32Load => Val::F32(u as u32),
+        F64Load => Val::F64(u),
+        I32Load8S => Val::I32(u as u8 as i8 as i32),
+        I32Load8U => Val::I32(u as u8 as i32),
+        I32Load16S => Val::I32(u as u16 as i16 as i32),
+        I32Load16U => Val::I32(u as u16 as i32),
+        I64Load8S => Val::I64(u as u8 as i8 as i64),
+        I64Load8U => Val::I64(u as u8 as i64),
+        I64Load16S => Val::I64(u as u16 as i16 as i64),
+        I64Load16U => Val::I64(u as u16 as i64),
+        I64Load32S => Val::I64(u as u32 as i32 as i64),
+        I64Load32U => Val::I64(u as u32 as i64),
+    })
+}
+
+fn store_bytes(m: &mut MemInst, op: StoreOp, i: u64, ma: &MemArg, v: Val) -> Result<()> {
+    let n = op.bytes() as usize;
+    let ea = effective(m, i, ma, n)?;
+    let u: u64 = match v {
+        Val::I32(x) => x as u32 as u64,
+        Val::I64(x) => x as u64,
+        Val::F32(x) => x as u64,
+        Val::F64(x) => x,
+        _ => return Err(Error::crash("bad store operand")),
+    };
+    m.bytes[ea..ea + n].copy_from_slice(&u.to_le_bytes()[..n]);
+    Ok(())
+}
+
+/// Largest memory the interpreter allocates, in pages; growing beyond fails (returns -1),
+/// which the spec allows.
+const MAX_PAGES: u64 = 16384;
+/// Largest table the interpreter allocates.
+const MAX_TABLE: u64 = 10_000_000;
+
+// ---------------------------------------------------------------------------------------------
+// The step function.
+
+/// Performs one reduction step on the redex at the top of `th`.
+pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
+    let sg = th.top()?;
+    let fr = sg.frame()?;
+    let pc = fr.pc as usize;
+    let code = fr.code.clone();
+    let ia = fr.inst as usize;
+    let lb = fr.local_base as usize;
+    let Some(instr) = code.instrs.get(pc) else {
+        // frame-vals: the body's end is reached.
+        return ret(th);
+    };
+    fr.pc += 1;
+    use Instr as I;
+    Ok(match instr {
+        // ----- Control (4.4.8)
+        I::Unreachable => return Err(trap("unreachable")), // unreachable
+        I::Nop => "nop",                                   // nop
+        I::Block(_) => {
+            // block: enter a label whose continuation is after the `end`.
+            let sd = code.side[pc];
+            let height = sg.vals.len() as u32 - sd.params;
+            sg.labels.push(Label {
+                arity: sd.results,
+                cont: sd.end + 1,
+                height,
+                kind: LabelKind::Block,
+            });
+            "block"
+        }
+        I::Loop(_) => {
+            // loop: the label's continuation is the loop itself (its params are the arity).
+            let sd = code.side[pc];
+            let height = sg.vals.len() as u32 - sd.params;
+            sg.labels.push(Label {
+                arity: sd.params,
+                cont: pc as u32 + 1,
+                height,
+                kind: LabelKind::Loop,
+            });
+            "loop"
+        }
+        I::If(_) => {
+            let c = sg.pop_i32()?;
+            let sd = code.side[pc];
+            let height = sg.vals.len() as u32 - sd.params;
+            sg.labels.push(Label {
+                arity: sd.results,
+                cont: sd.end + 1,
+                height,
+                kind: LabelKind::Block,
+            });
+            if c != 0 {
+                "if-true" // if-true: the then-branch as a block
+            } else {
+                sg.frame()?.pc = sd.next;
+                "if-false" // if-false: the else-branch (or the empty one) as a block
+            }
+        }
+        I::Else => {
+            // label-vals: the then-branch ends; leave the `if` block.
+            sg.labels.pop();
+            sg.frame()?.pc = code.side[pc].end + 1;
+            "label-vals"
+        }
+        I::End => {
+            // label-vals: leaving a block normally keeps its results.
+            sg.labels.pop();
+            "label-vals"
+        }
+        I::Br(l) => {
+            sg.branch(*l)?;
+            "br"
+        }
+        I::BrIf(l) => {
+            if sg.pop_i32()? != 0 {
+                sg.branch(*l)?;
+                "br_if-true"
+            } else {
+                "br_if-false"
+            }
+        }
+        I::BrTable(ls, d) => {
+            let i = sg.pop_i32()? as u32 as usize;
+            sg.branch(*ls.get(i).unwrap_or(d))?;
+            "br_table"
+        }
+        I::BrOnNull(l) => {
+            let r = sg.pop_ref()?;
+            if let Ref::Null(_) = r {
+                sg.branch(*l)?;
+                "br_on_null-null"
+            } else {
+                sg.vals.push(Val::Ref(r));
+                "br_on_null-addr"
+            }
+        }
+        I::BrOnNonNull(l) => {
+            let r = sg.pop_ref()?;
+            if let Ref::Null(_) = r {
+                "br_on_non_null-null"
+            } else {
+                sg.vals.push(Val::Ref(r));
+                sg.branch(*l)?;
+                "br_on_non_null-addr"
+            }
+        }
+        I::BrOnCast(l, _, rt) | I::BrOnCastFail(l, _, rt) => {
+            let r = sg.pop_ref()?;
+            let rt = canon(s, ia, *rt);
+            let hit = ref_matches(s, &r, rt);
+            sg.vals.push(Val::Ref(r));
+            let fail = matches!(instr, I::BrOnCastFail(..));
+            if hit != fail {
+                sg.branch(*l)?;
+                if fail {
+                    "br_on_cast_fail-fail"
+                } else {
+                    "br_on_cast-succeed"
+                }
+            } else if fail {
+                "br_on_cast_fail-succeed"
+            } else {
+                "br_on_cast-fail"
+            }
+        }
+        I::Return => return ret(th), // return
+        I::Call(x) => {
+            let a = s.modules[ia].funcs[*x as usize];
+            return call(s, th, a); // call
+        }
+        I::CallIndirect(x, t) => {
+            let a = indirect(s, ia, sg, *x, *t)?;
+            call(s, th, a)?;
+            "call_indirect"
+        }
+        I::CallRef(_) => match sg.pop_ref()? {
+            Ref::Func(a) => {
+                call(s, th, a)?;
+                "call_ref"
+            }
+            _ => return Err(trap("null function reference")),
+        },
+        I::ReturnCall(x) => {
+            let a = s.modules[ia].funcs[*x as usize];
+            return tail_call(s, th, a); // return_call
+        }
+        I::ReturnCallIndirect(x, t) => {
+            let a = indirect(s, ia, sg, *x, *t)?;
+            tail_call(s, th, a)?;
+            "return_call_indirect"
+        }
+        I::ReturnCallRef(_) => match sg.pop_ref()? {
+            Ref::Func(a) => {
+                tail_call(s, th, a)?;
+                "return_call_ref"
+            }
+            _ => return Err(trap("null function reference")),
+        },
+        I::Throw(x) => {
+            // throw: allocate the exception, then throw_ref.
+            let tag = s.modules[ia].tags[*x as usize];
+            let n = s.tags[tag as usize].params;
+            let fields = sg.pop_n(n)?;
+            let e = alloc_exn(s, tag, fields);
+            return throw(s, th, e);
+        }
+        I::ThrowRef => match sg.pop_ref()? {
+            Ref::Exn(e) => return throw(s, th, e), // throw_ref
+            _ => return Err(trap("null exception reference")),
+        },
+        I::TryTable(..) => {
+            // try_table: a block whose label also handles exceptions.
+            let sd = code.side[pc];
+            let height = sg.vals.len() as u32 - sd.params;
+            sg.labels.push(Label {
+                arity: sd.results,
+                cont: sd.end + 1,
+                height,
+                kind: LabelKind::Try(pc as u32),
+            });
+            "try_table"
+        }
+
+        // ----- Parametric (4.4.4)
+        I::Drop => {
+            sg.pop()?;
+            "drop"
+        }
+        I::Select(_) => {
+            let c = sg.pop_i32()?;
+            let v2 = sg.pop()?;
+            let v1 = sg.pop()?;
+            sg.vals.push(if c != 0 { v1 } else { v2 });
+            if c != 0 {
+                "select-true"
+            } else {
+                "select-false"
+            }
+        }
+
+        // ----- Variable (4.4.5)
+        I::LocalGet(x) => {
+            let v = sg.locals[lb + *x as usize].clone();
+            sg.vals.push(v);
+            "local.get"
+        }
+        I::LocalSet(x) => {
+            let v = sg.pop()?;
+            sg.locals[lb + *x as usize] = v;
+            "local.set"
+        }
+        I::LocalTee(x) => {
+            let v = sg.vals.last().cloned().ok_or_else(underflow)?;
+            sg.locals[lb + *x as usize] = v;
+            "local.tee"
+        }
+        I::GlobalGet(x) => {
+            let a = s.modules[ia].globals[*x as usize];
+            sg.vals.push(s.globals[a as usize].val.clone());
+            "global.get"
+        }
+        I::GlobalSet(x) => {
+            let a = s.modules[ia].globals[*x as usize];
+            s.globals[a as usize].val = sg.pop()?;
+            "global.set"
+        }
+
+        // ----- Table (4.4.6)
+        I::TableGet(x) => {
+            let t = &s.tables[s.modules[ia].tables[*x as usize] as usize];
+            let i = sg.pop_addr()?;
+            if i >= t.elems.len() as u64 {
+                return Err(trap("out of bounds table access"));
+            }
+            sg.vals.push(Val::Ref(t.elems[i as usize].clone()));
+            "table.get"
+        }
+        I::TableSet(x) => {
+            let t = &mut s.tables[s.modules[ia].tables[*x as usize] as usize];
+            let r = sg.pop_ref()?;
+            let i = sg.pop_addr()?;
+            if i >= t.elems.len() as u64 {
+                return Err(trap("out of bounds table access"));
+            }
+            t.elems[i as usize] = r;
+            "table.set"
+        }
+        I::TableSize(x) => {
+            let t = &s.tables[s.modules[ia].tables[*x as usize] as usize];
+            sg.vals.push(addr_val(t.addr, t.elems.len() as u64));
+            "table.size"
+        }
+        I::TableGrow(x) => {
+            let t = &mut s.tables[s.modules[ia].tables[*x as usize] as usize];
+            let n = sg.pop_addr()?;
+            let r = sg.pop_ref()?;
+            let old = t.elems.len() as u64;
+            let limit = t.max.unwrap_or(match t.addr {
+                AddrType::I32 => u32::MAX as u64,
+                AddrType::I64 => u64::MAX,
+            });
+            match old.checked_add(n) {
+                Some(new) if new <= limit && new <= MAX_TABLE => {
+                    t.elems.resize(new as usize, r);
+                    sg.vals.push(addr_val(t.addr, old));
+                    "table.grow"
+                }
+                _ => {
+                    sg.vals.push(addr_val(t.addr, u64::MAX));
+                    "table.grow-fail"
+                }
+            }
+        }
+        I::TableFill(x) => {
+            let t = &mut s.tables[s.modules[ia].tables[*x as usize] as usize];
+            let n = sg.pop_addr()?;
+            let r = sg.pop_ref()?;
+            let i = sg.pop_addr()?;
+            if !fits(i, n, t.elems.len()) {
+                return Err(trap("out of bounds table access"));
+            }
+            t.elems[i as usize..(i + n) as usize].fill(r);
+            "table.fill"
+        }
+        I::TableCopy(x, y) => {
+            let (ta, tb) = (
+                s.modules[ia].tables[*x as usize] as usize,
+                s.modules[ia].tables[*y as usize] as usize,
+            );
+            let n = sg.pop_addr()?;
+            let i = sg.pop_addr()?;
+            let d = sg.pop_addr()?;
+            if !fits(d, n, s.tables[ta].elems.len()) || !fits(i, n, s.tables[tb].elems.len()) {
+                return Err(trap("out of bounds table access"));
+            }
+            let (d, i, n) = (d as usize, i as usize, n as usize);
+            if ta == tb {
+                s.tables[ta].elems.copy_within_clone(i, d, n);
+            } else {
+                let src: Vec<Ref> = s.tables[tb].elems[i..i + n].to_vec();
+                s.tables[ta].elems[d..d + n].clone_from_slice(&src);
+            }
+            "table.copy"
+        }
+        I::TableInit(x, y) => {
+            let ta = s.modules[ia].tables[*x as usize] as usize;
+            let ea = s.modules[ia].elems[*y as usize] as usize;
+            let n = sg.pop_addr()?;
+            let i = sg.pop_addr()?;
+            let d = sg.pop_addr()?;
+            if !fits(d, n, s.tables[ta].elems.len()) || !fits(i, n, s.elems[ea].elems.len()) {
+                return Err(trap("out of bounds table access"));
+            }
+            let (d, i, n) = (d as usize, i as usize, n as usize);
+            let src: Vec<Ref> = s.elems[ea].elems[i..i + n].to_vec();
+            s.tables[ta].elems[d..d + n].clone_from_slice(&src);
+            "table.init"
+        }
+        I::ElemDrop(x) => {
+            let ea = s.modules[ia].elems[*x as usize] as usize;
+            s.elems[ea].elems = Vec::new();
+            "elem.drop"
+        }
+
+        // ----- Memory (4.4.7)
+        I::Load(op, ma) => {
+            let m = &s.mems[s.modules[ia].mems[ma.mem as usize] as usize];
+            let i = sg.pop_addr()?;
+            sg.vals.push(load(m, *op, i, ma)?);
+            op.name()
+        }
+        I::Store(op, ma) => {
+            let m = &mut s.mems[s.modules[ia].mems[ma.mem as usize] as usize];
+            let v = sg.pop()?;
+            let i = sg.pop_addr()?;
+            store_bytes(m, *op, i, ma, v)?;
+            op.name()
+        }
+        I::MemorySize(x) => {
+            let m = &s.mems[s.modules[ia].mems[*x as usize] as usize];
+            sg.vals.push(addr_val(m.addr, m.pages()));
+            "memory.size"
+        }
+        I::MemoryGrow(x) => {
+            let m = &mut s.mems[s.modules[ia].mems[*x as usize] as usize];
+            let n = sg.pop_addr()?;
+            let old = m.pages();
+            let limit = m.max.unwrap_or(match m.addr {
+                AddrType::I32 => 65536,
+                AddrType::I64 => 1 << 48,
+            });
+            match old.checked_add(n) {
+                Some(new) if new <= limit && new <= MAX_PAGES => {
+                    m.bytes.resize(new as usize * PAGE_SIZE, 0);
+                    sg.vals.push(addr_val(m.addr, old));
+                    "memory.grow"
+                }
+                _ => {
+                    sg.vals.push(addr_val(m.addr, u64::MAX));
+                    "memory.grow-fail"
+                }
+            }
+        }
+        I::MemoryFill(x) => {
+            let m = &mut s.mems[s.modules[ia].mems[*x as usize] as usize];
+            let n = sg.pop_addr()?;
+            let v = sg.pop_i32()?;
+            let d = sg.pop_addr()?;
+            if !fits(d, n, m.bytes.len()) {
+                return Err(trap("out of bounds memory access"));
+            }
+            m.bytes[d as usize..(d + n) as usize].fill(v as u8);
+            "memory.fill"
+        }
+        I::MemoryCopy(x, y) => {
+            let (ma, mb) = (
+                s.modules[ia].mems[*x as usize] as usize,
+                s.modules[ia].mems[*y as usize] as usize,
+            );
+            let n = sg.pop_addr()?;
+            let i = sg.pop_addr()?;
+            let d = sg.pop_addr()?;
+            if !fits(d, n, s.mems[ma].bytes.len()) || !fits(i, n, s.mems[mb].bytes.len()) {
+                return Err(trap("out of bounds memory access"));
+            }
+            let (d, i, n) = (d as usize, i as usize, n as usize);
+            if ma == mb {
+                s.mems[ma].bytes.copy_within(i..i + n, d);
+            } else {
+                let src = s.mems[mb].bytes[i..i + n].to_vec();
+                s.mems[ma].bytes[d..d + n].copy_from_slice(&src);
+            }
+            "memory.copy"
+        }
+        I::MemoryInit(x, y) => {
+            let ma = s.modules[ia].mems[*x as usize] as usize;
+            let da = s.modules[ia].datas[*y as usize] as usize;
+            let n = sg.pop_addr()?;
+            let i = sg.pop_addr()?;
+            let d = sg.pop_addr()?;
+            if !fits(d, n, s.mems[ma].bytes.len()) || !fits(i, n, s.datas[da].bytes.len()) {
+                return Err(trap("out of bounds memory access"));
+            }
+            let (d, i, n) = (d as usize, i as usize, n as usize);
+            let (mems, datas) = (&mut s.mems, &s.datas);
+            mems[ma].bytes[d..d + n].copy_from_slice(&datas[da].bytes[i..i + n]);
+            "memory.init"
+        }
+        I::DataDrop(x) => {
+            let da = s.modules[ia].datas[*x as usize] as usize;
+            s.datas[da].bytes = Vec::new();
+            "data.drop"
+        }
+
+        // ----- Reference (4.4.2)
+        I::RefNull(ht) => {
+            let h = canon(s, ia, RefType::new(true, *ht)).heap;
+            sg.vals.push(Val::Ref(Ref::Null(s.rtt.bottom_of(h))));
+            "ref.null"
+        }
+        I::RefIsNull => {
+            let r = sg.pop_ref()?;
+            sg.vals.push(Val::I32(matches!(r, Ref::Null(_)) as i32));
+            "ref.is_null"
+        }
+        I::RefAsNonNull => {
+            let r = sg.pop_ref()?;
+            if let Ref::Null(_) = r {
+                return Err(trap("null reference"));
+            }
+            sg.vals.push(Val::Ref(r));
+            "ref.as_non_null"
+        }
+        I::RefFunc(x) => {
+            sg.vals
+                .push(Val::Ref(Ref::Func(s.modules[ia].funcs[*x as usize])));
+            "ref.func"
+        }
+        I::RefEq => {
+            let r2 = sg.pop_ref()?;
+            let r1 = sg.pop_ref()?;
+            let eq = match (&r1, &r2) {
+                (Ref::Null(_), Ref::Null(_)) => true,
+                _ => r1 == r2,
+            };
+            sg.vals.push(Val::I32(eq as i32));
+            "ref.eq"
+        }
+        I::RefTest(rt) => {
+            let r = sg.pop_ref()?;
+            let ok = ref_matches(s, &r, canon(s, ia, *rt));
+            sg.vals.push(Val::I32(ok as i32));
+            "ref.test"
+        }
+        I::RefCast(rt) => {
+            let r = sg.pop_ref()?;
+            if !ref_matches(s, &r, canon(s, ia, *rt)) {
+                return Err(trap("cast failure"));
+            }
+            sg.vals.push(Val::Ref(r));
+            "ref.cast"
+        }
+        I::RefI31 => {
+            let x = sg.pop_i32()?;
+            sg.vals.push(Val::Ref(Ref::I31(x & 0x7FFF_FFFF)));
+            "ref.i31"
+        }
+        I::I31GetS | I::I31GetU => match sg.pop_ref()? {
+            Ref::I31(x) => {
+                let signed = matches!(instr, I::I31GetS);
+                sg.vals
+                    .push(Val::I32(if signed { (x << 1) >> 1 } else { x }));
+                "i31.get"
+            }
+            _ => return Err(trap("null i31 reference")),
+        },
+
+        // ----- Aggregate (4.4.3)
+        I::StructNew(x) | I::StructNewDefault(x) => {
+            let fs = struct_fields(s, ia, *x)?;
+            let fields: Vec<Val> = if matches!(instr, I::StructNew(_)) {
+                let vs = sg.pop_n(fs.len())?;
+                vs.into_iter()
+                    .zip(&fs)
+                    .map(|(v, f)| pack(f.storage, v))
+                    .collect()
+            } else {
+                fs.iter().map(|f| default_field(s, f.storage)).collect()
+            };
+            let ty = s.modules[ia].types[*x as usize];
+            s.structs.push(StructInst { ty, fields });
+            sg.vals
+                .push(Val::Ref(Ref::Struct(s.structs.len() as Addr - 1)));
+            "struct.new"
+        }
+        I::StructGet(x, y) | I::StructGetS(x, y) | I::StructGetU(x, y) => {
+            let st = struct_fields(s, ia, *x)?[*y as usize].storage;
+            let a = struct_addr(sg.pop_ref()?)?;
+            let v = s.structs[a].fields[*y as usize].clone();
+            sg.vals
+                .push(unpack(st, v, matches!(instr, I::StructGetS(..))));
+            "struct.get"
+        }
+        I::StructSet(x, y) => {
+            let st = struct_fields(s, ia, *x)?[*y as usize].storage;
+            let v = sg.pop()?;
+            let a = struct_addr(sg.pop_ref()?)?;
+            s.structs[a].fields[*y as usize] = pack(st, v);
+            "struct.set"
+        }
+        I::ArrayNew(x) | I::ArrayNewDefault(x) => {
+            let f = array_field(s, ia, *x)?;
+            let n = sg.pop_i32()? as u32 as usize;
+            let v = if matches!(instr, I::ArrayNew(_)) {
+                pack(f.storage, sg.pop()?)
+            } else {
+                default_field(s, f.storage)
+            };
+            if n > (1 << 28) {
+                return Err(trap("out of bounds array access"));
+            }
+            let ty = s.modules[ia].types[*x as usize];
+            s.arrays.push(ArrayInst {
+                ty,
+                elems: vec![v; n],
+            });
+            sg.vals
+                .push(Val::Ref(Ref::Array(s.arrays.len() as Addr - 1)));
+            "array.new"
+        }
+        I::ArrayNewFixed(x, n) => {
+            let f = array_field(s, ia, *x)?;
+            let elems = sg
+                .pop_n(*n as usize)?
+                .into_iter()
+                .map(|v| pack(f.storage, v))
+                .collect();
+            let ty = s.modules[ia].types[*x as usize];
+            s.arrays.push(ArrayInst { ty, elems });
+            sg.vals
+                .push(Val::Ref(Ref::Array(s.arrays.len() as Addr - 1)));
+            "array.new_fixed"
+        }
+        I::ArrayNewData(x, y) => {
+            let f = array_field(s, ia, *x)?;
+            let da = s.modules[ia].datas[*y as usize] as usize;
+            let n = sg.pop_i32()? as u32 as u64;
+            let i = sg.pop_i32()? as u32 as u64;
+            let z = storage_size(f.storage) as u64;
+            let bytes = &s.datas[da].bytes;
+            if !fits(i, n * z, bytes.len()) {
+                return Err(trap("out of bounds memory access"));
+            }
+            let elems = (0..n)
+                .map(|k| {
+                    read_storage(
+                        f.storage,
+                        &bytes[(i + k * z) as usize..(i + (k + 1) * z) as usize],
+                    )
+                })
+                .collect();
+            let ty = s.modules[ia].types[*x as usize];
+            s.arrays.push(ArrayInst { ty, elems });
+            sg.vals
+                .push(Val::Ref(Ref::Array(s.arrays.len() as Addr - 1)));
+            "array.new_data"
+        }
+        I::ArrayNewElem(x, y) => {
+            let ea = s.modules[ia].elems[*y as usize] as usize;
+            let n = sg.pop_i32()? as u32 as u64;
+            let i = sg.pop_i32()? as u32 as u64;
+            if !fits(i, n, s.elems[ea].elems.len()) {
+                return Err(trap("out of bounds table access"));
+            }
+            let elems = s.elems[ea].elems[i as usize..(i + n) as usize]
+                .iter()
+                .cloned()
+                .map(Val::Ref)
+                .collect();
+            let ty = s.modules[ia].types[*x as usize];
+            s.arrays.push(ArrayInst { ty, elems });
+            sg.vals
+                .push(Val::Ref(Ref::Array(s.arrays.len() as Addr - 1)));
+            "array.new_elem"
+        }
+        I::ArrayGet(x) | I::ArrayGetS(x) | I::ArrayGetU(x) => {
+            let f = array_field(s, ia, *x)?;
+            let i = sg.pop_i32()? as u32 as usize;
+            let a = array_addr(sg.pop_ref()?)?;
+            let v = s.arrays[a]
+                .elems
+                .get(i)
+                .cloned()
+                .ok_or_else(|| trap("out of bounds array access"))?;
+            sg.vals
+                .push(unpack(f.storage, v, matches!(instr, I::ArrayGetS(_))));
+            "array.get"
+        }
+        I::ArraySet(x) => {
+            let f = array_field(s, ia, *x)?;
+            let v = sg.pop()?;
+            let i = sg.pop_i32()? as u32 as usize;
+            let a = array_addr(sg.pop_ref()?)?;
+            let slot = s.arrays[a]
+                .elems
+                .get_mut(i)
+                .ok_or_else(|| trap("out of bounds array access"))?;
+            *slot = pack(f.storage, v);
+            "array.set"
+        }
+        I::ArrayLen => {
+            let a = array_addr(sg.pop_ref()?)?;
+            sg.vals.push(Val::I32(s.arrays[a].elems.len() as i32));
+            "array.len"
+        }
+        I::ArrayFill(x) => {
+            let f = array_field(s, ia, *x)?;
+            let n = sg.pop_i32()? as u32 as u64;
+            let v = pack(f.storage, sg.pop()?);
+            let d = sg.pop_i32()? as u32 as u64;
+            let a = array_addr(sg.pop_ref()?)?;
+            let arr = &mut s.arrays[a].elems;
+            if !fits(d, n, arr.len()) {
+                return Err(trap("out of bounds array access"));
+            }
+            arr[d as usize..(d + n) as usize].fill(v);
+            "array.fill"
+        }
+        I::ArrayCopy(_, _) => {
+            let n = sg.pop_i32()? as u32 as u64;
+            let i = sg.pop_i32()? as u32 as u64;
+            let src = array_addr(sg.pop_ref()?)?;
+            let d = sg.pop_i32()? as u32 as u64;
+            let dst = array_addr(sg.pop_ref()?)?;
+            if !fits(d, n, s.arrays[dst].elems.len()) || !fits(i, n, s.arrays[src].elems.len()) {
+                return Err(trap("out of bounds array access"));
+            }
+            let (d, i, n) = (d as usize, i as usize, n as usize);
+            if src == dst {
+                s.arrays[dst].elems.copy_within_clone(i, d, n);
+            } else {
+                let vs: Vec<Val> = s.arrays[src].elems[i..i + n].to_vec();
+                s.arrays[dst].elems[d..d + n].clone_from_slice(&vs);
+            }
+            "array.copy"
+        }
+        I::ArrayInitData(x, y) => {
+            let f = array_field(s, ia, *x)?;
+            let da = s.modules[ia].datas[*y as usize] as usize;
+            let n = sg.pop_i32()? as u32 as u64;
+            let i = sg.pop_i32()? as u32 as u64;
+            let d = sg.pop_i32()? as u32 as u64;
+            let a = array_addr(sg.pop_ref()?)?;
+            if !fits(d, n, s.arrays[a].elems.len()) {
+                return Err(trap("out of bounds array access"));
+            }
+            let z = storage_size(f.storage) as u64;
+            if !fits(i, n * z, s.datas[da].bytes.len()) {
+                return Err(trap("out of bounds memory access"));
+            }
+            for k in 0..n {
+                let b = &s.datas[da].bytes[(i + k * z) as usize..(i + (k + 1) * z) as usize];
+                s.arrays[a].elems[(d + k) as usize] = read_storage(f.storage, b);
+            }
+            "array.init_data"
+        }
+        I::ArrayInitElem(_, y) => {
+            let ea = s.modules[ia].elems[*y as usize] as usize;
+            let n = sg.pop_i32()? as u32 as u64;
+            let i = sg.pop_i32()? as u32 as u64;
+            let d = sg.pop_i32()? as u32 as u64;
+            let a = array_addr(sg.pop_ref()?)?;
+            if !fits(d, n, s.arrays[a].elems.len()) {
+                return Err(trap("out of bounds array access"));
+            }
+            if !fits(i, n, s.elems[ea].elems.len()) {
+                return Err(trap("out of bounds table access"));
+            }
+            for k in 0..n as usize {
+                let r = s.elems[ea].elems[i as usize + k].clone();
+                s.arrays[a].elems[d as usize + k] = Val::Ref(r);
+            }
+            "array.init_elem"
+        }
+        I::AnyConvertExtern => {
+            let r = match sg.pop_ref()? {
+                Ref::Null(_) => Ref::Null(A::None),
+                Ref::Extern(r) => *r,
+                r => r,
+            };
+            sg.vals.push(Val::Ref(r));
+            "any.convert_extern"
+        }
+        I::ExternConvertAny => {
+            let r = match sg.pop_ref()? {
+                Ref::Null(_) => Ref::Null(A::NoExtern),
+                r => Ref::Extern(Box::new(r)),
+            };
+            sg.vals.push(Val::Ref(r));
+            "extern.convert_any"
+        }
+
+        // ----- Numeric (4.4.1)
+        I::I32Const(x) => {
+            sg.vals.push(Val::I32(*x));
+            "i32.const"
+        }
+        I::I64Const(x) => {
+            sg.vals.push(Val::I64(*x));
+            "i64.const"
+        }
+        I::F32Const(x) => {
+            sg.vals.push(Val::F32(*x));
+            "f32.const"
+        }
+        I::F64Const(x) => {
+            sg.vals.push(Val::F64(*x));
+            "f64.const"
+        }
+        I::Num(op) => {
+            // unop / binop / testop / relop / cvtop: the operator's result, or its trap.
+            let n = num_arity(*op);
+            let len = sg.vals.len();
+            if len < n {
+                return Err(underflow());
+            }
+            let v = super::numeric::eval(*op, &sg.vals[len - n..]).map_err(trap)?;
+            sg.vals.truncate(len - n);
+            sg.vals.push(v);
+            op.name()
+        }
+
+        // ----- The designs' instructions
+        I::TypedCont(i) => return crate::typed_cont::exec::step(s, th, &code, pc, ia as Addr, i),
+        I::RawStacks(_) | I::EffectHandlers(_) => {
+            return Err(Error::crash(
+                "this design's instructions are not executable yet",
+            ));
+        }
+    })
+}
+
+/// `copy_within` for vectors of non-`Copy` values.
+trait CopyWithinClone {
+    fn copy_within_clone(&mut self, src: usize, dst: usize, n: usize);
+}
+
+impl<T: Clone> CopyWithinClone for Vec<T> {
+    fn copy_within_clone(&mut self, src: usize, dst: usize, n: usize) {
+        let tmp: Vec<T> = self[src..src + n].to_vec();
+        self[dst..dst + n].clone_from_slice(&tmp);
+    }
+}

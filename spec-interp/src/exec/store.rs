@@ -1,0 +1,202 @@
+//! Runtime instances (4.2.4 to 4.2.13): what the store holds.
+//!
+//! Every instance is plain data addressed by its index in the store's vectors. Types of instances
+//! (`ty` fields) are canonical type indices of the store's type registry, so that structurally
+//! equal types of different modules compare equal.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::code::Code;
+use super::thread::Segment;
+use super::ExternVal;
+use crate::runtime::{Addr, Ref, Val};
+use crate::syntax::{AddrType, Module, RefType, ValType};
+
+/// The host functions of the `spectest` module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostFunc {
+    Print,
+    PrintI32,
+    PrintI64,
+    PrintF32,
+    PrintF64,
+    PrintI32F32,
+    PrintF64F64,
+}
+
+/// A function instance (4.2.5).
+#[derive(Clone, Debug)]
+pub enum FuncInst {
+    Wasm {
+        ty: u32,
+        inst: Addr,
+        code: Rc<Code>,
+    },
+    Host {
+        ty: u32,
+        host: HostFunc,
+        params: usize,
+        results: usize,
+    },
+}
+
+impl FuncInst {
+    pub fn ty(&self) -> u32 {
+        match self {
+            FuncInst::Wasm { ty, .. } | FuncInst::Host { ty, .. } => *ty,
+        }
+    }
+}
+
+/// A table instance (4.2.6). `elem` is canonical (concrete heap types are registry indices).
+#[derive(Clone, Debug)]
+pub struct TableInst {
+    pub addr: AddrType,
+    pub max: Option<u64>,
+    pub elem: RefType,
+    pub elems: Vec<Ref>,
+}
+
+pub const PAGE_SIZE: usize = 65536;
+
+/// A memory instance (4.2.7).
+#[derive(Clone, Debug)]
+pub struct MemInst {
+    pub addr: AddrType,
+    pub max: Option<u64>,
+    pub bytes: Vec<u8>,
+}
+
+impl MemInst {
+    pub fn pages(&self) -> u64 {
+        (self.bytes.len() / PAGE_SIZE) as u64
+    }
+}
+
+/// A global instance (4.2.8). `ty` is canonical.
+#[derive(Clone, Debug)]
+pub struct GlobalInst {
+    pub mutable: bool,
+    pub ty: ValType,
+    pub val: Val,
+}
+
+/// A tag instance (4.2.9): identity is the address; `ty` is the canonical function type.
+#[derive(Clone, Debug)]
+pub struct TagInst {
+    pub ty: u32,
+    pub params: usize,
+    pub results: usize,
+}
+
+/// An element instance (4.2.10); dropping it empties it.
+#[derive(Clone, Debug)]
+pub struct ElemInst {
+    pub elems: Vec<Ref>,
+}
+
+/// A data instance (4.2.11); dropping it empties it.
+#[derive(Clone, Debug)]
+pub struct DataInst {
+    pub bytes: Vec<u8>,
+}
+
+/// A structure instance (4.2.14). Packed fields hold their value zero-extended in an `I32`.
+#[derive(Clone, Debug)]
+pub struct StructInst {
+    pub ty: u32,
+    pub fields: Vec<Val>,
+}
+
+/// An array instance (4.2.15).
+#[derive(Clone, Debug)]
+pub struct ArrayInst {
+    pub ty: u32,
+    pub elems: Vec<Val>,
+}
+
+/// An exception instance (4.2.16).
+#[derive(Clone, Debug)]
+pub struct ExnInst {
+    pub tag: Addr,
+    pub fields: Vec<Val>,
+}
+
+/// A continuation: the evaluation context between a suspension and its handler's prompt, as the
+/// stack segments themselves (moved, never copied). The bottom segment's prompt is empty until a
+/// `resume` installs one. A continuation made by `cont.new` has one empty segment and a pending
+/// call of `start`.
+#[derive(Debug)]
+pub struct ContInst {
+    pub segs: Vec<Segment>,
+    /// Frames in `segs`, to keep the thread's call depth exact when they are pushed back.
+    pub depth: usize,
+    /// `cont.new`: the function to call on the first resume (its arguments come from `cont.bind`
+    /// and `resume`).
+    pub start: Option<Addr>,
+}
+
+/// A continuation slot: the generation counts reuses, so a stale reference is detected.
+#[derive(Debug, Default)]
+pub struct ContSlot {
+    pub gen: u32,
+    pub cont: Option<ContInst>,
+}
+
+/// The continuation slots with their free list.
+#[derive(Debug, Default)]
+pub struct ContStore {
+    pub slots: Vec<ContSlot>,
+    pub free: Vec<Addr>,
+    pub live: usize,
+}
+
+impl ContStore {
+    /// Stores `k` in a free slot and returns its reference.
+    pub fn alloc(&mut self, k: ContInst) -> Ref {
+        self.live += 1;
+        match self.free.pop() {
+            Some(a) => {
+                let slot = &mut self.slots[a as usize];
+                slot.cont = Some(k);
+                Ref::Cont(a, slot.gen)
+            }
+            None => {
+                self.slots.push(ContSlot {
+                    gen: 0,
+                    cont: Some(k),
+                });
+                Ref::Cont(self.slots.len() as Addr - 1, 0)
+            }
+        }
+    }
+
+    /// Takes the continuation out of its slot (one-shot): `None` when already consumed.
+    pub fn take(&mut self, a: Addr, gen: u32) -> Option<ContInst> {
+        let slot = self.slots.get_mut(a as usize)?;
+        if slot.gen != gen || slot.cont.is_none() {
+            return None;
+        }
+        slot.gen = slot.gen.wrapping_add(1);
+        self.free.push(a);
+        self.live -= 1;
+        slot.cont.take()
+    }
+}
+
+/// A module instance (4.2.4).
+#[derive(Clone, Debug, Default)]
+pub struct ModuleInst {
+    pub module: Rc<Module>,
+    /// Canonical index of each type of the module's type space.
+    pub types: Vec<u32>,
+    pub funcs: Vec<Addr>,
+    pub tables: Vec<Addr>,
+    pub mems: Vec<Addr>,
+    pub globals: Vec<Addr>,
+    pub tags: Vec<Addr>,
+    pub elems: Vec<Addr>,
+    pub datas: Vec<Addr>,
+    pub exports: HashMap<String, ExternVal>,
+}

@@ -1,0 +1,224 @@
+//! The configuration's thread (4.2.12 "configurations", 4.2.13 "evaluation contexts"), as data.
+//!
+//! The spec's evaluation context `E` nests labels and frames around the redex. Here it is an
+//! explicit stack with the redex on top, cut into *segments*: each segment is a value stack plus
+//! its control (labels, frames, locals), and its bottom is a *prompt* (the host's root, or the
+//! handlers a `resume` installed). A continuation is a run of whole segments moved out of the
+//! thread; resuming moves them back. So finding the redex, branching, calling, suspending and
+//! resuming never walk the context.
+//!
+//! Legend: `sg` segment, `fr` frame, `l` label index, `lab` label, `vs` values.
+
+use std::fmt;
+use std::rc::Rc;
+
+use super::code::Code;
+use crate::diag::{Error, Result};
+use crate::runtime::{Addr, Val};
+
+/// What kind of construct a label belongs to (what a branch to it does).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelKind {
+    /// `block`, `if`: a branch continues after the `end`.
+    Block,
+    /// `loop`: a branch continues at the loop's start and keeps the label.
+    Loop,
+    /// `try_table` at position `pc`: also the handler of its catch clauses.
+    Try(u32),
+    /// The function body's own label: a branch to it returns.
+    Body,
+    /// A design's block at position `pc` (effect-handlers' `handle`).
+    Design(u32),
+}
+
+/// A label `label_n{cont}` (4.2.12.2): `arity` values are carried by a branch, which continues
+/// at `cont` with the value stack cut back to `height`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub arity: u32,
+    pub cont: u32,
+    pub height: u32,
+    pub kind: LabelKind,
+}
+
+/// A frame `frame_n{F}` (4.2.12.1). Its locals are `sg.locals[local_base..]`, its labels
+/// `sg.labels[label_base..]` (the first one is the body's), its operand stack
+/// `sg.vals[val_base..]`.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    pub code: Rc<Code>,
+    /// The module instance.
+    pub inst: Addr,
+    /// The function address (`u32::MAX` for constant expressions).
+    pub func: Addr,
+    /// Position of the next instruction in `code`.
+    pub pc: u32,
+    pub local_base: u32,
+    pub label_base: u32,
+    pub val_base: u32,
+    pub arity: u32,
+}
+
+/// The bottom of a segment.
+#[derive(Clone, Debug)]
+pub enum Prompt {
+    /// The host: an invocation (or a constant expression) starts here and returns from here.
+    Root,
+    /// Not installed: the bottom of a continuation that waits for a `resume`.
+    Unset,
+    /// typed-cont `resume*`: the handler clauses are those of the resume instruction at `pc` in
+    /// `code`, with tags of module instance `inst`. The resumer is the segment below.
+    Resume { code: Rc<Code>, pc: u32, inst: Addr },
+}
+
+/// One segment of the evaluation context.
+#[derive(Clone, Debug)]
+pub struct Segment {
+    pub vals: Vec<Val>,
+    pub locals: Vec<Val>,
+    pub labels: Vec<Label>,
+    pub frames: Vec<Frame>,
+    pub prompt: Prompt,
+}
+
+impl Segment {
+    pub fn new(prompt: Prompt) -> Segment {
+        Segment {
+            vals: Vec::new(),
+            locals: Vec::new(),
+            labels: Vec::new(),
+            frames: Vec::new(),
+            prompt,
+        }
+    }
+
+    pub fn pop(&mut self) -> Result<Val> {
+        self.vals.pop().ok_or_else(underflow)
+    }
+
+    pub fn pop_i32(&mut self) -> Result<i32> {
+        match self.vals.pop() {
+            Some(Val::I32(x)) => Ok(x),
+            _ => Err(underflow()),
+        }
+    }
+
+    /// An address or length operand: `i32` (zero-extended) or `i64`.
+    pub fn pop_addr(&mut self) -> Result<u64> {
+        match self.vals.pop() {
+            Some(Val::I32(x)) => Ok(x as u32 as u64),
+            Some(Val::I64(x)) => Ok(x as u64),
+            _ => Err(underflow()),
+        }
+    }
+
+    pub fn pop_ref(&mut self) -> Result<crate::runtime::Ref> {
+        match self.vals.pop() {
+            Some(Val::Ref(r)) => Ok(r),
+            _ => Err(underflow()),
+        }
+    }
+
+    /// The top `n` values, removed.
+    pub fn pop_n(&mut self, n: usize) -> Result<Vec<Val>> {
+        let len = self.vals.len();
+        if n > len {
+            return Err(underflow());
+        }
+        Ok(self.vals.split_off(len - n))
+    }
+
+    pub fn frame(&mut self) -> Result<&mut Frame> {
+        self.frames
+            .last_mut()
+            .ok_or_else(|| Error::crash("no frame"))
+    }
+
+    /// Keeps the top `arity` values and drops those between `height` and them.
+    pub fn cut(&mut self, height: u32, arity: u32) {
+        let len = self.vals.len();
+        let keep_from = len.saturating_sub(arity as usize);
+        let h = (height as usize).min(keep_from);
+        self.vals.drain(h..keep_from);
+    }
+
+    /// Branch to label `l` of the current frame (`br-label-zero` / `br-label-succ` collapsed:
+    /// the labels in between are popped at once).
+    pub fn branch(&mut self, l: u32) -> Result<()> {
+        let li = self
+            .labels
+            .len()
+            .checked_sub(1 + l as usize)
+            .ok_or_else(|| Error::crash("no such label"))?;
+        let lab = self.labels[li];
+        self.cut(lab.height, lab.arity);
+        self.labels.truncate(if lab.kind == LabelKind::Loop {
+            li + 1
+        } else {
+            li
+        });
+        self.frame()?.pc = lab.cont;
+        Ok(())
+    }
+}
+
+/// A thread: the stack of segments of the current evaluation, root first.
+#[derive(Debug)]
+pub struct Thread {
+    pub segs: Vec<Segment>,
+    /// Frames in `segs` (the call depth budget counts them).
+    pub depth: usize,
+}
+
+impl Thread {
+    pub fn new() -> Thread {
+        Thread {
+            segs: vec![Segment::new(Prompt::Root)],
+            depth: 0,
+        }
+    }
+
+    pub fn top(&mut self) -> Result<&mut Segment> {
+        self.segs
+            .last_mut()
+            .ok_or_else(|| Error::crash("no segment"))
+    }
+}
+
+pub fn underflow() -> Error {
+    Error::crash("operand stack underflow")
+}
+
+impl fmt::Display for Segment {
+    /// A compact rendering for traces: prompt, frames with their labels, values.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prompt = match &self.prompt {
+            Prompt::Root => "root".to_string(),
+            Prompt::Unset => "unset".to_string(),
+            Prompt::Resume { pc, .. } => format!("resume@{pc}"),
+        };
+        write!(f, "[{prompt}]")?;
+        for fr in &self.frames {
+            write!(f, " frame(f{} pc={})", fr.code.func_idx, fr.pc)?;
+        }
+        write!(f, " labels={}", self.labels.len())?;
+        let vs: Vec<String> = self.vals.iter().rev().take(4).map(show_val).collect();
+        write!(
+            f,
+            " vals=[{}{}]",
+            if self.vals.len() > 4 { ".. " } else { "" },
+            vs.into_iter().rev().collect::<Vec<_>>().join(" ")
+        )
+    }
+}
+
+pub fn show_val(v: &Val) -> String {
+    match v {
+        Val::I32(x) => format!("i32:{x}"),
+        Val::I64(x) => format!("i64:{x}"),
+        Val::F32(x) => format!("f32:{}", f32::from_bits(*x)),
+        Val::F64(x) => format!("f64:{}", f64::from_bits(*x)),
+        Val::V128(x) => format!("v128:{x:#x}"),
+        Val::Ref(r) => format!("{r:?}"),
+    }
+}

@@ -1,0 +1,271 @@
+//! typed-cont reduction rules over the core configuration (`exec::thread`).
+//!
+//! A continuation is the run of segments from a suspension up to (not including) the handling
+//! prompt's resumer; `resume` pushes those segments back above the resumer under a fresh prompt
+//! that points at the resume instruction's handler clauses. Both directions move whole segments,
+//! so their cost does not depend on how deep the continuation is.
+//!
+//! Legend: `s` store, `th` thread, `sg` top segment, `k` continuation, `r` reference,
+//! `ia` module instance of the running code, `x` tag index, `ct` continuation type index.
+
+use std::rc::Rc;
+
+use super::{Handler, Instr};
+use crate::diag::{Error, ErrorKind, Result};
+use crate::exec::code::Code;
+use crate::exec::step::{alloc_exn, call, throw, Rule};
+use crate::exec::store::ContInst;
+use crate::exec::thread::{Prompt, Segment, Thread};
+use crate::exec::Store;
+use crate::runtime::{Addr, Ref, Val};
+use crate::syntax::{CompType, TypeIdx};
+
+fn trap(m: &str) -> Error {
+    Error::trap(m)
+}
+
+fn unhandled() -> Error {
+    Error::new(ErrorKind::Suspension, "unhandled tag", None)
+}
+
+/// (params, results) of the function type of continuation type `ct` of instance `ia`.
+fn cont_arity(s: &Store, ia: Addr, ct: TypeIdx) -> Result<(usize, usize)> {
+    let c = s.modules[ia as usize].types[ct as usize];
+    let CompType::Cont(ft) = s.rtt.sub_type(c).comp else {
+        return Err(Error::crash("not a continuation type"));
+    };
+    match &s.rtt.sub_type(ft).comp {
+        CompType::Func(f) => Ok((f.params.len(), f.results.len())),
+        _ => Err(Error::crash("continuation of a non-function type")),
+    }
+}
+
+/// Consumes the continuation `r` refers to (one-shot).
+fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
+    match r {
+        Ref::Cont(a, gen) => s
+            .conts
+            .take(a, gen)
+            .ok_or_else(|| trap("continuation already consumed")),
+        _ => Err(trap("null continuation reference")),
+    }
+}
+
+/// Stores a new continuation, within the live-continuation budget.
+pub fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
+    if s.conts.live >= s.config.max_live_conts {
+        return Err(Error::exhaustion("too many live continuations"));
+    }
+    let r = s.conts.alloc(k);
+    if s.conts.live > s.counters.peak_live_conts {
+        s.counters.peak_live_conts = s.conts.live;
+    }
+    Ok(r)
+}
+
+/// The handler clauses of the resume instruction at `pc`.
+fn clauses(code: &Code, pc: u32) -> &[Handler] {
+    match code.instrs.get(pc as usize) {
+        Some(crate::syntax::Instr::TypedCont(
+            Instr::Resume(_, h) | Instr::ResumeThrow(_, _, h) | Instr::ResumeThrowRef(_, h),
+        )) => h,
+        _ => &[],
+    }
+}
+
+/// Kind-aware handler search: the innermost segment whose prompt has a clause for `tag` of the
+/// right kind (`(on $e $l)` for suspend, `(on $e switch)` for switch). Returns the segment's
+/// index and, for suspend, the clause's label.
+fn find_handler(s: &Store, th: &Thread, tag: Addr, switch: bool) -> Option<(usize, u32)> {
+    for (k, sg) in th.segs.iter().enumerate().rev() {
+        if let Prompt::Resume { code, pc, inst } = &sg.prompt {
+            let tags = &s.modules[*inst as usize].tags;
+            for h in clauses(code, *pc) {
+                match *h {
+                    Handler::OnLabel(x, l) if !switch && tags[x as usize] == tag => {
+                        return Some((k, l))
+                    }
+                    Handler::OnSwitch(x) if switch && tags[x as usize] == tag => {
+                        return Some((k, 0))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Cuts the segments from `k` up off the thread as a continuation; returns it and the prompt
+/// that was at its bottom.
+fn capture(th: &mut Thread, k: usize) -> (ContInst, Prompt) {
+    let mut segs = th.segs.split_off(k);
+    let prompt = std::mem::replace(&mut segs[0].prompt, Prompt::Unset);
+    let depth: usize = segs.iter().map(|g| g.frames.len()).sum();
+    th.depth -= depth;
+    (
+        ContInst {
+            segs,
+            depth,
+            start: None,
+        },
+        prompt,
+    )
+}
+
+/// Pushes continuation `k` back on the thread under `prompt`, hands it `args`, and starts its
+/// function if it never ran.
+fn reinstate(
+    s: &mut Store,
+    th: &mut Thread,
+    k: ContInst,
+    args: Vec<Val>,
+    prompt: Prompt,
+) -> Result<()> {
+    let ContInst {
+        mut segs,
+        depth,
+        start,
+    } = k;
+    if th.depth + depth > s.config.max_call_depth {
+        return Err(Error::exhaustion("call stack exhausted"));
+    }
+    segs[0].prompt = prompt;
+    if let Some(top) = segs.last_mut() {
+        top.vals.extend(args);
+    }
+    th.depth += depth;
+    th.segs.extend(segs);
+    s.counters.switches += 1;
+    if let Some(f) = start {
+        call(s, th, f)?;
+    }
+    Ok(())
+}
+
+/// One typed-cont reduction step; `pc` is the instruction's position in `code`.
+pub fn step(
+    s: &mut Store,
+    th: &mut Thread,
+    code: &Rc<Code>,
+    pc: usize,
+    ia: Addr,
+    i: &Instr,
+) -> Result<Rule> {
+    let prompt = || Prompt::Resume {
+        code: code.clone(),
+        pc: pc as u32,
+        inst: ia,
+    };
+    match i {
+        Instr::ContNew(_) => {
+            // cont.new: a continuation that will call the function when resumed.
+            let f = match th.top()?.pop_ref()? {
+                Ref::Func(a) => a,
+                _ => return Err(trap("null function reference")),
+            };
+            let r = alloc(
+                s,
+                ContInst {
+                    segs: vec![Segment::new(Prompt::Unset)],
+                    depth: 0,
+                    start: Some(f),
+                },
+            )?;
+            th.top()?.vals.push(Val::Ref(r));
+            Ok("cont.new")
+        }
+        Instr::ContBind(ct, ct2) => {
+            // cont.bind: the first arguments go onto the continuation's stack; the old
+            // reference is consumed and a new one made.
+            let n = cont_arity(s, ia, *ct)?.0 - cont_arity(s, ia, *ct2)?.0;
+            let r = th.top()?.pop_ref()?;
+            let mut k = take(s, r)?;
+            let args = th.top()?.pop_n(n)?;
+            if let Some(top) = k.segs.last_mut() {
+                top.vals.extend(args);
+            }
+            let r = alloc(s, k)?;
+            th.top()?.vals.push(Val::Ref(r));
+            Ok("cont.bind")
+        }
+        Instr::Suspend(x) => {
+            // resume-suspend: the context up to the handling prompt becomes a continuation;
+            // the handler's label receives the tag's arguments and that continuation.
+            let tag = s.modules[ia as usize].tags[*x as usize];
+            let (k, l) = find_handler(s, th, tag, false).ok_or_else(unhandled)?;
+            let n = s.tags[tag as usize].params;
+            let args = th.top()?.pop_n(n)?;
+            let (cont, _handlers) = capture(th, k);
+            let r = alloc(s, cont)?;
+            s.counters.switches += 1;
+            let sg = th.top()?;
+            sg.vals.extend(args);
+            sg.vals.push(Val::Ref(r));
+            sg.branch(l)?;
+            Ok("resume-suspend")
+        }
+        Instr::Resume(ct, _) => {
+            // resume: run the continuation under a prompt with this instruction's handlers.
+            let n = cont_arity(s, ia, *ct)?.0;
+            let r = th.top()?.pop_ref()?;
+            let k = take(s, r)?;
+            let args = th.top()?.pop_n(n)?;
+            reinstate(s, th, k, args, prompt())?;
+            Ok("resume")
+        }
+        Instr::ResumeThrow(_, x, _) => {
+            let tag = s.modules[ia as usize].tags[*x as usize];
+            let r = th.top()?.pop_ref()?;
+            let k = take(s, r)?;
+            let n = s.tags[tag as usize].params;
+            let fields = th.top()?.pop_n(n)?;
+            let e = alloc_exn(s, tag, fields);
+            resume_throw(s, th, k, e, prompt())
+        }
+        Instr::ResumeThrowRef(..) => {
+            let r = th.top()?.pop_ref()?;
+            let k = take(s, r)?;
+            let e = match th.top()?.pop_ref()? {
+                Ref::Exn(e) => e,
+                _ => return Err(trap("null exception reference")),
+            };
+            resume_throw(s, th, k, e, prompt())
+        }
+        Instr::Switch(ct, x) => {
+            // switch: capture the current continuation up to the prompt handling `$e` for
+            // switch, and run the target under that same prompt with the captured one as its
+            // last argument.
+            let tag = s.modules[ia as usize].tags[*x as usize];
+            let n = cont_arity(s, ia, *ct)?.0.saturating_sub(1);
+            let r = th.top()?.pop_ref()?;
+            let target = take(s, r)?;
+            let mut args = th.top()?.pop_n(n)?;
+            let (k, _) = find_handler(s, th, tag, true).ok_or_else(unhandled)?;
+            let (cur, prompt) = capture(th, k);
+            let r = alloc(s, cur)?;
+            args.push(Val::Ref(r));
+            reinstate(s, th, target, args, prompt)?;
+            Ok("switch")
+        }
+    }
+}
+
+/// `resume_throw`: a never-started continuation is dropped and the exception raised at the
+/// resumer (`resume_throw-fresh`); otherwise it is raised at the suspension point.
+fn resume_throw(
+    s: &mut Store,
+    th: &mut Thread,
+    k: ContInst,
+    e: Addr,
+    prompt: Prompt,
+) -> Result<Rule> {
+    if k.start.is_some() {
+        drop(k);
+        throw(s, th, e)?;
+        return Ok("resume_throw-fresh");
+    }
+    reinstate(s, th, k, vec![], prompt)?;
+    throw(s, th, e)?;
+    Ok("resume_throw")
+}
