@@ -227,9 +227,14 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
         "result mismatch",
         "wrong return value",
     ]);
+    // binaryen's `expected 3, got 0` after an assert_return: other values.
+    let other_values = matches!(d.expect, Expect::Return(_))
+        && m.starts_with("expected ")
+        && m.contains(", got ")
+        && !m.contains("got trap");
     let category = if rejected {
         Category::Success
-    } else if returned {
+    } else if returned || other_values {
         Category::Return
     } else if has(&[
         "unhandled tag",
@@ -265,9 +270,13 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
         "syntax error",
         "malformed",
         "failed to parse",
-        "expected ",
         "unknown instruction",
-    ]) {
+        // The `wast` crate's text errors point at the text (wasmtime).
+        " --> ",
+        // binaryen's text parser: `Fatal: expected (tuple ...)`, `21:2: error: ...`.
+        "fatal: expected",
+    ]) || text_error_at_line_col(&m)
+    {
         // The engine could not read the module: counted as the rejection the script expects,
         // if it expects one, else as malformed.
         match d.expect {
@@ -286,6 +295,18 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
         outcome.passes = Some(false);
     }
     outcome
+}
+
+/// `12:5: error:` at the start of a line: a text parser's complaint with a position.
+fn text_error_at_line_col(m: &str) -> bool {
+    m.lines().any(|l| {
+        let Some((pos, _)) = l.split_once(": error:") else {
+            return false;
+        };
+        let mut parts = pos.trim().split(':');
+        parts.clone().count() == 2
+            && parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 fn first_lines(text: &str, n: usize) -> String {
