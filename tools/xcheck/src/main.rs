@@ -178,7 +178,7 @@ fn check_main(args: Args) -> i32 {
             }
             Err(err) => {
                 for _ in &engines {
-                    progress.step(&xcheck::report::short(&shown).to_string());
+                    progress.step(xcheck::report::short(&shown));
                 }
                 run.files.push(FileResult {
                     path: shown,
