@@ -460,7 +460,7 @@ fn suite() {
                         Ok(()) => ok += 1,
                         Err(e) => {
                             bad += 1;
-                            let at = e.span.map(|sp| line(sp)).unwrap_or(0);
+                            let at = e.span.map(line).unwrap_or(0);
                             println!(
                                 "{name}:{}: valid module rejected at line {at}: {e}",
                                 line(cmd.span)
