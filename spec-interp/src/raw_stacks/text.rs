@@ -3,12 +3,25 @@
 use super::Instr;
 use crate::diag::Result;
 use crate::syntax::{CompType, Instr as CoreInstr};
+use crate::text::lexer::Tok;
 use crate::text::parser::{FuncCtx, ModCtx, Parser, Space};
 
 /// The body of `(stack (param t*) rt)` after the `stack` keyword.
 pub fn stack_type(p: &mut Parser<'_>, m: &ModCtx) -> Result<CompType> {
     let mut params = Vec::new();
+    let start = p.pos;
     p.params(m, &mut params)?;
+    if params.iter().any(|(id, _)| id.is_some()) {
+        // Stack parameters carry no identifiers.
+        p.pos = start;
+        while !matches!(p.peek(), Some(Tok::Id(_))) {
+            p.advance();
+        }
+        return Err(p.unexpected());
+    }
+    if !p.is_ref_type() {
+        return Err(p.unexpected());
+    }
     let ret = p.ref_type(m)?;
     Ok(CompType::Stack {
         params: params.into_iter().map(|p| p.1).collect(),

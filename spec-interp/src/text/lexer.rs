@@ -259,7 +259,7 @@ impl<'a> Lexer<'a> {
                     match self.string() {
                         Ok(s) => strings.push(s),
                         // `$"..."` with a bad string: no identifier at all.
-                        Err(_) if run_start > 0 && &self.src[run_start - 1..run_start] == "$" => {
+                        Err(_) if run_start > 0 && self.src.as_bytes()[run_start - 1] == b'$' => {
                             return Err(self.err("empty identifier", run_start - 1));
                         }
                         Err(e) => return Err(e),

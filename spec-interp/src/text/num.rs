@@ -244,3 +244,30 @@ mod tests {
         assert_eq!(parse_float("1_000.5", F64), Some(1000.5f64.to_bits()));
     }
 }
+
+#[cfg(test)]
+mod cross_check {
+    /// Compares against cases computed exactly elsewhere (`text bits32 bits64` per line, in
+    /// the file named by `FLOAT_CASES`).
+    #[test]
+    #[ignore]
+    fn float_cases() {
+        let Ok(path) = std::env::var("FLOAT_CASES") else {
+            return;
+        };
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut bad = 0;
+        for line in text.lines() {
+            let parts: Vec<&str> = line.split(' ').collect();
+            let want32 = parts[1].parse::<u64>().ok();
+            let want64 = parts[2].parse::<u64>().ok();
+            let got32 = super::parse_float(parts[0], super::F32);
+            let got64 = super::parse_float(parts[0], super::F64);
+            if got32 != want32 || got64 != want64 {
+                bad += 1;
+                eprintln!("{line}: got {got32:?} {got64:?}");
+            }
+        }
+        assert_eq!(bad, 0);
+    }
+}

@@ -25,6 +25,53 @@ fn suite_files() -> Vec<PathBuf> {
     files
 }
 
+fn line_of(src: &str, offset: u32) -> usize {
+    src[..offset as usize].matches('\n').count() + 1
+}
+
+/// Quoted modules: those of `assert_malformed` must fail with the expected message, the others
+/// must parse.
+fn check_quotes(
+    script: &crate::script::Script,
+    src: &str,
+    name: &str,
+    design: Design,
+    problems: &mut Vec<String>,
+) {
+    for cmd in &script.commands {
+        let line = line_of(src, cmd.span.start);
+        match &cmd.kind {
+            CommandKind::AssertMalformed { module, message } => {
+                if let ModuleSource::Quote(text) = &module.source {
+                    match parse_module(text, design) {
+                        Ok(_) => problems.push(format!(
+                            "{name}:{line}: quote parsed, expected \"{message}\""
+                        )),
+                        Err(e) if !e.message.starts_with(message.as_str()) => {
+                            problems.push(format!(
+                                "{name}:{line}: got \"{}\", expected \"{message}\"",
+                                e.message
+                            ))
+                        }
+                        Err(_) => {}
+                    }
+                }
+            }
+            CommandKind::Module(m)
+            | CommandKind::AssertInvalid { module: m, .. }
+            | CommandKind::AssertUnlinkable { module: m, .. }
+            | CommandKind::AssertUninstantiable { module: m, .. } => {
+                if let ModuleSource::Quote(text) = &m.source {
+                    if let Err(e) = parse_module(text, design) {
+                        problems.push(format!("{name}:{line}: quote failed: {e}"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Parses every non-SIMD script of the suite, and every quoted module in it. Reports all
 /// problems at once.
 #[test]
@@ -37,51 +84,70 @@ fn official_suite_parses() {
     for path in &files {
         let src = std::fs::read_to_string(path).unwrap();
         let name = path.strip_prefix(SUITE).unwrap().display().to_string();
-        let script = match parse_script(&src, Design::TypedCont) {
-            Ok(s) => s,
+        match parse_script(&src, Design::TypedCont) {
+            Ok(script) => check_quotes(&script, &src, &name, Design::TypedCont, &mut problems),
             Err(e) => {
-                let line = src[..e.span.map_or(0, |s| s.start as usize)]
-                    .lines()
-                    .count();
+                let line = line_of(&src, e.span.map_or(0, |s| s.start));
                 problems.push(format!("{name}:{line}: {e}"));
-                continue;
-            }
-        };
-        for cmd in &script.commands {
-            let line = src[..cmd.span.start as usize].lines().count();
-            match &cmd.kind {
-                CommandKind::AssertMalformed { module, message } => {
-                    if let ModuleSource::Quote(text) = &module.source {
-                        match parse_module(text, Design::TypedCont) {
-                            Ok(_) => problems.push(format!(
-                                "{name}:{line}: quote parsed, expected \"{message}\""
-                            )),
-                            Err(e) if !e.message.starts_with(message.as_str()) => {
-                                problems.push(format!(
-                                    "{name}:{line}: got \"{}\", expected \"{message}\"",
-                                    e.message
-                                ))
-                            }
-                            Err(_) => {}
-                        }
-                    }
-                }
-                CommandKind::Module(m)
-                | CommandKind::AssertInvalid { module: m, .. }
-                | CommandKind::AssertUnlinkable { module: m, .. }
-                | CommandKind::AssertUninstantiable { module: m, .. } => {
-                    if let ModuleSource::Quote(text) = &m.source {
-                        if let Err(e) = parse_module(text, Design::TypedCont) {
-                            problems.push(format!("{name}:{line}: quote failed: {e}"));
-                        }
-                    }
-                }
-                _ => {}
             }
         }
     }
     if !problems.is_empty() {
         panic!("{} problems:\n{}", problems.len(), problems.join("\n"));
+    }
+}
+
+/// Parses Switchyard's own design suites (`testsuite/<design>/`) under their design. These
+/// files belong to other parts of the project and change under us, so problems are reported
+/// (run with `--nocapture`) rather than failing this test; the wast runner fails on them.
+#[test]
+fn design_suites_parse() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testsuite");
+    let mut paths = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "wast") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    let mut problems = Vec::new();
+    {
+        for path in paths {
+            // The design: a `;;!` line, else a path component or file stem naming one.
+            let named = path
+                .strip_prefix(&root)
+                .unwrap()
+                .iter()
+                .filter_map(|c| c.to_str())
+                .filter_map(|c| c.strip_suffix(".wast").unwrap_or(c).parse::<Design>().ok())
+                .next_back();
+            let design = named.unwrap_or(Design::TypedCont);
+            let src = std::fs::read_to_string(&path).unwrap();
+            let name = path.strip_prefix(&root).unwrap().display().to_string();
+            let design = match script_design(&src) {
+                Some(Ok(d)) => d,
+                _ => design,
+            };
+            match parse_script(&src, design) {
+                Ok(script) => check_quotes(&script, &src, &name, design, &mut problems),
+                Err(e) => {
+                    let line = line_of(&src, e.span.map_or(0, |s| s.start));
+                    problems.push(format!("{name}:{line} ({design}): {e}"));
+                }
+            }
+        }
+    }
+    for p in &problems {
+        eprintln!("design suite problem: {p}");
     }
 }
 
@@ -294,4 +360,104 @@ fn typed_cont_syntax() {
             1,
             vec![Handler::OnLabel(0, 0), Handler::OnSwitch(0)].into()
         ))));
+}
+
+#[test]
+#[ignore]
+fn timing() {
+    let mut times = Vec::new();
+    for path in suite_files() {
+        let src = std::fs::read_to_string(&path).unwrap();
+        let t = std::time::Instant::now();
+        let _ = parse_script(&src, Design::TypedCont);
+        times.push((t.elapsed(), path));
+    }
+    times.sort();
+    for (t, p) in times.iter().rev().take(8) {
+        eprintln!("{t:?} {}", p.display());
+    }
+}
+
+/// Truncated and mutated scripts give errors, never panics.
+#[test]
+fn mutations_do_not_panic() {
+    let files = suite_files();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for path in files.iter().step_by(7) {
+        let src = std::fs::read_to_string(path).unwrap();
+        for _ in 0..40 {
+            let mut bytes = src.as_bytes().to_vec();
+            let at = (next() as usize) % bytes.len().max(1);
+            match next() % 3 {
+                0 => bytes.truncate(at),
+                1 => {
+                    bytes.remove(at);
+                }
+                _ => bytes.insert(at, b"()$\"; 0x.e-+_ab"[next() as usize % 15]),
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = parse_script(&text, Design::TypedCont);
+            let _ = parse_module(&text, Design::EffectHandlers);
+        }
+    }
+}
+
+fn module_in(src: &str, design: Design) -> Module {
+    match parse_module(src, design) {
+        Ok(m) => m,
+        Err(e) => panic!("{src}: {e}"),
+    }
+}
+
+#[test]
+fn effect_handlers_syntax() {
+    let d = Design::EffectHandlers;
+    let types =
+        "(type $ft (func (result i32))) (type $k (cont $ft)) (tag $e (param i32) (result i32))";
+    let folded = format!(
+        "{types} (func (result i32) (handle $h (result i32) (do (perform $e (i32.const 1))) (on $e $k (drop) (drop) (br $h (i32.const 2))) (on $e $k (continue $k (i32.const 3)))))"
+    );
+    let flat = format!(
+        "{types} (func (result i32) handle $h (result i32) i32.const 1 perform $e on $e $k drop drop i32.const 2 br 0 on $e $k i32.const 3 continue $k end $h)"
+    );
+    assert_eq!(strip(module_in(&folded, d)), strip(module_in(&flat, d)));
+    let err = |s: &str| {
+        parse_module(&format!("{types} {s}"), d)
+            .unwrap_err()
+            .message
+    };
+    assert_eq!(err("(func on $e $k)"), "unexpected token");
+    assert_eq!(err("(func (handle (on $e $k)))"), "unexpected token");
+    assert_eq!(err("(func block on $e $k end)"), "unexpected token");
+    assert!(err("(func (cont.new $k (ref.null $ft)) drop)").starts_with("unknown operator"));
+}
+
+#[test]
+fn raw_stacks_syntax() {
+    let d = Design::RawStacks;
+    let m = module_in(
+        "(rec (type $main (stack (param i32) (ref null $task))) (type $task (stack (param i32) (ref $main)))) (func $f (param i32 (ref $main))) (func (stack.switch $task (i32.const 1) (stack.new $task $f)) drop)",
+        d,
+    );
+    use crate::raw_stacks::Instr as R;
+    assert!(m.funcs[1]
+        .body
+        .instrs
+        .contains(&crate::syntax::Instr::RawStacks(R::StackNew(1, 0))));
+    let err = |s: &str| parse_module(s, d).unwrap_err().message;
+    assert_eq!(
+        err("(type $s (stack (param $x i32) (ref null $s)))"),
+        "unexpected token"
+    );
+    assert_eq!(err("(type $s (stack (param i32)))"), "unexpected token");
+    assert_eq!(
+        err("(type $f (func)) (type $c (cont $f))"),
+        "unexpected token"
+    );
 }

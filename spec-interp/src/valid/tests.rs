@@ -392,21 +392,28 @@ fn raw_stacks_types_and_switch() {
 fn suite() {
     use crate::script::{CommandKind, ModuleSource, ScriptModule};
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let spec = std::env::var("SPEC_TESTS").unwrap_or("/work/shared/spec-tests".into());
     let mut files = Vec::new();
     let dirs = [
-        ("../shared/spec-tests/core", Design::TypedCont),
-        ("../shared/spec-tests/core/gc", Design::TypedCont),
-        ("../shared/spec-tests/core/multi-memory", Design::TypedCont),
+        (format!("{spec}/core"), Design::TypedCont),
+        (format!("{spec}/core/gc"), Design::TypedCont),
+        (format!("{spec}/core/multi-memory"), Design::TypedCont),
+        (format!("{spec}/core/stack-switching"), Design::TypedCont),
         (
-            "../shared/spec-tests/core/stack-switching",
+            root.join("testsuite/typed-cont").display().to_string(),
             Design::TypedCont,
         ),
-        ("testsuite/typed-cont", Design::TypedCont),
-        ("testsuite/raw-stacks", Design::RawStacks),
-        ("testsuite/effect-handlers", Design::EffectHandlers),
+        (
+            root.join("testsuite/raw-stacks").display().to_string(),
+            Design::RawStacks,
+        ),
+        (
+            root.join("testsuite/effect-handlers").display().to_string(),
+            Design::EffectHandlers,
+        ),
     ];
     for (d, design) in dirs {
-        let Ok(rd) = std::fs::read_dir(root.join(d)) else {
+        let Ok(rd) = std::fs::read_dir(&d) else {
             continue;
         };
         let mut v: Vec<_> = rd
@@ -446,12 +453,18 @@ fn suite() {
         let line = |sp: Span| src[..sp.start as usize].lines().count();
         for cmd in &script.commands {
             match &cmd.kind {
-                CommandKind::Module(m) => match load(m) {
+                CommandKind::Module(m)
+                | CommandKind::AssertUninstantiable { module: m, .. }
+                | CommandKind::AssertUnlinkable { module: m, .. } => match load(m) {
                     Ok(module) => match validate_module(&module, design) {
                         Ok(()) => ok += 1,
                         Err(e) => {
                             bad += 1;
-                            println!("{name}:{}: valid module rejected: {e}", line(cmd.span));
+                            let at = e.span.map(|sp| line(sp)).unwrap_or(0);
+                            println!(
+                                "{name}:{}: valid module rejected at line {at}: {e}",
+                                line(cmd.span)
+                            );
                         }
                     },
                     Err(_) => skipped += 1,
@@ -480,6 +493,16 @@ fn suite() {
                         println!("{name}:{}: load error: {e}", line(cmd.span));
                     }
                 },
+                CommandKind::AssertMalformed { module, message } => {
+                    // The parser or decoder should refuse these; report those it lets through.
+                    if let Ok(m) = load(module) {
+                        let got = validate_module(&m, design);
+                        println!(
+                            "{name}:{}: malformed \"{message}\" loaded; validation: {got:?}",
+                            line(cmd.span)
+                        );
+                    }
+                }
                 _ => {}
             }
         }

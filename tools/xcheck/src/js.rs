@@ -92,6 +92,9 @@ const xc = (() => {
   const describe = (e) => String(e && e.message !== undefined ? e.message : e);
   // Maps a thrown JS value to an outcome category.
   const classify = (e, expect) => {
+    // V8 reports an unhandled suspension as a plain Error ("WasmFX: unhandled suspend").
+    if (/unhandled suspend|unhandled tag|unhandled switch/i.test(describe(e)))
+      return { category: 'suspension', detail: describe(e) };
     if (e instanceof WebAssembly.CompileError)
       return { category: expect === 'malformed' ? 'malformed' : 'invalid', detail: describe(e) };
     if (e instanceof WebAssembly.LinkError) return { category: 'unlinkable', detail: describe(e) };
@@ -110,14 +113,16 @@ const xc = (() => {
     return { category: 'unsupported', detail: 'JS error: ' + describe(e) };
   };
   let passed = 0, failed = 0;
+  const lineOf = [];
   const run = (i, line, kind, deps, expect, body) => {
     let r;
+    lineOf[i] = line;
     if (skip.has(i)) {
       r = { category: 'unsupported', detail: 'skipped: crashed or hung the engine on an earlier run' };
     } else {
       const missing = deps.find((d) => inst[d] === undefined && defs[d] === undefined);
       if (missing !== undefined) {
-        r = { category: 'unsupported', detail: 'needs the module of directive ' + missing + ', which this engine did not make' };
+        r = { category: 'unsupported', detail: 'needs the module of line ' + lineOf[missing] + ', which this engine did not make' };
       } else {
         try { r = body(); } catch (e) { r = classify(e, expect); }
       }

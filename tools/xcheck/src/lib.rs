@@ -7,6 +7,9 @@
 //! engines do into categories; `report` renders the terminal table, JSON, Markdown and HTML.
 #![forbid(unsafe_code)]
 
+pub mod engines;
 pub mod js;
 pub mod outcome;
+pub mod process;
+pub mod report;
 pub mod script;

@@ -1,17 +1,256 @@
 //! The `xcheck` command line.
+//!
+//! ```text
+//! xcheck [--engine NAME]... [--json FILE] [--markdown FILE] [--html DIR] [--timeout SECS] PATH...
+//! xcheck js FILE.wast [-o OUT.js]
+//! ```
 #![forbid(unsafe_code)]
 
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use xcheck::engines::{self, Engine};
+use xcheck::report::{FileResult, Run};
+
+/// Runs .wast scripts on real engines and on Switchyard, and compares them directive by
+/// directive.
+#[derive(Parser)]
+#[command(name = "xcheck", version)]
+struct Args {
+    /// Engine to run: switchyard, v8, wasmtime, binaryen, ref=PATH (also v8=PATH, ...).
+    /// Default: switchyard and every registry engine installed in tools/.engines.
+    #[arg(long = "engine", short = 'e')]
+    engines: Vec<String>,
+    /// Write the full results as JSON.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Write the conformance matrix as Markdown.
+    #[arg(long)]
+    markdown: Option<PathBuf>,
+    /// Write the conformance matrix as a static HTML page (DIR/index.html).
+    #[arg(long)]
+    html: Option<PathBuf>,
+    /// Time limit of one engine process, in seconds.
+    #[arg(long, default_value_t = 60.0)]
+    timeout: f64,
+    /// .wast files, or directories searched for them.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+/// Converts a script into one self-contained JavaScript file for any JS engine.
+#[derive(Parser)]
+#[command(name = "xcheck js")]
+struct JsArgs {
+    file: PathBuf,
+    /// Output file (default: standard output).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("js") {
-        for path in &args[1..] {
-            match xcheck::script::load(path) {
-                Ok(s) => print!("{}", xcheck::js::convert(&s)),
-                Err(e) => {
-                    eprintln!("{e}");
-                    std::process::exit(1);
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some("js") {
+        let args = JsArgs::parse_from(argv[1..].iter());
+        std::process::exit(js_main(args));
+    }
+    let args = Args::parse();
+    std::process::exit(check_main(args));
+}
+
+fn js_main(args: JsArgs) -> i32 {
+    let script = match xcheck::script::load(&args.file.to_string_lossy()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("xcheck: {e}");
+            return 1;
+        }
+    };
+    let js = xcheck::js::convert(&script);
+    match args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(&path, js) {
+                eprintln!("xcheck: cannot write {}: {e}", path.display());
+                return 1;
+            }
+        }
+        None => print!("{js}"),
+    }
+    0
+}
+
+/// All `.wast` files under the given paths, in order.
+fn collect(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            let mut found = Vec::new();
+            while let Some(dir) = stack.pop() {
+                let Ok(entries) = std::fs::read_dir(&dir) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|e| e == "wast") {
+                        found.push(path);
+                    }
                 }
             }
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+fn default_engines() -> Vec<String> {
+    let bin = engines::engines_dir().join("bin");
+    let mut names = vec!["switchyard".to_string()];
+    for (name, file) in [
+        ("v8", "node26"),
+        ("wasmtime", "wasmtime"),
+        ("binaryen", "wasm-shell"),
+    ] {
+        if bin.join(file).exists() {
+            names.push(name.into());
+        } else {
+            eprintln!(
+                "xcheck: {name} not installed in {} (tools/install-engines.sh); skipped",
+                bin.display()
+            );
+        }
+    }
+    names
+}
+
+fn check_main(args: Args) -> i32 {
+    let names = if args.engines.is_empty() {
+        default_engines()
+    } else {
+        args.engines.clone()
+    };
+    let mut engines: Vec<Box<dyn Engine>> = Vec::new();
+    for n in &names {
+        match engines::by_name(n) {
+            Ok(e) => engines.push(e),
+            Err(e) => {
+                eprintln!("xcheck: {e}");
+                return 2;
+            }
+        }
+    }
+    let files = collect(&args.paths);
+    if files.is_empty() {
+        eprintln!("xcheck: no .wast files found");
+        return 2;
+    }
+    let timeout = Duration::from_secs_f64(args.timeout.max(0.1));
+    let progress = Progress::new(files.len() * engines.len());
+    let mut run = Run {
+        engines: engines.iter().map(|e| e.name()).collect(),
+        files: Vec::new(),
+    };
+    for path in &files {
+        let shown = path.to_string_lossy().into_owned();
+        match xcheck::script::load(&shown) {
+            Ok(script) => {
+                let mut outcomes = Vec::new();
+                for e in &engines {
+                    progress.step(&format!(
+                        "{} on {}",
+                        xcheck::report::short(&shown),
+                        e.name()
+                    ));
+                    outcomes.push(engines::run_script(e.as_ref(), &script, timeout));
+                }
+                run.files.push(FileResult {
+                    path: shown,
+                    error: None,
+                    directives: script.directives,
+                    outcomes,
+                });
+            }
+            Err(err) => {
+                for _ in &engines {
+                    progress.step(xcheck::report::short(&shown));
+                }
+                run.files.push(FileResult {
+                    path: shown,
+                    error: Some(err),
+                    directives: Vec::new(),
+                    outcomes: vec![Vec::new(); engines.len()],
+                });
+            }
+        }
+    }
+    progress.finish();
+    let _ = std::fs::remove_dir_all(engines::scratch_dir());
+    print!("{}", run.terminal_table());
+    let mut status = 0;
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&run.to_json()).unwrap_or_default();
+        status |= write_file(path, &text);
+    }
+    if let Some(path) = &args.markdown {
+        status |= write_file(path, &run.to_markdown());
+    }
+    if let Some(dir) = &args.html {
+        let _ = std::fs::create_dir_all(dir);
+        status |= write_file(&dir.join("index.html"), &run.to_html());
+    }
+    println!("{}", run.summary_line());
+    status
+}
+
+fn write_file(path: &Path, text: &str) -> i32 {
+    match std::fs::write(path, text) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("xcheck: cannot write {}: {e}", path.display());
+            1
+        }
+    }
+}
+
+/// A progress bar on standard error, drawn only when it is a terminal.
+struct Progress {
+    total: usize,
+    done: std::cell::Cell<usize>,
+    tty: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        Progress {
+            total,
+            done: std::cell::Cell::new(0),
+            tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn step(&self, what: &str) {
+        let done = self.done.get();
+        self.done.set(done + 1);
+        if !self.tty {
+            return;
+        }
+        let width = 30;
+        let filled = width * done / self.total.max(1);
+        let bar: String = "#".repeat(filled) + &".".repeat(width - filled);
+        let mut err = std::io::stderr();
+        let _ = write!(err, "\r\x1b[K[{bar}] {done}/{} {what}", self.total);
+        let _ = err.flush();
+    }
+
+    fn finish(&self) {
+        if self.tty {
+            let _ = write!(std::io::stderr(), "\r\x1b[K");
         }
     }
 }

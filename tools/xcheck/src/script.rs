@@ -320,6 +320,32 @@ impl Scope {
                 deps = d2;
                 ("assert_invalid", Expect::Invalid(message.to_string()), step)
             }
+            WastDirective::AssertInvalidCustom {
+                mut module,
+                message,
+                ..
+            } => {
+                let (step, d2) = self.assert_module(&mut module);
+                deps = d2;
+                (
+                    "assert_invalid_custom",
+                    Expect::Invalid(message.to_string()),
+                    step,
+                )
+            }
+            WastDirective::AssertMalformedCustom {
+                mut module,
+                message,
+                ..
+            } => {
+                let (step, d2) = self.assert_module(&mut module);
+                deps = d2;
+                (
+                    "assert_malformed_custom",
+                    Expect::Malformed(message.to_string()),
+                    step,
+                )
+            }
             WastDirective::AssertMalformed {
                 mut module,
                 message,
@@ -415,27 +441,29 @@ impl Scope {
         &self,
         m: &mut QuoteWat,
     ) -> (Result<Vec<u8>, String>, bool, Option<String>, Vec<usize>) {
-        let mut deps = Vec::new();
         let (quoted, id) = match m {
-            QuoteWat::Wat(Wat::Module(module)) => {
-                if let wast::core::ModuleKind::Text(fields) = &module.kind {
-                    for field in fields {
-                        if let wast::core::ModuleField::Import(import) = field {
-                            if let Some(&dep) = self.registered.get(import.module) {
-                                deps.push(dep);
-                            }
-                        }
-                    }
-                }
-                (false, module.id.map(|i| i.name().to_string()))
-            }
+            QuoteWat::Wat(Wat::Module(module)) => (false, module.id.map(|i| i.name().to_string())),
             QuoteWat::Wat(Wat::Component(_)) => (false, None),
             QuoteWat::QuoteModule(..) | QuoteWat::QuoteComponent(..) => (true, None),
         };
-        let is_binary = matches!(m, QuoteWat::Wat(Wat::Module(module))
-            if matches!(module.kind, wast::core::ModuleKind::Binary(_)));
         let binary = m.encode().map_err(|e| e.message());
-        (binary, quoted && !is_binary, id, deps)
+        // Encoding expanded inline imports into import fields: collect their module names.
+        let mut deps = Vec::new();
+        if let QuoteWat::Wat(Wat::Module(module)) = m {
+            if let wast::core::ModuleKind::Text(fields) = &module.kind {
+                for field in fields {
+                    if let wast::core::ModuleField::Import(import) = field {
+                        let from = match &import.items {
+                            wast::core::ImportItems::Single { module, .. }
+                            | wast::core::ImportItems::Group1 { module, .. }
+                            | wast::core::ImportItems::Group2 { module, .. } => *module,
+                        };
+                        deps.extend(self.registered.get(from).copied());
+                    }
+                }
+            }
+        }
+        (binary, quoted, id, deps)
     }
 
     fn execute(&mut self, exec: WastExecute, deps: &mut Vec<usize>) -> Step {
@@ -482,7 +510,7 @@ fn heap_family(h: &HeapType) -> String {
             _ => "any",
         }
         .into(),
-        HeapType::Concrete(_) => "concrete".into(),
+        HeapType::Concrete(_) | HeapType::Exact(_) => "concrete".into(),
     }
 }
 

@@ -1,0 +1,139 @@
+//! Running an engine in its own process with a time limit, so that a crash or a hang of the
+//! engine never takes the harness down.
+
+use std::io::Read;
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How an engine process ended.
+#[derive(Clone, Debug)]
+pub struct Finished {
+    /// Exit code, if it exited.
+    pub code: Option<i32>,
+    /// Signal that killed it, if any (other than our own kill on timeout).
+    pub signal: Option<i32>,
+    pub timed_out: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Finished {
+    pub fn success(&self) -> bool {
+        self.code == Some(0) && !self.timed_out
+    }
+
+    /// `exit 101`, `signal 5 (exit 133)`.
+    pub fn status_text(&self) -> String {
+        match (self.code, self.signal) {
+            (_, Some(sig)) => format!("killed by signal {sig} (exit {})", 128 + sig),
+            (Some(code), None) => format!("exit {code}"),
+            (None, None) => "no exit status".into(),
+        }
+    }
+
+    /// The last few non-empty lines of stderr (then stdout), for reports.
+    pub fn tail(&self, lines: usize) -> String {
+        let text = if self.stderr.trim().is_empty() {
+            &self.stdout
+        } else {
+            &self.stderr
+        };
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.trim_end())
+            .collect();
+        let from = kept.len().saturating_sub(lines);
+        let mut out = kept[from..].join(" | ");
+        if out.len() > 400 {
+            let mut cut = 400;
+            while !out.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.truncate(cut);
+            out.push('…');
+        }
+        out
+    }
+}
+
+/// Runs `cmd` to completion or until `timeout`, whichever comes first, capturing its output.
+pub fn run(mut cmd: Command, timeout: Duration) -> Result<Finished, String> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let program = format!("{:?}", cmd.get_program());
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    // Read both pipes on threads so a chatty engine never blocks on a full pipe.
+    let mut out_pipe = child.stdout.take();
+    let mut err_pipe = child.stderr.take();
+    let out_thread = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(p) = out_pipe.as_mut() {
+            let _ = p.read_to_end(&mut buf);
+        }
+        buf
+    });
+    let err_thread = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(p) = err_pipe.as_mut() {
+            let _ = p.read_to_end(&mut buf);
+        }
+        buf
+    });
+    let started = Instant::now();
+    let mut timed_out = false;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) => {}
+            Err(_) => break None,
+        }
+        if started.elapsed() >= timeout {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait().ok();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let stdout = String::from_utf8_lossy(&out_thread.join().unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&err_thread.join().unwrap_or_default()).into_owned();
+    let (code, signal) = match status {
+        Some(s) => (s.code(), if timed_out { None } else { s.signal() }),
+        None => (None, None),
+    };
+    Ok(Finished {
+        code,
+        signal,
+        timed_out,
+        stdout,
+        stderr,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captures_and_times_out() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo out; echo err >&2; exit 3"]);
+        let f = run(cmd, Duration::from_secs(10)).unwrap();
+        assert_eq!(
+            (f.code, f.stdout.as_str(), f.stderr.as_str()),
+            (Some(3), "out\n", "err\n")
+        );
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "kill -5 $$"]);
+        let f = run(cmd, Duration::from_secs(10)).unwrap();
+        assert_eq!(f.signal, Some(5));
+        let mut cmd = Command::new("sleep");
+        cmd.arg("5");
+        let f = run(cmd, Duration::from_millis(200)).unwrap();
+        assert!(f.timed_out);
+    }
+}
