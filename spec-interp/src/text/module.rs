@@ -5,6 +5,10 @@
 //! 1. bind the ids of every index space (and check that imports come first);
 //! 2. parse the type definitions (they need the type ids);
 //! 3. parse everything else.
+//!
+//! Names used throughout the parsers: `m` is the module's identifier context (`ModCtx`), `f`
+//! the function's (`FuncCtx`: locals and labels); `s` / `e` are the spans of a form's opening
+//! and closing parentheses.
 
 use super::lexer::Tok;
 use super::parser::{FuncCtx, ModCtx, Parser, Space};
@@ -175,7 +179,7 @@ impl<'a> Parser<'a> {
                     }
                     if imported {
                         check_import_order(first_def, self.toks[field.start].span)?;
-                    } else if kw != "tag" && first_def.is_none() {
+                    } else if first_def.is_none() {
                         first_def = Some(kw);
                     }
                     m.space_mut(space).bind(id.as_ref(), space.dup_word())?;

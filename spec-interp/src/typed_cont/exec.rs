@@ -195,12 +195,22 @@ pub fn step(
             let tag = s.modules[ia as usize].tags[*x as usize];
             let (k, l) = find_handler(s, th, tag, false).ok_or_else(unhandled)?;
             let n = s.tags[tag as usize].params;
-            let args = th.top()?.pop_n(n)?;
-            let (cont, _handlers) = capture(th, k);
+            let (mut cont, _handlers) = capture(th, k);
+            // The tag's arguments move from the suspended top to the resumer.
+            let from = cont
+                .segs
+                .last_mut()
+                .ok_or_else(|| Error::crash("empty continuation"))?;
+            let at = from
+                .vals
+                .len()
+                .checked_sub(n)
+                .ok_or_else(crate::exec::thread::underflow)?;
+            let sg = th.top()?;
+            sg.vals.extend(from.vals.drain(at..));
             let r = alloc(s, cont)?;
             s.counters.switches += 1;
             let sg = th.top()?;
-            sg.vals.extend(args);
             sg.vals.push(Val::Ref(r));
             sg.branch(l)?;
             Ok("resume-suspend")
@@ -209,9 +219,18 @@ pub fn step(
             // resume: run the continuation under a prompt with this instruction's handlers.
             let n = cont_arity(s, ia, *ct)?.0;
             let r = th.top()?.pop_ref()?;
-            let k = take(s, r)?;
-            let args = th.top()?.pop_n(n)?;
-            reinstate(s, th, k, args, prompt())?;
+            let mut k = take(s, r)?;
+            // The arguments move from the resumer onto the continuation's top.
+            let sg = th.top()?;
+            let at = sg
+                .vals
+                .len()
+                .checked_sub(n)
+                .ok_or_else(crate::exec::thread::underflow)?;
+            if let Some(top) = k.segs.last_mut() {
+                top.vals.extend(sg.vals.drain(at..));
+            }
+            reinstate(s, th, k, Vec::new(), prompt())?;
             Ok("resume")
         }
         Instr::ResumeThrow(_, x, _) => {
