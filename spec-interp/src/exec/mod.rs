@@ -154,6 +154,12 @@ impl Store {
             .unwrap_or(Val::I32(0))
     }
 
+    /// The (canonical) type of function `addr`.
+    pub fn func_type(&self, addr: Addr) -> Option<crate::syntax::FuncType> {
+        let f = self.funcs.get(addr as usize)?;
+        self.rtt.func_type(f.ty()).cloned()
+    }
+
     /// Number of live continuations.
     pub fn live_conts(&self) -> usize {
         self.conts.live
