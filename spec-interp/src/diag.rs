@@ -125,6 +125,9 @@ impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Lines longer than this are shown in part.
+const LONG_LINE: usize = 200;
+
 /// Renders a diagnostic about `span` in `source` (named `name`) with codespan-reporting: the
 /// title, `file:line:col`, the source line with the span marked, then the notes. Spans past
 /// the end of the source are clamped to it.
@@ -141,7 +144,6 @@ pub fn render(
     use codespan_reporting::files::SimpleFile;
     use codespan_reporting::term::{self, termcolor::Buffer};
 
-    let file = SimpleFile::new(name, source);
     let mut start = (span.start as usize).min(source.len());
     while !source.is_char_boundary(start) {
         start -= 1;
@@ -154,10 +156,44 @@ pub fn render(
     if let Some(newline) = source[start..end].find('\n') {
         end = start + newline;
     }
+    let mut notes = notes.to_vec();
+    // A very long line (generated tests) is cut down to a window around the span; the lines
+    // before it become empty so the line number stays right, and a note gives the column.
+    let line_start = source[..start].rfind('\n').map_or(0, |p| p + 1);
+    let line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |p| start + p);
+    let shortened;
+    let (source, start, end) = if line_end - line_start > LONG_LINE {
+        let mut from = start.saturating_sub(60).max(line_start);
+        while !source.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (from + LONG_LINE).min(line_end).max(end.min(line_end));
+        while !source.is_char_boundary(to) {
+            to += 1;
+        }
+        let line = source[..line_start].matches('\n').count();
+        let column = source[line_start..start].chars().count() + 1;
+        notes.push(format!(
+            "line {} column {column} (the line is shortened here)",
+            line + 1
+        ));
+        shortened = format!("{}...{}...", "\n".repeat(line), &source[from..to]);
+        let offset = line + 3;
+        (
+            shortened.as_str(),
+            start - from + offset,
+            end.min(to) - from + offset,
+        )
+    } else {
+        (source, start, end)
+    };
+    let file = SimpleFile::new(name, source);
     let diagnostic = Diagnostic::error()
         .with_message(title)
         .with_labels(vec![Label::primary((), start..end).with_message(label)])
-        .with_notes(notes.to_vec());
+        .with_notes(notes);
     let mut buffer = if color {
         Buffer::ansi()
     } else {

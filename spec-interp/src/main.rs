@@ -70,7 +70,7 @@ fn main() -> ExitCode {
 /// Runs the scripts; `Ok(true)` when nothing failed.
 fn run(args: RunArgs) -> Result<bool, String> {
     let paths = if args.paths.is_empty() {
-        vec![expected::bundled_suite()]
+        vec![bundled_suite()]
     } else {
         args.paths.clone()
     };
@@ -122,4 +122,20 @@ fn run(args: RunArgs) -> Result<bool, String> {
     }
     write(&format!("{total}\n"));
     Ok(total.failed == 0)
+}
+
+/// The bundled suites, relative to the current folder when they lie below it (shorter lines).
+fn bundled_suite() -> PathBuf {
+    let suite = expected::bundled_suite();
+    let relative = || {
+        let cwd = std::env::current_dir().ok()?.canonicalize().ok()?;
+        let rel = suite
+            .canonicalize()
+            .ok()?
+            .strip_prefix(cwd)
+            .ok()?
+            .to_path_buf();
+        Some(rel)
+    };
+    relative().unwrap_or(suite)
 }

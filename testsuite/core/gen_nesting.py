@@ -16,14 +16,14 @@ def flat_loops():
     return "loop (result i32)\n" * DEPTH + "i32.const 5\n" + "end\n" * DEPTH
 
 def folded_blocks():
-    return "(block (result i32) " * DEPTH + "(i32.const 7)" + ")" * DEPTH
+    return "(block (result i32)\n" * DEPTH + "(i32.const 7)" + ")\n" * DEPTH
 
 def folded_ifs():
-    return ("(if (result i32) (i32.const 1) (then " * DEPTH + "(i32.const 9)"
-            + "))" * DEPTH)
+    return ("(if (result i32) (i32.const 1) (then\n" * DEPTH + "(i32.const 9)"
+            + ") (else (i32.const 0)))\n" * DEPTH)
 
 def folded_adds():
-    return "(i32.add (i32.const 1) " * DEPTH + "(i32.const 0)" + ")" * DEPTH
+    return "(i32.add (i32.const 1)\n" * DEPTH + "(i32.const 0)" + ")\n" * DEPTH
 
 def func(name, body):
     return f'  (func (export "{name}") (result i32)\n{body}\n  )\n'
@@ -47,5 +47,5 @@ with open("nesting.wast", "w") as out:
     out.write(f'(assert_return (invoke "folded-adds") (i32.const {DEPTH}))\n')
     # Deep nesting in a module that must be rejected: the type error is at the bottom.
     out.write("(assert_invalid\n  (module (func (result i32)\n")
-    out.write("    " + "(block (result i32) " * DEPTH + "(i64.const 7)" + ")" * DEPTH + "\n")
+    out.write("    " + "(block (result i32)\n" * DEPTH + "(i64.const 7)" + ")\n" * DEPTH)
     out.write('  ))\n  "type mismatch"\n)\n')

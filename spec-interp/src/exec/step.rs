@@ -9,6 +9,7 @@
 use std::rc::Rc;
 
 use super::code::Code;
+use super::instantiate::val_matches;
 use super::store::*;
 use super::thread::*;
 use super::Store;
@@ -23,6 +24,24 @@ pub type Rule = &'static str;
 
 /// Invokes function `a` on a fresh thread (4.5.5).
 pub fn invoke(s: &mut Store, a: Addr, args: Vec<Val>) -> Result<Vec<Val>> {
+    let ty = s.funcs[a as usize].ty();
+    let ok = match s.rtt.func_type(ty) {
+        Some(ft) => {
+            ft.params.len() == args.len()
+                && args
+                    .iter()
+                    .zip(&ft.params)
+                    .all(|(v, &t)| val_matches(s, v, t))
+        }
+        None => false,
+    };
+    if !ok {
+        return Err(Error::new(
+            ErrorKind::Script,
+            "wrong number or types of arguments",
+            None,
+        ));
+    }
     let mut th = Thread::new();
     th.segs[0].vals = args;
     call(s, &mut th, a)?;
@@ -52,7 +71,14 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
             Ok(rule) => {
                 if let Some(before) = before {
                     let after = th.segs.last().map(|sg| sg.to_string()).unwrap_or_default();
-                    emit_trace(s, format!("{rule:<18} {before}\n{:<18} => {after}", ""));
+                    let (n, d) = (th.segs.len(), th.depth);
+                    emit_trace(
+                        s,
+                        format!(
+                            "{rule:<18} {before}\n{:<18} => segs={n} depth={d} {after}",
+                            ""
+                        ),
+                    );
                 }
             }
             Err(e) => {
@@ -321,6 +347,18 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
     }
 }
 
+/// Stores a continuation (or stack) within the live budget; returns its slot and generation.
+pub fn alloc_cont(s: &mut Store, k: ContInst) -> Result<(Addr, u32)> {
+    if s.conts.live >= s.config.max_live_conts {
+        return Err(Error::exhaustion("too many live continuations"));
+    }
+    let r = s.conts.alloc(k);
+    if s.conts.live > s.counters.peak_live_conts {
+        s.counters.peak_live_conts = s.conts.live;
+    }
+    Ok(r)
+}
+
 pub fn alloc_exn(s: &mut Store, tag: Addr, fields: Vec<Val>) -> Addr {
     s.exns.push(ExnInst { tag, fields });
     s.exns.len() as Addr - 1
@@ -464,7 +502,7 @@ fn indirect(s: &Store, ia: usize, sg: &mut Segment, x: u32, t: u32) -> Result<Ad
                 Err(trap("indirect call type mismatch"))
             }
         }
-        Ref::Null(_) => Err(trap("uninitialized element")),
+        Ref::Null(_) => Err(trap(&format!("uninitialized element {i}"))),
         _ => Err(trap("indirect call type mismatch")),
     }
 }
@@ -895,7 +933,10 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             });
             match old.checked_add(n) {
                 Some(new) if new <= limit && new <= MAX_PAGES => {
-                    m.bytes.resize(new as usize * PAGE_SIZE, 0);
+                    // A fresh zeroed allocation stays untouched (and unresident) past the copy.
+                    let mut bytes = vec![0u8; new as usize * PAGE_SIZE];
+                    bytes[..m.bytes.len()].copy_from_slice(&m.bytes);
+                    m.bytes = bytes;
                     sg.vals.push(addr_val(m.addr, old));
                     "memory.grow"
                 }

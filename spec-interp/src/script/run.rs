@@ -768,3 +768,201 @@ fn expect_error(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::script::{Const, ResultPat};
+    use pretty_assertions::assert_eq;
+
+    /// An engine whose modules are quoted words: `malformed`, `invalid`, `trap`, `import NAME`,
+    /// anything else instantiates. Instances are numbered; `get` returns the instance number and
+    /// `invoke "add"` adds its arguments.
+    struct Toy {
+        next: u32,
+    }
+
+    impl Engine for Toy {
+        type Module = String;
+        type Instance = u32;
+        fn parse(&mut self, source: &ModuleSource) -> Result<String> {
+            match source {
+                ModuleSource::Quote(text) if text == "malformed" => {
+                    Err(Error::malformed("unexpected token", Span::NONE))
+                }
+                ModuleSource::Quote(text) => Ok(text.clone()),
+                _ => Ok(String::new()),
+            }
+        }
+        fn validate(&mut self, module: &String) -> Result<()> {
+            match module.as_str() {
+                "invalid" => Err(Error::invalid("type mismatch", Span::NONE)),
+                _ => Ok(()),
+            }
+        }
+        fn instantiate(
+            &mut self,
+            module: &String,
+            resolve: &dyn Fn(&str) -> Option<u32>,
+        ) -> Result<u32> {
+            if let Some(name) = module.strip_prefix("import ") {
+                resolve(name).ok_or_else(|| Error::link("unknown import", None))?;
+            }
+            if module == "trap" {
+                return Err(Error::trap("unreachable"));
+            }
+            self.next += 1;
+            Ok(self.next)
+        }
+        fn invoke(&mut self, _: u32, name: &str, args: Vec<Val>) -> Result<Vec<Val>> {
+            match name {
+                "add" => Ok(vec![Val::I32(
+                    args.iter()
+                        .map(|v| if let Val::I32(n) = v { *n } else { 0 })
+                        .sum(),
+                )]),
+                _ => Err(Error::trap("integer divide by zero")),
+            }
+        }
+        fn get(&mut self, instance: u32, _: &str) -> Result<Val> {
+            Ok(Val::I32(instance as i32))
+        }
+        fn host_instances(&mut self) -> Result<Vec<(String, u32)>> {
+            Ok(vec![("spectest".to_string(), 0)])
+        }
+    }
+
+    fn module(id: Option<&str>, text: &str) -> ScriptModule {
+        ScriptModule {
+            id: id.map(String::from),
+            definition: false,
+            source: ModuleSource::Quote(text.to_string()),
+            span: Span::NONE,
+        }
+    }
+
+    fn invoke(name: &str, args: Vec<Const>) -> Action {
+        Action::Invoke {
+            module: None,
+            name: name.to_string(),
+            args,
+            span: Span::NONE,
+        }
+    }
+
+    fn get(module: Option<&str>) -> Action {
+        Action::Get {
+            module: module.map(String::from),
+            name: "g".to_string(),
+            span: Span::NONE,
+        }
+    }
+
+    #[test]
+    fn directives_and_outcomes() {
+        use CommandKind as K;
+        let kinds = vec![
+            K::Module(module(Some("$a"), "plain")),
+            K::Register {
+                name: "a".into(),
+                module: None,
+            },
+            K::Module(module(None, "import a")),
+            K::AssertReturn {
+                action: get(Some("$a")),
+                results: vec![ResultPat::I32(1)],
+            },
+            K::AssertReturn {
+                action: get(None),
+                results: vec![ResultPat::I32(2)],
+            },
+            K::AssertUnlinkable {
+                module: module(None, "import b"),
+                message: "unknown import".into(),
+            },
+            K::Module(module(None, "import spectest")),
+            K::AssertReturn {
+                action: invoke("add", vec![Const::I32(2), Const::I32(3)]),
+                results: vec![ResultPat::I32(5)],
+            },
+            // Wrong result, wrong message, wrong class: three failures.
+            K::AssertReturn {
+                action: invoke("add", vec![]),
+                results: vec![ResultPat::I32(5)],
+            },
+            K::AssertTrap {
+                action: invoke("div", vec![]),
+                message: "unreachable".into(),
+            },
+            K::AssertExhaustion {
+                action: invoke("div", vec![]),
+                message: "integer".into(),
+            },
+            K::AssertTrap {
+                action: invoke("div", vec![]),
+                message: "integer divide".into(),
+            },
+            K::AssertMalformed {
+                module: module(None, "malformed"),
+                message: "unexpected".into(),
+            },
+            K::AssertInvalid {
+                module: module(None, "invalid"),
+                message: "type mismatch".into(),
+            },
+            K::AssertInvalid {
+                module: module(None, "plain"),
+                message: "type mismatch".into(),
+            },
+            K::AssertUninstantiable {
+                module: module(None, "trap"),
+                message: "unreachable".into(),
+            },
+            K::Register {
+                name: "x".into(),
+                module: Some("$nope".into()),
+            },
+        ];
+        let script = Script {
+            design: None,
+            commands: kinds
+                .into_iter()
+                .map(|kind| Command {
+                    kind,
+                    span: Span::NONE,
+                })
+                .collect(),
+        };
+        let outcomes = run_script(&mut Toy { next: 0 }, &script, "");
+        let passed: Vec<bool> = outcomes
+            .iter()
+            .map(|o| o.status == Status::Passed)
+            .collect();
+        assert_eq!(
+            passed,
+            vec![
+                true, true, true, true, true, true, true, true, false, false, false, true, true,
+                true, false, true, false
+            ]
+        );
+        assert_eq!(outcomes[8].expected, "[(i32.const 5)]");
+        assert_eq!(outcomes[8].actual, "[(i32.const 0)]");
+        assert_eq!(outcomes[9].actual, "trap \"integer divide by zero\"");
+        assert_eq!(outcomes[14].actual, "valid");
+    }
+
+    #[test]
+    fn parse_errors_fail_the_rest_of_the_file() {
+        let src = "(module)\n(assert_return (invoke \"f\"))\n(bad\n";
+        let err = Error::malformed("unexpected token", Span::new(5, 6));
+        let outcomes = fail_forms(src, 0, &err, "a directive that parses");
+        let lines: Vec<(usize, &str)> =
+            outcomes.iter().map(|o| (o.line, o.kind.as_str())).collect();
+        assert_eq!(lines, vec![(1, "module"), (2, "assert_return"), (3, "bad")]);
+        assert_eq!(outcomes[0].actual, "malformed: unexpected token");
+        assert_eq!(
+            outcomes[1].actual,
+            "not run: the script has an error at line 1"
+        );
+    }
+}

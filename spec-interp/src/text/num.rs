@@ -252,7 +252,9 @@ mod cross_check {
     #[test]
     #[ignore]
     fn float_cases() {
-        let Ok(path) = std::env::var("FLOAT_CASES") else { return };
+        let Ok(path) = std::env::var("FLOAT_CASES") else {
+            return;
+        };
         let text = std::fs::read_to_string(path).unwrap();
         let mut bad = 0;
         for line in text.lines() {
