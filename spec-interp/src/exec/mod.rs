@@ -89,6 +89,9 @@ pub struct Store {
     /// interpreter (`42 : i32`).
     pub transcript: Vec<String>,
     pub counters: Counters,
+    /// When set, `--trace` entries (one per step: the rule name first) are collected here
+    /// instead of going to stderr.
+    pub trace_sink: Option<Vec<String>>,
     pub(crate) rtt: crate::types::TypeRegistry,
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
@@ -101,6 +104,8 @@ pub struct Store {
     pub(crate) arrays: Vec<ArrayInst>,
     pub(crate) exns: Vec<ExnInst>,
     pub(crate) conts: ContStore,
+    /// raw-stacks: fresh and suspended stacks.
+    pub(crate) stacks: crate::raw_stacks::exec::StackStore,
     pub(crate) modules: Vec<ModuleInst>,
 }
 
@@ -110,6 +115,7 @@ impl Store {
             config,
             transcript: Vec::new(),
             counters: Counters::default(),
+            trace_sink: None,
             rtt: crate::types::TypeRegistry::new(),
             funcs: Vec::new(),
             tables: Vec::new(),
@@ -122,6 +128,7 @@ impl Store {
             arrays: Vec::new(),
             exns: Vec::new(),
             conts: ContStore::default(),
+            stacks: Default::default(),
             modules: Vec::new(),
         }
     }

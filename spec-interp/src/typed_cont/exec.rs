@@ -72,6 +72,9 @@ fn clauses(code: &Code, pc: u32) -> &[Handler] {
 /// index and, for suspend, the clause's label.
 fn find_handler(s: &Store, th: &Thread, tag: Addr, switch: bool) -> Option<(usize, u32)> {
     for (k, sg) in th.segs.iter().enumerate().rev() {
+        if let Prompt::Host = sg.prompt {
+            break; // a suspension never crosses a host function (spectest.call_ref)
+        }
         if let Prompt::Resume { code, pc, inst } = &sg.prompt {
             let tags = &s.modules[*inst as usize].tags;
             for h in clauses(code, *pc) {
