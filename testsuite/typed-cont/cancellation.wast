@@ -130,7 +130,8 @@
           (return
             (resume $tk (on $inner $on-inner)
               (cont.bind $wk $tk (i32.const 100) (cont.new $wk (ref.func $worker))))))
-        (unreachable)))
+        (unreachable))
+      (unreachable))
     (call $release)
     (global.set $cleanups (i32.add (global.get $cleanups) (i32.const 1)))
     (throw_ref))

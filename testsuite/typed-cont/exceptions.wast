@@ -40,7 +40,7 @@
     (drop)
     (block $h (result i32)
       (try_table (result i32) (catch $oops $h)
-        (resume $k (on $yield $on-yield) (local.get $c))))
+        (resume $k (local.get $c))))
     (i32.add (i32.const 200))
     (return))
 

@@ -87,7 +87,7 @@
 (assert_trap (invoke "null") "null continuation reference")
 (assert_trap (invoke "null-table") "null continuation reference")
 (assert_return (invoke "nested") (i32.const 50))
-(assert_return (invoke "deep") (i32.const 1000))
+(assert_return (invoke "deep" (i32.const 1000)) (i32.const 1000))
 
 ;; Validation.
 

@@ -1,7 +1,7 @@
 //! Instructions (spec 5.4), decoded into a flat sequence by a loop that keeps the open
 //! constructs on an explicit stack: nesting depth costs heap, never Rust stack.
 
-use super::Decoder;
+use super::{values, Decoder};
 use crate::design::Design;
 use crate::diag::Result;
 use crate::syntax::{Catch, Expr, Instr, LoadOp, MemArg, NumOp, RefType, StoreOp};
@@ -122,7 +122,7 @@ fn plain(d: &mut Decoder, op: u8, start: usize) -> Result<Instr> {
         0x0C => I::Br(d.idx()?),
         0x0D => I::BrIf(d.idx()?),
         0x0E => {
-            let labels = d.vec(Decoder::idx)?;
+            let labels = d.run(values::idx_vec)?;
             I::BrTable(labels.into_boxed_slice(), d.idx()?)
         }
         0x0F => I::Return,

@@ -2,7 +2,7 @@
 //! custom sections anywhere between them.
 
 use super::instr::expr;
-use super::values::UNEXPECTED_END;
+use super::values::{self, UNEXPECTED_END};
 use super::Decoder;
 use crate::diag::Result;
 use crate::syntax::{
@@ -110,7 +110,9 @@ pub(crate) fn module(d: &mut Decoder) -> Result<Module> {
     header(d)?;
     let types = d.vec_section(id::TYPE, Decoder::rec_type)?;
     let imports = d.vec_section(id::IMPORT, import)?;
-    let func_types = d.vec_section(id::FUNC, Decoder::idx)?;
+    let func_types = d
+        .section(id::FUNC, |d| d.run(values::idx_vec))?
+        .unwrap_or_default();
     let tables = d.vec_section(id::TABLE, table)?;
     let mems = d.vec_section(id::MEMORY, memory)?;
     let tags = d.vec_section(id::TAG, tag)?;

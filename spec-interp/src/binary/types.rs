@@ -1,7 +1,7 @@
 //! Types (spec 5.3): value, reference, heap, composite, sub and recursive types, limits, and the
 //! types of tables, memories, globals and tags.
 
-use super::Decoder;
+use super::{values, Decoder};
 use crate::design::Design;
 use crate::diag::Result;
 use crate::syntax::{
@@ -156,11 +156,11 @@ impl Decoder<'_> {
         let (is_final, supers) = match self.peek() {
             Some(0x50) => {
                 self.skip(1)?;
-                (false, self.vec(Self::idx)?)
+                (false, self.run(values::idx_vec)?)
             }
             Some(0x4F) => {
                 self.skip(1)?;
-                (true, self.vec(Self::idx)?)
+                (true, self.run(values::idx_vec)?)
             }
             _ => (true, Vec::new()),
         };

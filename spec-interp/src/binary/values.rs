@@ -4,6 +4,7 @@
 
 use nom::bytes::complete::take;
 use nom::error::{ErrorKind, ParseError};
+use nom::multi::length_count;
 use nom::number::complete::{le_u32, le_u64, u8 as byte};
 use nom::{IResult, Parser};
 
@@ -144,6 +145,11 @@ pub fn len32(input: &[u8]) -> PResult<'_, u32> {
     Ok((rest, n))
 }
 
+/// `vec(u32)`: a vector of indices.
+pub fn idx_vec(input: &[u8]) -> PResult<'_, Vec<u32>> {
+    length_count(len32, u32_).parse(input)
+}
+
 /// `byte*` with a length prefix.
 pub fn byte_string(input: &[u8]) -> PResult<'_, &[u8]> {
     let (rest, n) = len32.parse(input)?;
@@ -222,6 +228,13 @@ mod tests {
             ])),
             TOO_LARGE
         );
+    }
+
+    #[test]
+    fn index_vectors() {
+        assert_eq!(ok(idx_vec(&[3, 1, 0x80, 0x01, 7])), vec![1, 128, 7]);
+        assert_eq!(msg(idx_vec(&[2, 1])), UNEXPECTED_END);
+        assert_eq!(msg(idx_vec(&[1, 0x80, 0x80, 0x80, 0x80, 0x10])), TOO_LARGE);
     }
 
     #[test]

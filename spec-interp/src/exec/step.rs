@@ -9,6 +9,7 @@
 use std::rc::Rc;
 
 use super::code::Code;
+use super::instantiate::val_matches;
 use super::store::*;
 use super::thread::*;
 use super::Store;
@@ -23,6 +24,24 @@ pub type Rule = &'static str;
 
 /// Invokes function `a` on a fresh thread (4.5.5).
 pub fn invoke(s: &mut Store, a: Addr, args: Vec<Val>) -> Result<Vec<Val>> {
+    let ty = s.funcs[a as usize].ty();
+    let ok = match s.rtt.func_type(ty) {
+        Some(ft) => {
+            ft.params.len() == args.len()
+                && args
+                    .iter()
+                    .zip(&ft.params)
+                    .all(|(v, &t)| val_matches(s, v, t))
+        }
+        None => false,
+    };
+    if !ok {
+        return Err(Error::new(
+            ErrorKind::Script,
+            "wrong number or types of arguments",
+            None,
+        ));
+    }
     let mut th = Thread::new();
     th.segs[0].vals = args;
     call(s, &mut th, a)?;
@@ -52,10 +71,31 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
             Ok(rule) => {
                 if let Some(before) = before {
                     let after = th.segs.last().map(|sg| sg.to_string()).unwrap_or_default();
-                    eprintln!("{rule:<18} {before}\n{:<18} => {after}", "");
+                    let (n, d) = (th.segs.len(), th.depth);
+                    emit_trace(
+                        s,
+                        format!(
+                            "{rule:<18} {before}\n{:<18} => segs={n} depth={d} {after}",
+                            ""
+                        ),
+                    );
                 }
             }
             Err(e) => {
+                // A suspension never crosses a host function: inside a nested activation
+                // (`spectest.call_ref`) an unhandled one traps.
+                let nested = th.segs.iter().any(|sg| matches!(sg.prompt, Prompt::Host));
+                let e = if e.kind == ErrorKind::Suspension && nested {
+                    trap(&e.message)
+                } else {
+                    e
+                };
+                if let Some(before) = before {
+                    emit_trace(
+                        s,
+                        format!("{:<18} {before}\n{:<18} => {}", "trap", "", e.message),
+                    );
+                }
                 let span = th
                     .segs
                     .last()
@@ -70,6 +110,14 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
     };
     s.counters.steps += steps;
     result
+}
+
+/// A trace entry goes to the store's sink when one is set (tests), otherwise to stderr.
+fn emit_trace(s: &mut Store, entry: String) {
+    match &mut s.trace_sink {
+        Some(sink) => sink.push(entry),
+        None => eprintln!("{entry}"),
+    }
 }
 
 fn describe_redex(sg: &Segment) -> String {
@@ -109,6 +157,13 @@ pub fn call(s: &mut Store, th: &mut Thread, a: Addr) -> Result<Rule> {
             let (code, inst) = (code.clone(), *inst);
             push_frame(s, th, a, code, inst)?;
             Ok("call")
+        }
+        FuncInst::Host {
+            host: HostFunc::CallRef,
+            ..
+        } => {
+            crate::host::call_ref(s, th)?;
+            Ok("call-host")
         }
         FuncInst::Host { host, params, .. } => {
             let (host, n) = (*host, *params);
@@ -184,15 +239,23 @@ pub fn ret(th: &mut Thread) -> Result<Rule> {
 }
 
 /// A non-root segment whose last frame returned gives its values to the segment below
-/// (`resume-return`: `prompt{..} val* end -> val*`). Returns whether that happened.
+/// (`resume-return`: `prompt{..} val* end -> val*`), repeatedly (a base frame that tail-called
+/// `spectest.call_ref` left an empty segment under the nested activation). Returns whether
+/// that happened. A raw-stacks non-root stack cannot return (`stack-return`).
 pub fn settle(th: &mut Thread) -> Result<bool> {
-    let sg = th.top()?;
-    if sg.frames.is_empty() && !matches!(sg.prompt, Prompt::Root) {
+    let mut settled = false;
+    loop {
+        let sg = th.top()?;
+        if !sg.frames.is_empty() || matches!(sg.prompt, Prompt::Root) {
+            return Ok(settled);
+        }
+        if let Prompt::Stack = sg.prompt {
+            return Err(trap("stack returned")); // stack-return
+        }
         let done = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
         th.top()?.vals.extend(done.vals);
-        return Ok(true);
+        settled = true;
     }
-    Ok(false)
 }
 
 /// `return_call` (4.4.10): the current frame is replaced, so tail calls run in constant space.
@@ -214,7 +277,7 @@ pub fn tail_call(s: &mut Store, th: &mut Thread, a: Addr) -> Result<Rule> {
 pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
     let tag = s.exns[e as usize].tag;
     loop {
-        let Thread { segs, depth } = th;
+        let Thread { segs, depth, .. } = th;
         let sg = segs.last_mut().ok_or_else(|| Error::crash("no segment"))?;
         while let Some(fr) = sg.frames.last() {
             if sg.labels.len() <= fr.label_base as usize {
@@ -264,6 +327,9 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
             }
             sg.labels.pop();
         }
+        if let Prompt::Stack = sg.prompt {
+            return Err(trap("uncaught exception at stack base")); // stack-uncaught
+        }
         if let Prompt::Root = sg.prompt {
             let exn = &s.exns[e as usize];
             let payload: Vec<String> = exn.fields.iter().map(show_val).collect();
@@ -279,6 +345,18 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
         }
         th.segs.pop();
     }
+}
+
+/// Stores a continuation (or stack) within the live budget; returns its slot and generation.
+pub fn alloc_cont(s: &mut Store, k: ContInst) -> Result<(Addr, u32)> {
+    if s.conts.live >= s.config.max_live_conts {
+        return Err(Error::exhaustion("too many live continuations"));
+    }
+    let r = s.conts.alloc(k);
+    if s.conts.live > s.counters.peak_live_conts {
+        s.counters.peak_live_conts = s.conts.live;
+    }
+    Ok(r)
 }
 
 pub fn alloc_exn(s: &mut Store, tag: Addr, fields: Vec<Val>) -> Addr {
@@ -424,7 +502,7 @@ fn indirect(s: &Store, ia: usize, sg: &mut Segment, x: u32, t: u32) -> Result<Ad
                 Err(trap("indirect call type mismatch"))
             }
         }
-        Ref::Null(_) => Err(trap("uninitialized element")),
+        Ref::Null(_) => Err(trap(&format!("uninitialized element {i}"))),
         _ => Err(trap("indirect call type mismatch")),
     }
 }
@@ -855,7 +933,10 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             });
             match old.checked_add(n) {
                 Some(new) if new <= limit && new <= MAX_PAGES => {
-                    m.bytes.resize(new as usize * PAGE_SIZE, 0);
+                    // A fresh zeroed allocation stays untouched (and unresident) past the copy.
+                    let mut bytes = vec![0u8; new as usize * PAGE_SIZE];
+                    bytes[..m.bytes.len()].copy_from_slice(&m.bytes);
+                    m.bytes = bytes;
                     sg.vals.push(addr_val(m.addr, old));
                     "memory.grow"
                 }
@@ -1236,7 +1317,8 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
 
         // ----- The designs' instructions
         I::TypedCont(i) => return crate::typed_cont::exec::step(s, th, &code, pc, ia as Addr, i),
-        I::RawStacks(_) | I::EffectHandlers(_) => {
+        I::RawStacks(i) => return crate::raw_stacks::exec::step(s, th, &code, pc, ia as Addr, i),
+        I::EffectHandlers(_) => {
             return Err(Error::crash(
                 "this design's instructions are not executable yet",
             ));

@@ -316,3 +316,121 @@ fn million_round_trips() {
     assert_eq!(r, Ok(vec![Val::I32(1_783_293_664)]));
     eprintln!("1,000,000 round trips: {:?}", start.elapsed());
 }
+
+/// 100,000 live suspended continuations (run with `--release -- --ignored` to see the memory).
+#[test]
+#[ignore]
+fn hundred_thousand_live_continuations() {
+    use super::store::ContInst;
+    use super::thread::*;
+    eprintln!(
+        "sizes: Val {} Segment {} Frame {} Label {} ContInst {} Prompt {}",
+        std::mem::size_of::<Val>(),
+        std::mem::size_of::<Segment>(),
+        std::mem::size_of::<Frame>(),
+        std::mem::size_of::<Label>(),
+        std::mem::size_of::<ContInst>(),
+        std::mem::size_of::<Prompt>()
+    );
+    let rss = || {
+        std::fs::read_to_string("/proc/self/statm")
+            .ok()
+            .and_then(|s| {
+                s.split_whitespace()
+                    .nth(1)
+                    .and_then(|x| x.parse::<usize>().ok())
+            })
+            .map(|pages| pages * 4096)
+            .unwrap_or(0)
+    };
+    let m = keeper_module(100_000);
+    let before = rss();
+    let mut s = Store::new(Config::default());
+    let ia = instantiate(&mut s, Rc::new(m), &[]).unwrap();
+    let Some(ExternVal::Func(a)) = s.export(ia, "f2") else {
+        panic!()
+    };
+    let start = std::time::Instant::now();
+    assert_eq!(invoke(&mut s, a, vec![Val::I32(100_000)]), Ok(vec![]));
+    let after = rss();
+    eprintln!(
+        "100,000 live continuations: {} live, {:.1} MB more, {:?}",
+        s.live_conts(),
+        (after - before) as f64 / 1e6,
+        start.elapsed()
+    );
+    assert_eq!(s.live_conts(), 100_000);
+    assert!(after - before < 100_000_000);
+}
+
+/// The generator module plus f2(n): table[i] = a generator suspended at its first yield, for
+/// i = n-1 down to 0.
+fn keeper_module(n: u64) -> Module {
+    let mut m = generator_module();
+    let k = RefType::new(true, HeapType::Concrete(1));
+    m.tables.push(Table {
+        ty: TableType {
+            addr: AddrType::I32,
+            limits: Limits { min: n, max: None },
+            elem: k,
+        },
+        init: None,
+        span: Span::NONE,
+    });
+    let kk = ValType::Ref(RefType::new(false, HeapType::Concrete(1)));
+    m.types.push(fty(vec![ValType::I32], vec![])); // 5
+    m.types
+        .push(fty(vec![ValType::I32], vec![ValType::I32, kk])); // 6: [i32] -> [i32 k]
+                                                                // f2(n): for i in n-1..=0: table[i] = a generator suspended at its first yield.
+    m.funcs.push(func(
+        5,
+        vec![ValType::Ref(k)],
+        vec![
+            I::Loop(BlockType::Empty),
+            I::Block(BlockType::Type(4)),
+            I::RefFunc(0),
+            I::TypedCont(Tc::ContNew(1)),
+            I::TypedCont(Tc::Resume(
+                1,
+                vec![Handler::OnLabel(0, 0)].into_boxed_slice(),
+            )),
+            I::Unreachable,
+            I::End,
+            I::LocalSet(1),
+            I::Drop,
+            I::LocalGet(0),
+            I::I32Const(1),
+            I::Num(NumOp::I32Sub),
+            I::LocalTee(0),
+            I::LocalGet(1),
+            I::TableSet(0),
+            I::LocalGet(0),
+            I::BrIf(0),
+            I::End,
+        ],
+    ));
+    m.exports = export_funcs(3);
+    m
+}
+
+/// A continuation is data: the suspended generator is one segment holding its frame, its two
+/// labels (body and loop), its local and an empty operand stack, with no prompt.
+#[test]
+fn continuation_is_a_slice_of_the_context() {
+    use super::thread::{LabelKind, Prompt};
+    let mut s = Store::new(Config::default());
+    let ia = instantiate(&mut s, Rc::new(keeper_module(1)), &[]).unwrap();
+    let Some(ExternVal::Func(a)) = s.export(ia, "f2") else {
+        panic!()
+    };
+    assert_eq!(invoke(&mut s, a, vec![Val::I32(1)]), Ok(vec![]));
+    let k = s.conts.slots[0].cont.as_ref().unwrap();
+    assert_eq!((k.segs.len(), k.depth, k.start), (1, 1, None));
+    let sg = &k.segs[0];
+    assert!(matches!(sg.prompt, Prompt::Unset));
+    assert_eq!(sg.vals, vec![]);
+    assert_eq!(sg.locals, vec![Val::I32(0)]);
+    let kinds: Vec<LabelKind> = sg.labels.iter().map(|l| l.kind).collect();
+    assert_eq!(kinds, vec![LabelKind::Body, LabelKind::Loop]);
+    assert_eq!(sg.to_string(), "[unset] frame(f0 pc=3) labels=2 vals=[]");
+}

@@ -2,6 +2,10 @@
 //!
 //! Nesting is handled with an explicit stack of open constructs (`Frame`), never with Rust
 //! recursion, so that folded expressions and blocks nested 10,000 deep parse fine.
+//!
+//! Names used throughout the parsers: `m` is the module's identifier context (`ModCtx`), `f`
+//! the function's (`FuncCtx`: locals and labels); `s` / `e` are the spans of a form's opening
+//! and closing parentheses.
 
 use super::lexer::Tok;
 use super::parser::{FuncCtx, ModCtx, Parser, Space};

@@ -5,6 +5,10 @@
 //! 1. bind the ids of every index space (and check that imports come first);
 //! 2. parse the type definitions (they need the type ids);
 //! 3. parse everything else.
+//!
+//! Names used throughout the parsers: `m` is the module's identifier context (`ModCtx`), `f`
+//! the function's (`FuncCtx`: locals and labels); `s` / `e` are the spans of a form's opening
+//! and closing parentheses.
 
 use super::lexer::Tok;
 use super::parser::{FuncCtx, ModCtx, Parser, Space};
@@ -175,7 +179,7 @@ impl<'a> Parser<'a> {
                     }
                     if imported {
                         check_import_order(first_def, self.toks[field.start].span)?;
-                    } else if kw != "tag" && first_def.is_none() {
+                    } else if first_def.is_none() {
                         first_def = Some(kw);
                     }
                     m.space_mut(space).bind(id.as_ref(), space.dup_word())?;
@@ -501,13 +505,11 @@ impl<'a> Parser<'a> {
             init: None,
             span: s.to(e),
         });
-        let ty = if ty == RefType::abs(false, AbsHeapType::Func) {
-            ty
-        } else {
-            elem_ty
-        };
+        // The segment takes the table's element type: `(table $t (ref null $ft) (elem $f))`
+        // must validate (br_table.wast), whatever type the bare index list would get alone.
+        let _ = ty;
         module.elems.push(Elem {
-            ty,
+            ty: elem_ty,
             init: items,
             mode: ElemMode::Active {
                 table: idx,

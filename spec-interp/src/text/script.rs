@@ -73,7 +73,7 @@ impl<'a> Parser<'a> {
                 let action = self.action()?;
                 let mut results = Vec::new();
                 while self.is_lparen() {
-                    results.push(self.result_pat()?);
+                    results.push(self.result_pat(true)?);
                 }
                 self.rparen()?;
                 CommandKind::AssertReturn { action, results }
@@ -259,7 +259,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn result_pat(&mut self) -> Result<ResultPat> {
+    /// A result pattern; `either` only at the top (its alternatives are plain patterns, which
+    /// also keeps this free of recursion).
+    fn result_pat(&mut self, either_ok: bool) -> Result<ResultPat> {
         self.lparen()?;
         let span = self.span();
         let kw = self.peek_keyword().ok_or_else(|| self.unexpected())?;
@@ -302,10 +304,10 @@ impl<'a> Parser<'a> {
             "ref.exn" => kind(AbsHeapType::Exn)?,
             "ref.cont" => kind(AbsHeapType::Cont)?,
             "ref.stack" => kind(AbsHeapType::Stack)?,
-            "either" => {
+            "either" if either_ok => {
                 let mut alts = Vec::new();
                 while self.is_lparen() {
-                    alts.push(self.result_pat()?);
+                    alts.push(self.result_pat(false)?);
                 }
                 ResultPat::Either(alts)
             }

@@ -25,6 +25,53 @@ fn suite_files() -> Vec<PathBuf> {
     files
 }
 
+fn line_of(src: &str, offset: u32) -> usize {
+    src[..offset as usize].matches('\n').count() + 1
+}
+
+/// Quoted modules: those of `assert_malformed` must fail with the expected message, the others
+/// must parse.
+fn check_quotes(
+    script: &crate::script::Script,
+    src: &str,
+    name: &str,
+    design: Design,
+    problems: &mut Vec<String>,
+) {
+    for cmd in &script.commands {
+        let line = line_of(src, cmd.span.start);
+        match &cmd.kind {
+            CommandKind::AssertMalformed { module, message } => {
+                if let ModuleSource::Quote(text) = &module.source {
+                    match parse_module(text, design) {
+                        Ok(_) => problems.push(format!(
+                            "{name}:{line}: quote parsed, expected \"{message}\""
+                        )),
+                        Err(e) if !e.message.starts_with(message.as_str()) => {
+                            problems.push(format!(
+                                "{name}:{line}: got \"{}\", expected \"{message}\"",
+                                e.message
+                            ))
+                        }
+                        Err(_) => {}
+                    }
+                }
+            }
+            CommandKind::Module(m)
+            | CommandKind::AssertInvalid { module: m, .. }
+            | CommandKind::AssertUnlinkable { module: m, .. }
+            | CommandKind::AssertUninstantiable { module: m, .. } => {
+                if let ModuleSource::Quote(text) = &m.source {
+                    if let Err(e) = parse_module(text, design) {
+                        problems.push(format!("{name}:{line}: quote failed: {e}"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Parses every non-SIMD script of the suite, and every quoted module in it. Reports all
 /// problems at once.
 #[test]
@@ -37,46 +84,11 @@ fn official_suite_parses() {
     for path in &files {
         let src = std::fs::read_to_string(path).unwrap();
         let name = path.strip_prefix(SUITE).unwrap().display().to_string();
-        let script = match parse_script(&src, Design::TypedCont) {
-            Ok(s) => s,
+        match parse_script(&src, Design::TypedCont) {
+            Ok(script) => check_quotes(&script, &src, &name, Design::TypedCont, &mut problems),
             Err(e) => {
-                let line = src[..e.span.map_or(0, |s| s.start as usize)]
-                    .lines()
-                    .count();
+                let line = line_of(&src, e.span.map_or(0, |s| s.start));
                 problems.push(format!("{name}:{line}: {e}"));
-                continue;
-            }
-        };
-        for cmd in &script.commands {
-            let line = src[..cmd.span.start as usize].lines().count();
-            match &cmd.kind {
-                CommandKind::AssertMalformed { module, message } => {
-                    if let ModuleSource::Quote(text) = &module.source {
-                        match parse_module(text, Design::TypedCont) {
-                            Ok(_) => problems.push(format!(
-                                "{name}:{line}: quote parsed, expected \"{message}\""
-                            )),
-                            Err(e) if !e.message.starts_with(message.as_str()) => {
-                                problems.push(format!(
-                                    "{name}:{line}: got \"{}\", expected \"{message}\"",
-                                    e.message
-                                ))
-                            }
-                            Err(_) => {}
-                        }
-                    }
-                }
-                CommandKind::Module(m)
-                | CommandKind::AssertInvalid { module: m, .. }
-                | CommandKind::AssertUnlinkable { module: m, .. }
-                | CommandKind::AssertUninstantiable { module: m, .. } => {
-                    if let ModuleSource::Quote(text) = &m.source {
-                        if let Err(e) = parse_module(text, Design::TypedCont) {
-                            problems.push(format!("{name}:{line}: quote failed: {e}"));
-                        }
-                    }
-                }
-                _ => {}
             }
         }
     }
@@ -91,48 +103,45 @@ fn official_suite_parses() {
 #[test]
 fn design_suites_parse() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testsuite");
-    let mut problems = Vec::new();
-    for design in Design::ALL {
-        let Ok(entries) = std::fs::read_dir(root.join(design.name())) else {
+    let mut paths = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
         for e in entries.flatten() {
             let path = e.path();
-            if path.extension().is_none_or(|x| x != "wast") {
-                continue;
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "wast") {
+                paths.push(path);
             }
+        }
+    }
+    paths.sort();
+    let mut problems = Vec::new();
+    {
+        for path in paths {
+            // The design: a `;;!` line, else a path component or file stem naming one.
+            let named = path
+                .strip_prefix(&root)
+                .unwrap()
+                .iter()
+                .filter_map(|c| c.to_str())
+                .filter_map(|c| c.strip_suffix(".wast").unwrap_or(c).parse::<Design>().ok())
+                .next_back();
+            let design = named.unwrap_or(Design::TypedCont);
             let src = std::fs::read_to_string(&path).unwrap();
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let name = path.strip_prefix(&root).unwrap().display().to_string();
             let design = match script_design(&src) {
                 Some(Ok(d)) => d,
                 _ => design,
             };
             match parse_script(&src, design) {
-                Ok(script) => {
-                    for cmd in &script.commands {
-                        let line = src[..cmd.span.start as usize].lines().count();
-                        if let CommandKind::AssertMalformed { module, message } = &cmd.kind {
-                            if let ModuleSource::Quote(text) = &module.source {
-                                match parse_module(text, design) {
-                                    Ok(_) => problems
-                                        .push(format!("{design}/{name}:{line}: quote parsed")),
-                                    Err(e) if !e.message.starts_with(message.as_str()) => {
-                                        problems.push(format!(
-                                            "{design}/{name}:{line}: got \"{}\", expected \"{message}\"",
-                                            e.message
-                                        ))
-                                    }
-                                    Err(_) => {}
-                                }
-                            }
-                        }
-                    }
-                }
+                Ok(script) => check_quotes(&script, &src, &name, design, &mut problems),
                 Err(e) => {
-                    let line = src[..e.span.map_or(0, |s| s.start as usize)]
-                        .lines()
-                        .count();
-                    problems.push(format!("{design}/{name}:{line}: {e}"));
+                    let line = line_of(&src, e.span.map_or(0, |s| s.start));
+                    problems.push(format!("{name}:{line} ({design}): {e}"));
                 }
             }
         }

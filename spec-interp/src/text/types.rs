@@ -1,5 +1,9 @@
 //! Types (spec 6.4): value, reference, heap, composite and sub types, rec groups, limits and
 //! type uses (with implicit function types).
+//!
+//! Names used throughout the parsers: `m` is the module's identifier context (`ModCtx`), `f`
+//! the function's (`FuncCtx`: locals and labels); `s` / `e` are the spans of a form's opening
+//! and closing parentheses.
 
 use super::lexer::Tok;
 use super::parser::{ModCtx, Parser, Space};

@@ -5,8 +5,7 @@ use crate::binary::Decoder;
 use crate::diag::Result;
 
 /// Decodes the instruction of opcode `op` (already read, at `start`), if it is one of ours.
-pub(crate) fn instr(d: &mut Decoder, op: u8, start: usize) -> Result<Option<Instr>> {
-    let _ = start;
+pub(crate) fn instr(d: &mut Decoder, op: u8, _start: usize) -> Result<Option<Instr>> {
     Ok(Some(match op {
         0xE0 => Instr::ContNew(d.idx()?),
         0xE1 => Instr::ContBind(d.idx()?, d.idx()?),

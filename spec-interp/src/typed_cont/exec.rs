@@ -13,7 +13,7 @@ use std::rc::Rc;
 use super::{Handler, Instr};
 use crate::diag::{Error, ErrorKind, Result};
 use crate::exec::code::Code;
-use crate::exec::step::{alloc_exn, call, throw, Rule};
+use crate::exec::step::{alloc_cont, alloc_exn, call, throw, Rule};
 use crate::exec::store::ContInst;
 use crate::exec::thread::{Prompt, Segment, Thread};
 use crate::exec::Store;
@@ -52,15 +52,9 @@ fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
 }
 
 /// Stores a new continuation, within the live-continuation budget.
-pub fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
-    if s.conts.live >= s.config.max_live_conts {
-        return Err(Error::exhaustion("too many live continuations"));
-    }
-    let r = s.conts.alloc(k);
-    if s.conts.live > s.counters.peak_live_conts {
-        s.counters.peak_live_conts = s.conts.live;
-    }
-    Ok(r)
+fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
+    let (a, gen) = alloc_cont(s, k)?;
+    Ok(Ref::Cont(a, gen))
 }
 
 /// The handler clauses of the resume instruction at `pc`.
@@ -78,6 +72,9 @@ fn clauses(code: &Code, pc: u32) -> &[Handler] {
 /// index and, for suspend, the clause's label.
 fn find_handler(s: &Store, th: &Thread, tag: Addr, switch: bool) -> Option<(usize, u32)> {
     for (k, sg) in th.segs.iter().enumerate().rev() {
+        if let Prompt::Host = sg.prompt {
+            break; // a suspension never crosses a host function (spectest.call_ref)
+        }
         if let Prompt::Resume { code, pc, inst } = &sg.prompt {
             let tags = &s.modules[*inst as usize].tags;
             for h in clauses(code, *pc) {
@@ -195,12 +192,22 @@ pub fn step(
             let tag = s.modules[ia as usize].tags[*x as usize];
             let (k, l) = find_handler(s, th, tag, false).ok_or_else(unhandled)?;
             let n = s.tags[tag as usize].params;
-            let args = th.top()?.pop_n(n)?;
-            let (cont, _handlers) = capture(th, k);
+            let (mut cont, _handlers) = capture(th, k);
+            // The tag's arguments move from the suspended top to the resumer.
+            let from = cont
+                .segs
+                .last_mut()
+                .ok_or_else(|| Error::crash("empty continuation"))?;
+            let at = from
+                .vals
+                .len()
+                .checked_sub(n)
+                .ok_or_else(crate::exec::thread::underflow)?;
+            let sg = th.top()?;
+            sg.vals.extend(from.vals.drain(at..));
             let r = alloc(s, cont)?;
             s.counters.switches += 1;
             let sg = th.top()?;
-            sg.vals.extend(args);
             sg.vals.push(Val::Ref(r));
             sg.branch(l)?;
             Ok("resume-suspend")
@@ -209,9 +216,18 @@ pub fn step(
             // resume: run the continuation under a prompt with this instruction's handlers.
             let n = cont_arity(s, ia, *ct)?.0;
             let r = th.top()?.pop_ref()?;
-            let k = take(s, r)?;
-            let args = th.top()?.pop_n(n)?;
-            reinstate(s, th, k, args, prompt())?;
+            let mut k = take(s, r)?;
+            // The arguments move from the resumer onto the continuation's top.
+            let sg = th.top()?;
+            let at = sg
+                .vals
+                .len()
+                .checked_sub(n)
+                .ok_or_else(crate::exec::thread::underflow)?;
+            if let Some(top) = k.segs.last_mut() {
+                top.vals.extend(sg.vals.drain(at..));
+            }
+            reinstate(s, th, k, Vec::new(), prompt())?;
             Ok("resume")
         }
         Instr::ResumeThrow(_, x, _) => {

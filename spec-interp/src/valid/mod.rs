@@ -251,6 +251,21 @@ impl<'a> Ctx<'a> {
         // C.refs: function indices occurring outside functions and the start function.
         self.collect_refs();
 
+        // Table initializers see the imported globals only (tables precede globals).
+        for t in &m.tables {
+            let tt = self.table_type(t.ty, t.span)?;
+            match &t.init {
+                Some(init) => self.check_const(init, ValType::Ref(tt.elem), t.span)?,
+                None if !tt.elem.nullable => {
+                    return Err(Error::invalid(
+                        "type mismatch: table without initializer",
+                        t.span,
+                    ));
+                }
+                None => {}
+            }
+        }
+
         // Globals: each initializer sees the globals before it (C' in 3.4).
         let mut globals = Vec::new();
         for g in &m.globals {
@@ -264,20 +279,6 @@ impl<'a> Ctx<'a> {
             // Each initializer sees the imported and the earlier globals only.
             self.check_const(&g.init, globals[i].val, g.span)?;
             self.globals.push(globals[i]);
-        }
-
-        for t in &m.tables {
-            let tt = self.table_type(t.ty, t.span)?;
-            match &t.init {
-                Some(init) => self.check_const(init, ValType::Ref(tt.elem), t.span)?,
-                None if !tt.elem.nullable => {
-                    return Err(Error::invalid(
-                        "type mismatch: table without initializer",
-                        t.span,
-                    ));
-                }
-                None => {}
-            }
         }
 
         for (i, e) in m.elems.iter().enumerate() {

@@ -34,8 +34,10 @@ pub enum End {
     #[default]
     Completed,
     /// Stopped at this directive, which did not do what the script says; the text says why.
+    /// `at` is `None` when the engine did not say where (binaryen rejects a whole file for
+    /// one bad module without a line): the driver then bisects.
     Failed {
-        at: usize,
+        at: Option<usize>,
         message: String,
     },
     /// The process died; `at` is the directive it was running, if the engine said.
@@ -101,16 +103,22 @@ pub fn run_script(engine: &dyn Engine, script: &Script, timeout: Duration) -> Ve
                 }
                 break;
             }
-            End::Failed { at, message } => (at, classify_failure(&script.directives[at], &message)),
+            End::Failed { at, message } => {
+                let at = at.or_else(|| locate(engine, script, &skip, timeout, Goal::Failure));
+                match at {
+                    Some(at) => (at, classify_failure(&script.directives[at], &message)),
+                    None => break,
+                }
+            }
             End::Crashed { at, detail } => {
-                let at = at.or_else(|| locate(engine, script, &skip, timeout, true));
+                let at = at.or_else(|| locate(engine, script, &skip, timeout, Goal::Crash));
                 match at {
                     Some(at) => (at, Outcome::crash(detail)),
                     None => break,
                 }
             }
             End::TimedOut { at } => {
-                let at = at.or_else(|| locate(engine, script, &skip, timeout, false));
+                let at = at.or_else(|| locate(engine, script, &skip, timeout, Goal::Timeout));
                 match at {
                     Some(at) => (at, Outcome::timeout(timeout.as_secs_f64())),
                     None => break,
@@ -149,6 +157,13 @@ pub fn run_script(engine: &dyn Engine, script: &Script, timeout: Duration) -> Ve
         .collect()
 }
 
+#[derive(Clone, Copy)]
+enum Goal {
+    Crash,
+    Timeout,
+    Failure,
+}
+
 /// Finds the directive at which an engine that said nothing about its progress crashed (or
 /// hung): the shortest prefix of the remaining directives that still does so, by bisection.
 fn locate(
@@ -156,7 +171,7 @@ fn locate(
     script: &Script,
     skip: &BTreeSet<usize>,
     timeout: Duration,
-    crash: bool,
+    goal: Goal,
 ) -> Option<usize> {
     let included: Vec<usize> = (0..script.directives.len())
         .filter(|i| !skip.contains(i))
@@ -164,11 +179,12 @@ fn locate(
     let fails = |len: usize| -> bool {
         let mut s = skip.clone();
         s.extend(included[len..].iter().copied());
-        match engine.attempt(script, &s, timeout).end {
-            End::Crashed { .. } => crash,
-            End::TimedOut { .. } => !crash,
-            _ => false,
-        }
+        matches!(
+            (engine.attempt(script, &s, timeout).end, goal),
+            (End::Crashed { .. }, Goal::Crash)
+                | (End::TimedOut { .. }, Goal::Timeout)
+                | (End::Failed { .. }, Goal::Failure)
+        )
     };
     // Invariant: the prefix of length `hi` fails, the prefix of length `lo` does not.
     let (mut lo, mut hi) = (0usize, included.len());
@@ -211,9 +227,14 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
         "result mismatch",
         "wrong return value",
     ]);
+    // binaryen's `expected 3, got 0` after an assert_return: other values.
+    let other_values = matches!(d.expect, Expect::Return(_))
+        && m.starts_with("expected ")
+        && m.contains(", got ")
+        && !m.contains("got trap");
     let category = if rejected {
         Category::Success
-    } else if returned {
+    } else if returned || other_values {
         Category::Return
     } else if has(&[
         "unhandled tag",
@@ -249,9 +270,13 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
         "syntax error",
         "malformed",
         "failed to parse",
-        "expected ",
         "unknown instruction",
-    ]) {
+        // The `wast` crate's text errors point at the text (wasmtime).
+        " --> ",
+        // binaryen's text parser: `Fatal: expected (tuple ...)`, `21:2: error: ...`.
+        "fatal: expected",
+    ]) || text_error_at_line_col(&m)
+    {
         // The engine could not read the module: counted as the rejection the script expects,
         // if it expects one, else as malformed.
         match d.expect {
@@ -270,6 +295,18 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
         outcome.passes = Some(false);
     }
     outcome
+}
+
+/// `12:5: error:` at the start of a line: a text parser's complaint with a position.
+fn text_error_at_line_col(m: &str) -> bool {
+    m.lines().any(|l| {
+        let Some((pos, _)) = l.split_once(": error:") else {
+            return false;
+        };
+        let mut parts = pos.trim().split(':');
+        parts.clone().count() == 2
+            && parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 fn first_lines(text: &str, n: usize) -> String {
@@ -618,19 +655,14 @@ impl Engine for WastCli {
         } else if finished.success() {
             End::Completed
         } else {
+            let message = failure_message(&format!("{}\n{}", finished.stdout, finished.stderr));
             match at(self.failure_line(&finished, &name)) {
-                Some(at) if !skip.contains(&at) => {
-                    let message = format!("{}\n{}", finished.stdout, finished.stderr);
-                    End::Failed {
-                        at,
-                        message: failure_message(&message),
-                    }
-                }
-                // A failure the harness cannot place: treat it as a crash to bisect.
-                _ => End::Crashed {
-                    at: None,
-                    detail: crash_detail(&finished),
+                Some(at) if !skip.contains(&at) => End::Failed {
+                    at: Some(at),
+                    message,
                 },
+                // A failure the engine did not place: the driver bisects.
+                _ => End::Failed { at: None, message },
             }
         };
         Attempt {
@@ -1018,7 +1050,7 @@ mod tests {
                 if self.fail.contains(&d.index) {
                     return Attempt {
                         end: End::Failed {
-                            at: d.index,
+                            at: None,
                             message: "wasm trap: unreachable".into(),
                         },
                         ..Default::default()
