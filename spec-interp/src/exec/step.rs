@@ -71,7 +71,11 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
             Ok(rule) => {
                 if let Some(before) = before {
                     let after = th.segs.last().map(|sg| sg.to_string()).unwrap_or_default();
-                    eprintln!("{rule:<18} {before}\n{:<18} => {after}", "");
+                    let (n, d) = (th.segs.len(), th.depth);
+                    eprintln!(
+                        "{rule:<18} {before}\n{:<18} => segs={n} depth={d} {after}",
+                        ""
+                    );
                 }
             }
             Err(e) => {
@@ -299,6 +303,18 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
         }
         th.segs.pop();
     }
+}
+
+/// Stores a continuation (or stack) within the live budget; returns its slot and generation.
+pub fn alloc_cont(s: &mut Store, k: ContInst) -> Result<(Addr, u32)> {
+    if s.conts.live >= s.config.max_live_conts {
+        return Err(Error::exhaustion("too many live continuations"));
+    }
+    let r = s.conts.alloc(k);
+    if s.conts.live > s.counters.peak_live_conts {
+        s.counters.peak_live_conts = s.conts.live;
+    }
+    Ok(r)
 }
 
 pub fn alloc_exn(s: &mut Store, tag: Addr, fields: Vec<Val>) -> Addr {
