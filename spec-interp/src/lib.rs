@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod binary;
+pub mod compare;
 pub mod design;
 pub mod diag;
 pub mod effect_handlers;
