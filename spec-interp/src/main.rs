@@ -26,6 +26,26 @@ enum Commands {
     /// Run `.wast` scripts: one line per file, then the failures, then a summary line
     /// `N passed, N failed, N skipped` (counting directives). Exits with 1 if any failed.
     Run(RunArgs),
+    /// Run a program written in every design (`typed-cont.wast`, `raw-stacks.wast`,
+    /// `effect-handlers.wast` in one folder) and print a side-by-side table: results equal,
+    /// reduction steps, stack switches, handler-search steps, peak live continuations/stacks,
+    /// peak context depth, module instructions and wall time. Exits with 1 unless every program's
+    /// versions agree or differ exactly as its README's `differences` block documents.
+    Compare(CompareArgs),
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// Write the comparison as JSON to FILE (`-`: standard output, instead of the table).
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write the comparison as Markdown to FILE (`-`: standard output, instead of the table).
+    /// An existing file keeps everything outside its generated part.
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// Program folders, or folders of program folders (such as `testsuite/cross-design`).
+    #[arg(value_name = "PROGRAM_DIR", required = true)]
+    dirs: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -64,7 +84,61 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Commands::Compare(args) => match compare(args) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(message) => {
+                eprintln!("switchyard: {message}");
+                ExitCode::from(2)
+            }
+        },
     }
+}
+
+/// Compares the programs; `Ok(true)` when every one agrees (or differs as documented).
+fn compare(args: CompareArgs) -> Result<bool, String> {
+    use switchyard::compare;
+    let dirs = compare::program_dirs(&args.dirs)?;
+    if dirs.is_empty() {
+        return Err("no program folders (folders with typed-cont.wast, ...) given".to_string());
+    }
+    let is_stdout = |p: &Option<PathBuf>| p.as_deref() == Some(std::path::Path::new("-"));
+    let table = !is_stdout(&args.json) && !is_stdout(&args.markdown);
+    let mut out = std::io::stdout().lock();
+    let mut comparisons = Vec::new();
+    for dir in &dirs {
+        let c = compare::compare_program(dir);
+        if table {
+            let _ = out.write_all(compare::render_text(&c).as_bytes());
+            let _ = out.flush();
+        }
+        comparisons.push(c);
+    }
+    let emit = |path: &std::path::Path, text: String| -> Result<(), String> {
+        if path == std::path::Path::new("-") {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            return Ok(());
+        }
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    if let Some(path) = &args.json {
+        emit(path, compare::to_json(&comparisons))?;
+    }
+    if let Some(path) = &args.markdown {
+        let generated = compare::render_markdown(&comparisons);
+        let text = if path == std::path::Path::new("-") {
+            generated
+        } else {
+            let existing = std::fs::read_to_string(path).unwrap_or_default();
+            compare::splice_markdown(&existing, &generated)
+        };
+        emit(path, text)?;
+    }
+    let agree = comparisons.iter().filter(|c| c.ok()).count();
+    if table {
+        let _ = writeln!(out, "{agree} of {} programs agree", comparisons.len());
+    }
+    Ok(agree == comparisons.len())
 }
 
 /// Runs the scripts; `Ok(true)` when nothing failed.
