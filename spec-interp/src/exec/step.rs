@@ -214,6 +214,7 @@ pub fn push_frame(
         label_base,
         val_base: base as u32,
         arity,
+        shared: None,
     });
     Ok(())
 }
@@ -645,6 +646,14 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             "label-vals"
         }
         I::End => {
+            if let Some(Label {
+                kind: LabelKind::Design(_),
+                ..
+            }) = sg.labels.last()
+            {
+                // a design block's end (effect-handlers `handle`) is the design's rule
+                return crate::effect_handlers::exec::end(th);
+            }
             // label-vals: leaving a block normally keeps its results.
             sg.labels.pop();
             "label-vals"
@@ -782,18 +791,27 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
 
         // ----- Variable (4.4.5)
         I::LocalGet(x) => {
-            let v = sg.locals[lb + *x as usize].clone();
+            let v = match sg.frames.last().and_then(|f| f.shared.as_ref()) {
+                Some(c) => c.borrow()[*x as usize].clone(),
+                None => sg.locals[lb + *x as usize].clone(),
+            };
             sg.vals.push(v);
             "local.get"
         }
         I::LocalSet(x) => {
             let v = sg.pop()?;
-            sg.locals[lb + *x as usize] = v;
+            match sg.frames.last().and_then(|f| f.shared.as_ref()) {
+                Some(c) => c.borrow_mut()[*x as usize] = v,
+                None => sg.locals[lb + *x as usize] = v,
+            }
             "local.set"
         }
         I::LocalTee(x) => {
             let v = sg.vals.last().cloned().ok_or_else(underflow)?;
-            sg.locals[lb + *x as usize] = v;
+            match sg.frames.last().and_then(|f| f.shared.as_ref()) {
+                Some(c) => c.borrow_mut()[*x as usize] = v,
+                None => sg.locals[lb + *x as usize] = v,
+            }
             "local.tee"
         }
         I::GlobalGet(x) => {
@@ -1318,10 +1336,8 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
         // ----- The designs' instructions
         I::TypedCont(i) => return crate::typed_cont::exec::step(s, th, &code, pc, ia as Addr, i),
         I::RawStacks(i) => return crate::raw_stacks::exec::step(s, th, &code, pc, ia as Addr, i),
-        I::EffectHandlers(_) => {
-            return Err(Error::crash(
-                "this design's instructions are not executable yet",
-            ));
+        I::EffectHandlers(i) => {
+            return crate::effect_handlers::exec::step(s, th, &code, pc, ia as Addr, i)
         }
     })
 }

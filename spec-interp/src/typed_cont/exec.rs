@@ -52,7 +52,7 @@ fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
 }
 
 /// Stores a new continuation, within the live-continuation budget.
-fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
+pub(crate) fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
     let (a, gen) = alloc_cont(s, k)?;
     Ok(Ref::Cont(a, gen))
 }
