@@ -89,7 +89,7 @@ fn find_handler(s: &Store, th: &Thread, tag: Addr) -> Option<(usize, u32)> {
                     return Some((j, q));
                 }
             }
-            Prompt::Root => return None,
+            Prompt::Root | Prompt::Host => return None,
             _ => {}
         }
     }
