@@ -100,7 +100,7 @@ fn search(s: &Store, th: &Thread, tag: Addr, looked: &mut u64) -> Option<(usize,
                     return Some((j, q));
                 }
             }
-            Prompt::Root => return None,
+            Prompt::Root | Prompt::Host => return None,
             _ => {}
         }
     }
