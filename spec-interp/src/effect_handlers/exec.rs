@@ -18,7 +18,7 @@ use std::rc::Rc;
 use super::Instr;
 use crate::diag::{Error, ErrorKind, Result};
 use crate::exec::code::Code;
-use crate::exec::step::{alloc_exn, throw, Rule};
+use crate::exec::step::{alloc_cont, alloc_exn, throw, Rule};
 use crate::exec::store::ContInst;
 use crate::exec::thread::{underflow, Frame, Label, LabelKind, Prompt, Segment, Thread};
 use crate::exec::Store;
@@ -117,6 +117,12 @@ fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
             .ok_or_else(|| trap("continuation already consumed")),
         _ => Err(trap("null continuation reference")),
     }
+}
+
+/// Stores a new continuation, within the live-continuation budget.
+fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
+    let (a, gen) = alloc_cont(s, k)?;
+    Ok(Ref::Cont(a, gen))
 }
 
 /// Puts continuation `k` back on top of the thread: its handler entry is `Active` again (it
@@ -332,7 +338,7 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
         .ok_or_else(|| Error::crash("empty continuation"))?;
     let at = top.vals.len().checked_sub(n).ok_or_else(underflow)?;
     c.vals.extend(top.vals.drain(at..));
-    let r = crate::typed_cont::exec::alloc(
+    let r = alloc(
         s,
         ContInst {
             segs,
