@@ -7,6 +7,7 @@
 //! plugs in its syntax, typing and reduction rules.
 #![forbid(unsafe_code)]
 
+pub mod bench;
 pub mod binary;
 pub mod design;
 pub mod diag;

@@ -72,13 +72,30 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
                 if let Some(before) = before {
                     let after = th.segs.last().map(|sg| sg.to_string()).unwrap_or_default();
                     let (n, d) = (th.segs.len(), th.depth);
-                    eprintln!(
-                        "{rule:<18} {before}\n{:<18} => segs={n} depth={d} {after}",
-                        ""
+                    emit_trace(
+                        s,
+                        format!(
+                            "{rule:<18} {before}\n{:<18} => segs={n} depth={d} {after}",
+                            ""
+                        ),
                     );
                 }
             }
             Err(e) => {
+                // A suspension never crosses a host function: inside a nested activation
+                // (`spectest.call_ref`) an unhandled one traps.
+                let nested = th.segs.iter().any(|sg| matches!(sg.prompt, Prompt::Host));
+                let e = if e.kind == ErrorKind::Suspension && nested {
+                    trap(&e.message)
+                } else {
+                    e
+                };
+                if let Some(before) = before {
+                    emit_trace(
+                        s,
+                        format!("{:<18} {before}\n{:<18} => {}", "trap", "", e.message),
+                    );
+                }
                 let span = th
                     .segs
                     .last()
@@ -93,6 +110,14 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
     };
     s.counters.steps += steps;
     result
+}
+
+/// A trace entry goes to the store's sink when one is set (tests), otherwise to stderr.
+fn emit_trace(s: &mut Store, entry: String) {
+    match &mut s.trace_sink {
+        Some(sink) => sink.push(entry),
+        None => eprintln!("{entry}"),
+    }
 }
 
 fn describe_redex(sg: &Segment) -> String {
@@ -132,6 +157,13 @@ pub fn call(s: &mut Store, th: &mut Thread, a: Addr) -> Result<Rule> {
             let (code, inst) = (code.clone(), *inst);
             push_frame(s, th, a, code, inst)?;
             Ok("call")
+        }
+        FuncInst::Host {
+            host: HostFunc::CallRef,
+            ..
+        } => {
+            crate::host::call_ref(s, th)?;
+            Ok("call-host")
         }
         FuncInst::Host { host, params, .. } => {
             let (host, n) = (*host, *params);
@@ -208,15 +240,23 @@ pub fn ret(th: &mut Thread) -> Result<Rule> {
 }
 
 /// A non-root segment whose last frame returned gives its values to the segment below
-/// (`resume-return`: `prompt{..} val* end -> val*`). Returns whether that happened.
+/// (`resume-return`: `prompt{..} val* end -> val*`), repeatedly (a base frame that tail-called
+/// `spectest.call_ref` left an empty segment under the nested activation). Returns whether
+/// that happened. A raw-stacks non-root stack cannot return (`stack-return`).
 pub fn settle(th: &mut Thread) -> Result<bool> {
-    let sg = th.top()?;
-    if sg.frames.is_empty() && !matches!(sg.prompt, Prompt::Root) {
+    let mut settled = false;
+    loop {
+        let sg = th.top()?;
+        if !sg.frames.is_empty() || matches!(sg.prompt, Prompt::Root) {
+            return Ok(settled);
+        }
+        if let Prompt::Stack = sg.prompt {
+            return Err(trap("stack returned")); // stack-return
+        }
         let done = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
         th.top()?.vals.extend(done.vals);
-        return Ok(true);
+        settled = true;
     }
-    Ok(false)
 }
 
 /// `return_call` (4.4.10): the current frame is replaced, so tail calls run in constant space.
@@ -238,7 +278,7 @@ pub fn tail_call(s: &mut Store, th: &mut Thread, a: Addr) -> Result<Rule> {
 pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
     let tag = s.exns[e as usize].tag;
     loop {
-        let Thread { segs, depth } = th;
+        let Thread { segs, depth, .. } = th;
         let sg = segs.last_mut().ok_or_else(|| Error::crash("no segment"))?;
         while let Some(fr) = sg.frames.last() {
             if sg.labels.len() <= fr.label_base as usize {
@@ -287,6 +327,9 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
                 }
             }
             sg.labels.pop();
+        }
+        if let Prompt::Stack = sg.prompt {
+            return Err(trap("uncaught exception at stack base")); // stack-uncaught
         }
         if let Prompt::Root = sg.prompt {
             let exn = &s.exns[e as usize];
@@ -1292,13 +1335,9 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
 
         // ----- The designs' instructions
         I::TypedCont(i) => return crate::typed_cont::exec::step(s, th, &code, pc, ia as Addr, i),
+        I::RawStacks(i) => return crate::raw_stacks::exec::step(s, th, &code, pc, ia as Addr, i),
         I::EffectHandlers(i) => {
             return crate::effect_handlers::exec::step(s, th, &code, pc, ia as Addr, i)
-        }
-        I::RawStacks(_) => {
-            return Err(Error::crash(
-                "this design's instructions are not executable yet",
-            ));
         }
     })
 }

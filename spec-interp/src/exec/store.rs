@@ -24,6 +24,9 @@ pub enum HostFunc {
     PrintF64,
     PrintI32F32,
     PrintF64F64,
+    /// `call_ref : [i32 funcref] -> [i32]`: calls its function as a new host activation
+    /// (`proposals/raw-stacks/README.md` §6).
+    CallRef,
 }
 
 /// A function instance (4.2.5).

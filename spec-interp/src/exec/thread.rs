@@ -77,6 +77,13 @@ pub enum Prompt {
     /// typed-cont `resume*`: the handler clauses are those of the resume instruction at `pc` in
     /// `code`, with tags of module instance `inst`. The resumer is the segment below.
     Resume { code: Rc<Code>, pc: u32, inst: Addr },
+    /// A host function called back into Wasm (`spectest.call_ref`): a new host activation on
+    /// top of the blocked one. Its results go to the segment below; exceptions go on there;
+    /// a design's handler search stops here (nothing is captured across the host).
+    Host,
+    /// raw-stacks: the bottom of a non-root stack. Returning or throwing past it traps
+    /// ("stack returned", "uncaught exception at stack base").
+    Stack,
 }
 
 /// One segment of the evaluation context.
@@ -174,13 +181,18 @@ pub struct Thread {
     pub segs: Vec<Segment>,
     /// Frames in `segs` (the call depth budget counts them).
     pub depth: usize,
+    /// Unique among all threads ever made: with a segment's index it names a host activation
+    /// (raw-stacks refuses to switch to the root of another activation).
+    pub id: u64,
 }
 
 impl Thread {
     pub fn new() -> Thread {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Thread {
             segs: vec![Segment::new(Prompt::Root)],
             depth: 0,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -205,6 +217,8 @@ impl fmt::Display for Segment {
                 format!("handle@{}{}", h.pc, if h.clause { "/clause" } else { "" })
             }
             Prompt::Resume { pc, .. } => format!("resume@{pc}"),
+            Prompt::Host => "host".to_string(),
+            Prompt::Stack => "stack".to_string(),
         };
         write!(f, "[{prompt}]")?;
         for fr in &self.frames {

@@ -420,7 +420,7 @@ fn fail_forms(src: &str, first: usize, err: &Error, expected: &str) -> Vec<Outco
         let holds_error = !reported && form.end > err_span.start;
         let actual = if holds_error {
             reported = true;
-            err.to_string()
+            error_text(err)
         } else {
             format!("not run: the script has an error at line {err_line}")
         };
@@ -434,7 +434,7 @@ fn fail_forms(src: &str, first: usize, err: &Error, expected: &str) -> Vec<Outco
             err_span,
             "script",
             expected,
-            err.to_string(),
+            error_text(err),
             err_span,
         ));
     }
@@ -460,7 +460,7 @@ pub fn run_script<E: Engine>(engine: &mut E, script: &Script, src: &str) -> Vec<
             runner.registry.extend(hosts);
             None
         }
-        Ok(Err(err)) => Some(err.to_string()),
+        Ok(Err(err)) => Some(error_text(&err)),
         Err(payload) => Some(format!("crash: {}", panic_message(payload.as_ref()))),
     };
     for command in &script.commands {
@@ -959,7 +959,7 @@ mod tests {
         let lines: Vec<(usize, &str)> =
             outcomes.iter().map(|o| (o.line, o.kind.as_str())).collect();
         assert_eq!(lines, vec![(1, "module"), (2, "assert_return"), (3, "bad")]);
-        assert_eq!(outcomes[0].actual, "malformed: unexpected token");
+        assert_eq!(outcomes[0].actual, "malformed \"unexpected token\"");
         assert_eq!(
             outcomes[1].actual,
             "not run: the script has an error at line 1"

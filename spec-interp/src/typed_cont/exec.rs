@@ -52,7 +52,7 @@ fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
 }
 
 /// Stores a new continuation, within the live-continuation budget.
-fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
+pub(crate) fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
     let (a, gen) = alloc_cont(s, k)?;
     Ok(Ref::Cont(a, gen))
 }
@@ -72,6 +72,9 @@ fn clauses(code: &Code, pc: u32) -> &[Handler] {
 /// index and, for suspend, the clause's label.
 fn find_handler(s: &Store, th: &Thread, tag: Addr, switch: bool) -> Option<(usize, u32)> {
     for (k, sg) in th.segs.iter().enumerate().rev() {
+        if let Prompt::Host = sg.prompt {
+            break; // a suspension never crosses a host function (spectest.call_ref)
+        }
         if let Prompt::Resume { code, pc, inst } = &sg.prompt {
             let tags = &s.modules[*inst as usize].tags;
             for h in clauses(code, *pc) {

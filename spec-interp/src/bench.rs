@@ -1,0 +1,506 @@
+//! Benchmarks of typed-cont (issue 3): the cost of a suspend/resume round trip and of a
+//! `switch`, at stack depths 10 and 10,000 and with 10 and 100,000 live continuations, next to
+//! the cost of a plain call.
+//!
+//! Each benchmark is a Wasm program of `testsuite/bench/` (embedded here) with one export
+//! `run depth n live`. A case runs it twice in a fresh store, with `n = 0` (the setup only:
+//! parking the live continuations, recursing to the depth) and with `n = N`; the cost of one
+//! operation is the difference divided by the number of operations, so the setup does not count.
+//! `switchyard bench` runs every case in a child process so that each has its own peak RSS.
+//! Results and the targets they are held to are in `docs/performance.md`.
+
+use std::fmt::Write as _;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use crate::design::Design;
+use crate::diag::{Error, Result};
+use crate::exec::store::ContSlot;
+use crate::exec::thread::{Frame, Label, Segment};
+use crate::exec::{self, Config, ExternVal, Store};
+use crate::runtime::{Ref, Val};
+
+/// The benchmark programs.
+pub const RESUME_WAT: &str = include_str!("../../testsuite/bench/resume.wat");
+pub const SWITCH_WAT: &str = include_str!("../../testsuite/bench/switch.wat");
+pub const CALL_WAT: &str = include_str!("../../testsuite/bench/call.wat");
+
+/// What a benchmark measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A plain call and return of a leaf function (the baseline).
+    Call,
+    /// A `suspend` caught by the resumer's handler plus the `resume` that continues it.
+    Resume,
+    /// One `switch` from a continuation to another.
+    Switch,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Call => "call",
+            Kind::Resume => "resume",
+            Kind::Switch => "switch",
+        }
+    }
+
+    /// What one operation is.
+    pub fn operation(self) -> &'static str {
+        match self {
+            Kind::Call => "call + return",
+            Kind::Resume => "suspend/resume round trip",
+            Kind::Switch => "switch",
+        }
+    }
+
+    pub fn source(self) -> &'static str {
+        match self {
+            Kind::Call => CALL_WAT,
+            Kind::Resume => RESUME_WAT,
+            Kind::Switch => SWITCH_WAT,
+        }
+    }
+
+    /// Operations per unit of `n` (the switch program switches there and back).
+    fn ops_per_n(self) -> u64 {
+        match self {
+            Kind::Switch => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// One benchmark: a program with its parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Case {
+    pub kind: Kind,
+    /// Frames on the stack where the operations happen.
+    pub depth: u32,
+    /// Continuations kept suspended meanwhile.
+    pub live: u32,
+    /// Repetitions (`n` of the program).
+    pub n: u32,
+}
+
+impl Case {
+    /// `resume/d10/l100000`.
+    pub fn name(&self) -> String {
+        match self.kind {
+            Kind::Call => format!("call/d{}", self.depth),
+            k => format!("{}/d{}/l{}", k.name(), self.depth, self.live),
+        }
+    }
+}
+
+/// The cases of `switchyard bench`: calls at both depths, then suspend/resume and switch at both
+/// depths with both numbers of live continuations.
+pub fn default_cases(n: u32) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for depth in [10, 10_000] {
+        cases.push(Case {
+            kind: Kind::Call,
+            depth,
+            live: 0,
+            n,
+        });
+    }
+    for kind in [Kind::Resume, Kind::Switch] {
+        for live in [10, 100_000] {
+            for depth in [10, 10_000] {
+                cases.push(Case {
+                    kind,
+                    depth,
+                    live,
+                    n,
+                });
+            }
+        }
+    }
+    cases
+}
+
+/// One run of a program.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Run {
+    pub time: Duration,
+    pub steps: u64,
+    pub switches: u64,
+    pub peak_depth: usize,
+    pub peak_live: usize,
+    /// Bytes the store holds for continuations and tables after the run (its own accounting).
+    pub store_bytes: usize,
+    /// Peak RSS of the process during the run (VmHWM, reset before the run), if readable.
+    pub peak_rss: Option<u64>,
+}
+
+/// A case's result: the run with `n = 0` and the one with `n = N`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Outcome {
+    pub case: Case,
+    pub setup: Run,
+    pub full: Run,
+}
+
+impl Outcome {
+    pub fn ops(&self) -> u64 {
+        self.case.n as u64 * self.case.kind.ops_per_n()
+    }
+
+    pub fn ns_per_op(&self) -> f64 {
+        let t = self.full.time.saturating_sub(self.setup.time);
+        t.as_nanos() as f64 / self.ops().max(1) as f64
+    }
+
+    pub fn steps_per_op(&self) -> f64 {
+        (self.full.steps - self.setup.steps.min(self.full.steps)) as f64 / self.ops().max(1) as f64
+    }
+
+    /// Peak RSS growth of the full run over the setup run (what the operations add).
+    pub fn rss_growth(&self) -> Option<i64> {
+        Some(self.full.peak_rss? as i64 - self.setup.peak_rss? as i64)
+    }
+}
+
+/// The bytes the store holds for continuations (slots, segments and everything in them) and
+/// for table elements: a deterministic measure of the memory live continuations take.
+pub fn store_bytes(s: &Store) -> usize {
+    use std::mem::size_of;
+    let conts = &s.conts;
+    let mut n = conts.slots.capacity() * size_of::<ContSlot>()
+        + conts.free.capacity() * size_of::<crate::runtime::Addr>();
+    for slot in &conts.slots {
+        if let Some(k) = &slot.cont {
+            n += k.segs.capacity() * size_of::<Segment>();
+            for sg in &k.segs {
+                n += sg.vals.capacity() * size_of::<Val>()
+                    + sg.locals.capacity() * size_of::<Val>()
+                    + sg.labels.capacity() * size_of::<Label>()
+                    + sg.frames.capacity() * size_of::<Frame>();
+            }
+        }
+    }
+    for t in &s.tables {
+        n += t.elems.capacity() * size_of::<Ref>();
+    }
+    n
+}
+
+fn status_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line[field.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Resets the process's peak RSS to its current RSS (Linux `clear_refs` 5); false if not
+/// possible.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// The process's peak RSS in bytes (VmHWM).
+pub fn peak_rss() -> Option<u64> {
+    status_kb("VmHWM:").map(|kb| kb * 1024)
+}
+
+/// Parses, validates and instantiates a benchmark program; returns the store and `run`.
+pub fn load(kind: Kind, config: Config) -> Result<(Store, u32)> {
+    let module = crate::text::parse_module(kind.source(), Design::TypedCont)?;
+    crate::valid::validate_module(&module, Design::TypedCont)?;
+    let mut store = Store::new(config);
+    let inst = exec::instantiate(&mut store, Rc::new(module), &[])?;
+    match store.export(inst, "run") {
+        Some(ExternVal::Func(f)) => Ok((store, f)),
+        _ => Err(Error::crash("benchmark program without a `run` export")),
+    }
+}
+
+/// The configuration benchmarks run under: the defaults, without a fuel limit.
+pub fn bench_config() -> Config {
+    Config {
+        fuel: None,
+        ..Config::default()
+    }
+}
+
+/// Runs `kind`'s program once with `depth`, `n`, `live` in a fresh store.
+pub fn run_once(kind: Kind, depth: u32, n: u32, live: u32) -> Result<Run> {
+    let (mut store, f) = load(kind, bench_config())?;
+    let args = vec![
+        Val::I32(depth as i32),
+        Val::I32(n as i32),
+        Val::I32(live as i32),
+    ];
+    let rss_ok = reset_peak_rss();
+    let start = Instant::now();
+    let results = exec::invoke(&mut store, f, args)?;
+    let time = start.elapsed();
+    let peak_rss = if rss_ok { peak_rss() } else { None };
+    if results != vec![Val::I32(n as i32)] {
+        return Err(Error::crash(format!(
+            "{} returned {results:?}, expected {n}",
+            kind.name()
+        )));
+    }
+    Ok(Run {
+        time,
+        steps: store.counters.steps,
+        switches: store.counters.switches,
+        peak_depth: store.counters.peak_depth,
+        peak_live: store.counters.peak_live_conts,
+        store_bytes: store_bytes(&store),
+        peak_rss,
+    })
+}
+
+/// Runs a case in this process.
+pub fn run_case(case: Case) -> Result<Outcome> {
+    let setup = run_once(case.kind, case.depth, 0, case.live)?;
+    let full = run_once(case.kind, case.depth, case.n, case.live)?;
+    Ok(Outcome { case, setup, full })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: one per case, so that each has its own peak RSS. The child prints one line.
+
+/// The line a child prints for its outcome (`key=value` fields).
+pub fn outcome_line(o: &Outcome) -> String {
+    let run = |r: &Run, p: &str| {
+        format!(
+            "{p}time_ns={} {p}steps={} {p}switches={} {p}peak_depth={} {p}peak_live={} \
+             {p}store_bytes={} {p}peak_rss={}",
+            r.time.as_nanos(),
+            r.steps,
+            r.switches,
+            r.peak_depth,
+            r.peak_live,
+            r.store_bytes,
+            r.peak_rss.map_or(-1, |x| x as i64)
+        )
+    };
+    format!(
+        "kind={} depth={} live={} n={} {} {}",
+        o.case.kind.name(),
+        o.case.depth,
+        o.case.live,
+        o.case.n,
+        run(&o.setup, "setup_"),
+        run(&o.full, "full_")
+    )
+}
+
+/// Parses an `outcome_line`.
+pub fn parse_outcome_line(line: &str) -> Option<Outcome> {
+    let field = |key: &str| -> Option<&str> {
+        line.split_whitespace()
+            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+    };
+    let num = |key: &str| -> Option<i128> { field(key)?.parse().ok() };
+    let kind = match field("kind")? {
+        "call" => Kind::Call,
+        "resume" => Kind::Resume,
+        "switch" => Kind::Switch,
+        _ => return None,
+    };
+    let run = |p: &str| -> Option<Run> {
+        let rss = num(&format!("{p}peak_rss"))?;
+        Some(Run {
+            time: Duration::from_nanos(num(&format!("{p}time_ns"))? as u64),
+            steps: num(&format!("{p}steps"))? as u64,
+            switches: num(&format!("{p}switches"))? as u64,
+            peak_depth: num(&format!("{p}peak_depth"))? as usize,
+            peak_live: num(&format!("{p}peak_live"))? as usize,
+            store_bytes: num(&format!("{p}store_bytes"))? as usize,
+            peak_rss: (rss >= 0).then_some(rss as u64),
+        })
+    };
+    Some(Outcome {
+        case: Case {
+            kind,
+            depth: num("depth")? as u32,
+            live: num("live")? as u32,
+            n: num("n")? as u32,
+        },
+        setup: run("setup_")?,
+        full: run("full_")?,
+    })
+}
+
+/// Runs a case in a child process (`switchyard bench --case NAME --n N --line`).
+pub fn run_case_isolated(exe: &std::path::Path, case: Case) -> Result<Outcome> {
+    let out = std::process::Command::new(exe)
+        .args(["bench", "--line", "--n", &case.n.to_string(), "--case"])
+        .arg(case.name())
+        .output()
+        .map_err(|e| Error::crash(format!("cannot run {}: {e}", exe.display())))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout
+        .lines()
+        .find_map(parse_outcome_line)
+        .ok_or_else(|| {
+            Error::crash(format!(
+                "benchmark {} failed: {}",
+                case.name(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports.
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1e6
+}
+
+/// The ns per call at the same depth, for the "x call" column.
+fn call_cost(outcomes: &[Outcome], depth: u32) -> Option<f64> {
+    outcomes
+        .iter()
+        .find(|o| o.case.kind == Kind::Call && o.case.depth == depth)
+        .map(Outcome::ns_per_op)
+}
+
+/// A text table, one line per case.
+pub fn render_table(outcomes: &[Outcome]) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "{:<22} {:>6} {:>7} {:>9} {:>9} {:>7} {:>8} {:>8} {:>9} {:>9} {:>10}",
+        "case",
+        "depth",
+        "live",
+        "ops",
+        "ns/op",
+        "x call",
+        "steps/op",
+        "total s",
+        "peak MB",
+        "+MB by n",
+        "store MB"
+    );
+    for o in outcomes {
+        let ns = o.ns_per_op();
+        let ratio = match call_cost(outcomes, o.case.depth) {
+            Some(c) if c > 0.0 => format!("{:.1}", ns / c),
+            _ => "-".into(),
+        };
+        let peak = o.full.peak_rss.map_or("-".into(), |b| format!("{:.1}", mb(b)));
+        let growth = o
+            .rss_growth()
+            .map_or("-".into(), |b| format!("{:+.1}", b as f64 / 1e6));
+        let _ = writeln!(
+            t,
+            "{:<22} {:>6} {:>7} {:>9} {:>9.1} {:>7} {:>8.1} {:>8.3} {:>9} {:>9} {:>10.1}",
+            o.case.name(),
+            o.case.depth,
+            o.case.live,
+            o.ops(),
+            ns,
+            ratio,
+            o.steps_per_op(),
+            o.full.time.as_secs_f64(),
+            peak,
+            growth,
+            mb(o.full.store_bytes as u64)
+        );
+    }
+    t
+}
+
+/// The outcomes as JSON: `{"build": .., "cases": [{..}, ..]}`.
+pub fn to_json(outcomes: &[Outcome]) -> String {
+    let run = |r: &Run| {
+        format!(
+            "{{\"time_ns\": {}, \"steps\": {}, \"switches\": {}, \"peak_depth\": {}, \
+             \"peak_live_conts\": {}, \"store_bytes\": {}, \"peak_rss_bytes\": {}}}",
+            r.time.as_nanos(),
+            r.steps,
+            r.switches,
+            r.peak_depth,
+            r.peak_live,
+            r.store_bytes,
+            r.peak_rss.map_or("null".into(), |b| b.to_string())
+        )
+    };
+    let mut j = String::new();
+    let _ = write!(
+        j,
+        "{{\"build\": \"{}\", \"cases\": [",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+    );
+    for (i, o) in outcomes.iter().enumerate() {
+        let _ = write!(
+            j,
+            "{}\n  {{\"name\": \"{}\", \"kind\": \"{}\", \"operation\": \"{}\", \"depth\": {}, \
+             \"live\": {}, \"n\": {}, \"ops\": {}, \"ns_per_op\": {:.2}, \"steps_per_op\": {:.2}, \
+             \"call_ns_per_op\": {}, \"rss_growth_bytes\": {}, \"setup\": {}, \"full\": {}}}",
+            if i == 0 { "" } else { "," },
+            o.case.name(),
+            o.case.kind.name(),
+            o.case.kind.operation(),
+            o.case.depth,
+            o.case.live,
+            o.case.n,
+            o.ops(),
+            o.ns_per_op(),
+            o.steps_per_op(),
+            call_cost(outcomes, o.case.depth).map_or("null".into(), |c| format!("{c:.2}")),
+            o.rss_growth().map_or("null".into(), |b| b.to_string()),
+            run(&o.setup),
+            run(&o.full)
+        );
+    }
+    j.push_str("\n]}\n");
+    j
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    #[test]
+    fn programs_load_and_return_n() {
+        for kind in [Kind::Call, Kind::Resume, Kind::Switch] {
+            let r = run_once(kind, 10, 5, 3).unwrap();
+            assert!(r.steps > 0, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn outcome_line_round_trips() {
+        let run = Run {
+            time: Duration::from_nanos(123),
+            steps: 4,
+            switches: 5,
+            peak_depth: 6,
+            peak_live: 7,
+            store_bytes: 8,
+            peak_rss: None,
+        };
+        let o = Outcome {
+            case: Case {
+                kind: Kind::Switch,
+                depth: 10,
+                live: 100_000,
+                n: 9,
+            },
+            setup: run,
+            full: Run {
+                peak_rss: Some(1 << 20),
+                ..run
+            },
+        };
+        assert_eq!(parse_outcome_line(&outcome_line(&o)), Some(o));
+    }
+}
