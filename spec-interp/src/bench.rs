@@ -339,16 +339,13 @@ pub fn run_case_isolated(exe: &std::path::Path, case: Case) -> Result<Outcome> {
         .output()
         .map_err(|e| Error::crash(format!("cannot run {}: {e}", exe.display())))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
-    stdout
-        .lines()
-        .find_map(parse_outcome_line)
-        .ok_or_else(|| {
-            Error::crash(format!(
-                "benchmark {} failed: {}",
-                case.name(),
-                String::from_utf8_lossy(&out.stderr).trim()
-            ))
-        })
+    stdout.lines().find_map(parse_outcome_line).ok_or_else(|| {
+        Error::crash(format!(
+            "benchmark {} failed: {}",
+            case.name(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,7 +387,10 @@ pub fn render_table(outcomes: &[Outcome]) -> String {
             Some(c) if c > 0.0 => format!("{:.1}", ns / c),
             _ => "-".into(),
         };
-        let peak = o.full.peak_rss.map_or("-".into(), |b| format!("{:.1}", mb(b)));
+        let peak = o
+            .full
+            .peak_rss
+            .map_or("-".into(), |b| format!("{:.1}", mb(b)));
         let growth = o
             .rss_growth()
             .map_or("-".into(), |b| format!("{:+.1}", b as f64 / 1e6));

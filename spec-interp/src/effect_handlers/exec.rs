@@ -89,7 +89,9 @@ fn find_handler(s: &Store, th: &Thread, tag: Addr) -> Option<(usize, u32)> {
                     return Some((j, q));
                 }
             }
-            Prompt::Root => return None,
+            // A perform never crosses the host: neither the invocation's bottom nor a host
+            // function that called back into Wasm (`spectest.call_ref`).
+            Prompt::Root | Prompt::Host => return None,
             _ => {}
         }
     }
