@@ -599,6 +599,7 @@ impl WastCli {
             Dialect::Wasmtime => f.code == Some(101) || text.contains("panicked at"),
             Dialect::Binaryen => {
                 text.contains("Aborted(")
+                    || text.contains("RangeError: Maximum call stack")
                     || text.contains("RuntimeError:")
                     || f.code.is_some_and(|c| c > 1)
             }
