@@ -2,8 +2,10 @@
 
 use std::rc::Rc;
 
+use crate::diag::Error;
 use crate::diag::{Result, Span};
 use crate::exec::store::*;
+use crate::exec::thread::{Prompt, Segment, Thread};
 use crate::exec::{ExternVal, Store};
 use crate::runtime::{Addr, Ref, Val};
 use crate::syntax::{
@@ -17,7 +19,7 @@ pub fn spectest(store: &mut Store) -> Result<Addr> {
         module: Rc::new(Module::default()),
         ..Default::default()
     };
-    let funcs: [(&str, HostFunc, Vec<ValType>); 7] = [
+    let funcs: [(&str, HostFunc, Vec<ValType>); 8] = [
         ("print", HostFunc::Print, vec![]),
         ("print_i32", HostFunc::PrintI32, vec![ValType::I32]),
         ("print_i64", HostFunc::PrintI64, vec![ValType::I64]),
@@ -33,13 +35,20 @@ pub fn spectest(store: &mut Store) -> Result<Addr> {
             HostFunc::PrintF64F64,
             vec![ValType::F64, ValType::F64],
         ),
+        (
+            "call_ref",
+            HostFunc::CallRef,
+            vec![ValType::I32, ValType::Ref(RefType::FUNCREF)],
+        ),
     ];
     for (name, host, params) in funcs {
         let n = params.len();
-        let ft = FuncType {
-            params,
-            results: vec![],
+        let results = match host {
+            HostFunc::CallRef => vec![ValType::I32],
+            _ => vec![],
         };
+        let nres = results.len();
+        let ft = FuncType { params, results };
         let sub = SubType {
             is_final: true,
             supers: vec![],
@@ -54,7 +63,7 @@ pub fn spectest(store: &mut Store) -> Result<Addr> {
             ty,
             host,
             params: n,
-            results: 0,
+            results: nres,
         });
         inst.exports
             .insert(name.to_string(), ExternVal::Func(s.funcs.len() as Addr - 1));
@@ -128,5 +137,30 @@ pub(crate) fn call_host(s: &mut Store, h: HostFunc, args: Vec<Val>) -> Result<Ve
             }
             Ok(vec![])
         }
+        HostFunc::CallRef => Err(Error::crash("call_ref runs through host::call_ref")),
     }
+}
+
+/// `spectest.call_ref(x, f)`: calls `f(x)` as a new host activation, a segment of its own on
+/// top of the thread (so the re-entry costs no host recursion). Its result, exceptions and
+/// traps come back to the caller through the core rules (`exec::step::settle`, `throw`).
+pub(crate) fn call_ref(s: &mut Store, th: &mut Thread) -> Result<()> {
+    let sg = th.top()?;
+    let f = sg.pop_ref()?;
+    let x = sg.pop()?;
+    let a = match f {
+        Ref::Func(a) => a,
+        _ => return Err(Error::trap("null function reference")),
+    };
+    let ok = s.rtt.func_type(s.funcs[a as usize].ty()).is_some_and(|ft| {
+        ft.params.as_slice() == [ValType::I32] && ft.results.as_slice() == [ValType::I32]
+    });
+    if !ok {
+        return Err(Error::trap("indirect call type mismatch"));
+    }
+    let mut nested = Segment::new(Prompt::Host);
+    nested.vals.push(x);
+    th.segs.push(nested);
+    crate::exec::step::call(s, th, a)?;
+    Ok(())
 }

@@ -16,9 +16,9 @@
   (type $promises (array (mut (ref null $promise))))
   (type $ints (array (mut i32)))
 
+  (func $print (import "spectest" "print_i32") (param i32))
   (tag $await (param (ref $promise)) (result i32))
 
-  (func $print (import "spectest" "print_i32") (param i32))
 
   ;; Ready queue: (continuation, value to resume it with).
   (global $ready-k (mut (ref null $conts)) (ref.null $conts))

@@ -9,9 +9,9 @@
   (type $k1 (cont $fw))
 
   ;; emit: a key goes out, the consumer's reply comes back.
+  (func $print (import "spectest" "print_i32") (param i32))
   (tag $emit (param i32) (result i32))
 
-  (func $print (import "spectest" "print_i32") (param i32))
 
   (global $tree (mut (ref null $node)) (ref.null $node))
   (global $gen (mut (ref null $k1)) (ref.null $k1))

@@ -12,10 +12,10 @@
   (type $jf (func (param (ref $stage) (ref $stage))))
   (type $jk (cont $jf))
 
+  (func $print (import "spectest" "print_i32") (param i32))
   (tag $send (param i32))
   (tag $receive (result i32))
 
-  (func $print (import "spectest" "print_i32") (param i32))
 
   (global $total (mut i32) (i32.const 0))
   (global $switches (mut i32) (i32.const 0))

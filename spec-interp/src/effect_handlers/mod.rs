@@ -26,3 +26,4 @@ pub enum Instr {
 }
 
 pub mod binary;
+pub mod exec;

@@ -121,6 +121,7 @@ pub fn eval_const(s: &mut Store, ia: Addr, e: &Expr) -> Result<Val> {
         label_base: 0,
         val_base: 0,
         arity: 1,
+        shared: None,
     });
     let mut vs = step::run(s, &mut th)?;
     vs.pop()

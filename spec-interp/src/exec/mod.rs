@@ -7,6 +7,15 @@
 //! - `step`: the reduction rules, one match arm each, and the run loop;
 //! - `instantiate`: module instantiation (4.5.4);
 //! - `numeric`: the numeric operators.
+//!
+//! How a design plugs in: `step::step` hands `Instr::TypedCont(i)` to
+//! `typed_cont::exec::step(s, th, &code, pc, ia, i)`; raw-stacks and effect-handlers get the
+//! same call (one arm each in `step::step`). A design module works on the configuration
+//! directly: `Thread::segs` (each `Segment` has `vals`, `locals`, `labels`, `frames` and its
+//! bottom `prompt`), `Store::conts` (slots with generations: `step::alloc_cont`,
+//! `ContStore::take`), and the shared administrative steps of `step` (`call`, `tail_call`,
+//! `ret`, `settle`, `throw`, `alloc_exn`, `ref_matches`). It may add `Prompt` and
+//! `LabelKind::Design` uses for its own constructs.
 
 pub mod code;
 pub mod instantiate;
@@ -71,6 +80,9 @@ pub struct Counters {
     pub peak_live_conts: usize,
     /// Peak number of frames on a thread.
     pub peak_depth: usize,
+    /// Handler-search steps: evaluation-context delimiters (prompts, handler entries) that a
+    /// suspension's search for its handler looked at, the one it stops at included.
+    pub search_steps: u64,
 }
 
 /// The store (4.2.3) and everything a run needs.
@@ -80,6 +92,9 @@ pub struct Store {
     /// interpreter (`42 : i32`).
     pub transcript: Vec<String>,
     pub counters: Counters,
+    /// When set, `--trace` entries (one per step: the rule name first) are collected here
+    /// instead of going to stderr.
+    pub trace_sink: Option<Vec<String>>,
     pub(crate) rtt: crate::types::TypeRegistry,
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
@@ -92,6 +107,8 @@ pub struct Store {
     pub(crate) arrays: Vec<ArrayInst>,
     pub(crate) exns: Vec<ExnInst>,
     pub(crate) conts: ContStore,
+    /// raw-stacks: fresh and suspended stacks.
+    pub(crate) stacks: crate::raw_stacks::exec::StackStore,
     pub(crate) modules: Vec<ModuleInst>,
 }
 
@@ -101,6 +118,7 @@ impl Store {
             config,
             transcript: Vec::new(),
             counters: Counters::default(),
+            trace_sink: None,
             rtt: crate::types::TypeRegistry::new(),
             funcs: Vec::new(),
             tables: Vec::new(),
@@ -113,6 +131,7 @@ impl Store {
             arrays: Vec::new(),
             exns: Vec::new(),
             conts: ContStore::default(),
+            stacks: Default::default(),
             modules: Vec::new(),
         }
     }
@@ -143,6 +162,12 @@ impl Store {
             .get(addr as usize)
             .map(|g| g.val.clone())
             .unwrap_or(Val::I32(0))
+    }
+
+    /// The (canonical) type of function `addr`.
+    pub fn func_type(&self, addr: Addr) -> Option<crate::syntax::FuncType> {
+        let f = self.funcs.get(addr as usize)?;
+        self.rtt.func_type(f.ty()).cloned()
     }
 
     /// Number of live continuations.

@@ -71,10 +71,31 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
             Ok(rule) => {
                 if let Some(before) = before {
                     let after = th.segs.last().map(|sg| sg.to_string()).unwrap_or_default();
-                    eprintln!("{rule:<18} {before}\n{:<18} => {after}", "");
+                    let (n, d) = (th.segs.len(), th.depth);
+                    emit_trace(
+                        s,
+                        format!(
+                            "{rule:<18} {before}\n{:<18} => segs={n} depth={d} {after}",
+                            ""
+                        ),
+                    );
                 }
             }
             Err(e) => {
+                // A suspension never crosses a host function: inside a nested activation
+                // (`spectest.call_ref`) an unhandled one traps.
+                let nested = th.segs.iter().any(|sg| matches!(sg.prompt, Prompt::Host));
+                let e = if e.kind == ErrorKind::Suspension && nested {
+                    trap(&e.message)
+                } else {
+                    e
+                };
+                if let Some(before) = before {
+                    emit_trace(
+                        s,
+                        format!("{:<18} {before}\n{:<18} => {}", "trap", "", e.message),
+                    );
+                }
                 let span = th
                     .segs
                     .last()
@@ -89,6 +110,14 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
     };
     s.counters.steps += steps;
     result
+}
+
+/// A trace entry goes to the store's sink when one is set (tests), otherwise to stderr.
+fn emit_trace(s: &mut Store, entry: String) {
+    match &mut s.trace_sink {
+        Some(sink) => sink.push(entry),
+        None => eprintln!("{entry}"),
+    }
 }
 
 fn describe_redex(sg: &Segment) -> String {
@@ -128,6 +157,13 @@ pub fn call(s: &mut Store, th: &mut Thread, a: Addr) -> Result<Rule> {
             let (code, inst) = (code.clone(), *inst);
             push_frame(s, th, a, code, inst)?;
             Ok("call")
+        }
+        FuncInst::Host {
+            host: HostFunc::CallRef,
+            ..
+        } => {
+            crate::host::call_ref(s, th)?;
+            Ok("call-host")
         }
         FuncInst::Host { host, params, .. } => {
             let (host, n) = (*host, *params);
@@ -178,6 +214,7 @@ pub fn push_frame(
         label_base,
         val_base: base as u32,
         arity,
+        shared: None,
     });
     Ok(())
 }
@@ -203,15 +240,23 @@ pub fn ret(th: &mut Thread) -> Result<Rule> {
 }
 
 /// A non-root segment whose last frame returned gives its values to the segment below
-/// (`resume-return`: `prompt{..} val* end -> val*`). Returns whether that happened.
+/// (`resume-return`: `prompt{..} val* end -> val*`), repeatedly (a base frame that tail-called
+/// `spectest.call_ref` left an empty segment under the nested activation). Returns whether
+/// that happened. A raw-stacks non-root stack cannot return (`stack-return`).
 pub fn settle(th: &mut Thread) -> Result<bool> {
-    let sg = th.top()?;
-    if sg.frames.is_empty() && !matches!(sg.prompt, Prompt::Root) {
+    let mut settled = false;
+    loop {
+        let sg = th.top()?;
+        if !sg.frames.is_empty() || matches!(sg.prompt, Prompt::Root) {
+            return Ok(settled);
+        }
+        if let Prompt::Stack = sg.prompt {
+            return Err(trap("stack returned")); // stack-return
+        }
         let done = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
         th.top()?.vals.extend(done.vals);
-        return Ok(true);
+        settled = true;
     }
-    Ok(false)
 }
 
 /// `return_call` (4.4.10): the current frame is replaced, so tail calls run in constant space.
@@ -233,7 +278,7 @@ pub fn tail_call(s: &mut Store, th: &mut Thread, a: Addr) -> Result<Rule> {
 pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
     let tag = s.exns[e as usize].tag;
     loop {
-        let Thread { segs, depth } = th;
+        let Thread { segs, depth, .. } = th;
         let sg = segs.last_mut().ok_or_else(|| Error::crash("no segment"))?;
         while let Some(fr) = sg.frames.last() {
             if sg.labels.len() <= fr.label_base as usize {
@@ -283,6 +328,9 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
             }
             sg.labels.pop();
         }
+        if let Prompt::Stack = sg.prompt {
+            return Err(trap("uncaught exception at stack base")); // stack-uncaught
+        }
         if let Prompt::Root = sg.prompt {
             let exn = &s.exns[e as usize];
             let payload: Vec<String> = exn.fields.iter().map(show_val).collect();
@@ -298,6 +346,18 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
         }
         th.segs.pop();
     }
+}
+
+/// Stores a continuation (or stack) within the live budget; returns its slot and generation.
+pub fn alloc_cont(s: &mut Store, k: ContInst) -> Result<(Addr, u32)> {
+    if s.conts.live >= s.config.max_live_conts {
+        return Err(Error::exhaustion("too many live continuations"));
+    }
+    let r = s.conts.alloc(k);
+    if s.conts.live > s.counters.peak_live_conts {
+        s.counters.peak_live_conts = s.conts.live;
+    }
+    Ok(r)
 }
 
 pub fn alloc_exn(s: &mut Store, tag: Addr, fields: Vec<Val>) -> Addr {
@@ -586,6 +646,14 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             "label-vals"
         }
         I::End => {
+            if let Some(Label {
+                kind: LabelKind::Design(_),
+                ..
+            }) = sg.labels.last()
+            {
+                // a design block's end (effect-handlers `handle`) is the design's rule
+                return crate::effect_handlers::exec::end(th);
+            }
             // label-vals: leaving a block normally keeps its results.
             sg.labels.pop();
             "label-vals"
@@ -723,18 +791,27 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
 
         // ----- Variable (4.4.5)
         I::LocalGet(x) => {
-            let v = sg.locals[lb + *x as usize].clone();
+            let v = match sg.frames.last().and_then(|f| f.shared.as_ref()) {
+                Some(c) => c.borrow()[*x as usize].clone(),
+                None => sg.locals[lb + *x as usize].clone(),
+            };
             sg.vals.push(v);
             "local.get"
         }
         I::LocalSet(x) => {
             let v = sg.pop()?;
-            sg.locals[lb + *x as usize] = v;
+            match sg.frames.last().and_then(|f| f.shared.as_ref()) {
+                Some(c) => c.borrow_mut()[*x as usize] = v,
+                None => sg.locals[lb + *x as usize] = v,
+            }
             "local.set"
         }
         I::LocalTee(x) => {
             let v = sg.vals.last().cloned().ok_or_else(underflow)?;
-            sg.locals[lb + *x as usize] = v;
+            match sg.frames.last().and_then(|f| f.shared.as_ref()) {
+                Some(c) => c.borrow_mut()[*x as usize] = v,
+                None => sg.locals[lb + *x as usize] = v,
+            }
             "local.tee"
         }
         I::GlobalGet(x) => {
@@ -1258,10 +1335,9 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
 
         // ----- The designs' instructions
         I::TypedCont(i) => return crate::typed_cont::exec::step(s, th, &code, pc, ia as Addr, i),
-        I::RawStacks(_) | I::EffectHandlers(_) => {
-            return Err(Error::crash(
-                "this design's instructions are not executable yet",
-            ));
+        I::RawStacks(i) => return crate::raw_stacks::exec::step(s, th, &code, pc, ia as Addr, i),
+        I::EffectHandlers(i) => {
+            return crate::effect_handlers::exec::step(s, th, &code, pc, ia as Addr, i)
         }
     })
 }

@@ -11,6 +11,7 @@ use super::code::Code;
 use super::thread::Segment;
 use super::ExternVal;
 use crate::runtime::{Addr, Ref, Val};
+
 use crate::syntax::{AddrType, Module, RefType, ValType};
 
 /// The host functions of the `spectest` module.
@@ -23,6 +24,9 @@ pub enum HostFunc {
     PrintF64,
     PrintI32F32,
     PrintF64F64,
+    /// `call_ref : [i32 funcref] -> [i32]`: calls its function as a new host activation
+    /// (`proposals/raw-stacks/README.md` §6).
+    CallRef,
 }
 
 /// A function instance (4.2.5).
@@ -153,21 +157,22 @@ pub struct ContStore {
 }
 
 impl ContStore {
-    /// Stores `k` in a free slot and returns its reference.
-    pub fn alloc(&mut self, k: ContInst) -> Ref {
+    /// Stores `k` in a free slot; returns the slot and its generation (a typed-cont reference
+    /// is `Ref::Cont(slot, gen)`, a raw-stacks one `Ref::Stack(slot, gen)`).
+    pub fn alloc(&mut self, k: ContInst) -> (Addr, u32) {
         self.live += 1;
         match self.free.pop() {
             Some(a) => {
                 let slot = &mut self.slots[a as usize];
                 slot.cont = Some(k);
-                Ref::Cont(a, slot.gen)
+                (a, slot.gen)
             }
             None => {
                 self.slots.push(ContSlot {
                     gen: 0,
                     cont: Some(k),
                 });
-                Ref::Cont(self.slots.len() as Addr - 1, 0)
+                (self.slots.len() as Addr - 1, 0)
             }
         }
     }

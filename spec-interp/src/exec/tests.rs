@@ -343,16 +343,35 @@ fn hundred_thousand_live_continuations() {
             .map(|pages| pages * 4096)
             .unwrap_or(0)
     };
-    // f2(n): start n generators, each suspended once inside its loop, kept in a table.
+    let m = keeper_module(100_000);
+    let before = rss();
+    let mut s = Store::new(Config::default());
+    let ia = instantiate(&mut s, Rc::new(m), &[]).unwrap();
+    let Some(ExternVal::Func(a)) = s.export(ia, "f2") else {
+        panic!()
+    };
+    let start = std::time::Instant::now();
+    assert_eq!(invoke(&mut s, a, vec![Val::I32(100_000)]), Ok(vec![]));
+    let after = rss();
+    eprintln!(
+        "100,000 live continuations: {} live, {:.1} MB more, {:?}",
+        s.live_conts(),
+        (after - before) as f64 / 1e6,
+        start.elapsed()
+    );
+    assert_eq!(s.live_conts(), 100_000);
+    assert!(after - before < 100_000_000);
+}
+
+/// The generator module plus f2(n): table[i] = a generator suspended at its first yield, for
+/// i = n-1 down to 0.
+fn keeper_module(n: u64) -> Module {
     let mut m = generator_module();
     let k = RefType::new(true, HeapType::Concrete(1));
     m.tables.push(Table {
         ty: TableType {
             addr: AddrType::I32,
-            limits: Limits {
-                min: 100_000,
-                max: None,
-            },
+            limits: Limits { min: n, max: None },
             elem: k,
         },
         init: None,
@@ -362,40 +381,8 @@ fn hundred_thousand_live_continuations() {
     m.types.push(fty(vec![ValType::I32], vec![])); // 5
     m.types
         .push(fty(vec![ValType::I32], vec![ValType::I32, kk])); // 6: [i32] -> [i32 k]
+                                                                // f2(n): for i in n-1..=0: table[i] = a generator suspended at its first yield.
     m.funcs.push(func(
-        5,
-        vec![],
-        vec![
-            I::Loop(BlockType::Empty),
-            // table[n - 1] = the generator after its first suspension
-            I::LocalGet(0),
-            I::I32Const(1),
-            I::Num(NumOp::I32Sub),
-            I::Block(BlockType::Type(6)),
-            I::RefFunc(0),
-            I::TypedCont(Tc::ContNew(1)),
-            I::TypedCont(Tc::Resume(
-                1,
-                vec![Handler::OnLabel(0, 0)].into_boxed_slice(),
-            )),
-            I::Unreachable,
-            I::End,
-            I::TableSet(0), // stores k at index n - 1... after dropping the yielded value below
-            I::LocalGet(0),
-            I::I32Const(1),
-            I::Num(NumOp::I32Sub),
-            I::LocalTee(0),
-            I::BrIf(0),
-            I::End,
-        ],
-    ));
-    // The block leaves [n-1, yielded, k]; drop the yielded value with a tiny shuffle: rewrite
-    // as: block result [i32 k] takes the index as its parameter and returns it with k... keep it
-    // simple: the block type's param is the index, the yielded value is the generator's own
-    // counter (0), so `table.set` needs [index, k]: insert a `drop` of the yielded value.
-    let body = &mut m.funcs[2].body;
-    body.instrs[9] = I::End; // placeholder kept; fix below
-    m.funcs[2] = func(
         5,
         vec![ValType::Ref(k)],
         vec![
@@ -421,23 +408,29 @@ fn hundred_thousand_live_continuations() {
             I::BrIf(0),
             I::End,
         ],
-    );
+    ));
     m.exports = export_funcs(3);
-    let before = rss();
+    m
+}
+
+/// A continuation is data: the suspended generator is one segment holding its frame, its two
+/// labels (body and loop), its local and an empty operand stack, with no prompt.
+#[test]
+fn continuation_is_a_slice_of_the_context() {
+    use super::thread::{LabelKind, Prompt};
     let mut s = Store::new(Config::default());
-    let ia = instantiate(&mut s, Rc::new(m), &[]).unwrap();
+    let ia = instantiate(&mut s, Rc::new(keeper_module(1)), &[]).unwrap();
     let Some(ExternVal::Func(a)) = s.export(ia, "f2") else {
         panic!()
     };
-    let start = std::time::Instant::now();
-    assert_eq!(invoke(&mut s, a, vec![Val::I32(100_000)]), Ok(vec![]));
-    let after = rss();
-    eprintln!(
-        "100,000 live continuations: {} live, {:.1} MB more, {:?}",
-        s.live_conts(),
-        (after - before) as f64 / 1e6,
-        start.elapsed()
-    );
-    assert_eq!(s.live_conts(), 100_000);
-    assert!(after - before < 100_000_000);
+    assert_eq!(invoke(&mut s, a, vec![Val::I32(1)]), Ok(vec![]));
+    let k = s.conts.slots[0].cont.as_ref().unwrap();
+    assert_eq!((k.segs.len(), k.depth, k.start), (1, 1, None));
+    let sg = &k.segs[0];
+    assert!(matches!(sg.prompt, Prompt::Unset));
+    assert_eq!(sg.vals, vec![]);
+    assert_eq!(sg.locals, vec![Val::I32(0)]);
+    let kinds: Vec<LabelKind> = sg.labels.iter().map(|l| l.kind).collect();
+    assert_eq!(kinds, vec![LabelKind::Body, LabelKind::Loop]);
+    assert_eq!(sg.to_string(), "[unset] frame(f0 pc=3) labels=2 vals=[]");
 }

@@ -9,6 +9,7 @@
 //!
 //! Legend: `sg` segment, `fr` frame, `l` label index, `lab` label, `vs` values.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
@@ -57,6 +58,10 @@ pub struct Frame {
     pub label_base: u32,
     pub val_base: u32,
     pub arity: u32,
+    /// effect-handlers: `Some` once the function opened a `handle` block; its locals then live
+    /// in this cell (not in `sg.locals`), shared with the handle's body and clauses wherever
+    /// they run (`proposals/effect-handlers/README.md` §3.3 "Locals").
+    pub shared: Option<Rc<RefCell<Vec<Val>>>>,
 }
 
 /// The bottom of a segment.
@@ -66,9 +71,19 @@ pub enum Prompt {
     Root,
     /// Not installed: the bottom of a continuation that waits for a `resume`.
     Unset,
+    /// effect-handlers: a handle block's handler entry; its bottom frame runs the body or a
+    /// clause (`crate::effect_handlers::exec`).
+    Handle(crate::effect_handlers::exec::Entry),
     /// typed-cont `resume*`: the handler clauses are those of the resume instruction at `pc` in
     /// `code`, with tags of module instance `inst`. The resumer is the segment below.
     Resume { code: Rc<Code>, pc: u32, inst: Addr },
+    /// A host function called back into Wasm (`spectest.call_ref`): a new host activation on
+    /// top of the blocked one. Its results go to the segment below; exceptions go on there;
+    /// a design's handler search stops here (nothing is captured across the host).
+    Host,
+    /// raw-stacks: the bottom of a non-root stack. Returning or throwing past it traps
+    /// ("stack returned", "uncaught exception at stack base").
+    Stack,
 }
 
 /// One segment of the evaluation context.
@@ -152,11 +167,9 @@ impl Segment {
             .ok_or_else(|| Error::crash("no such label"))?;
         let lab = self.labels[li];
         self.cut(lab.height, lab.arity);
-        self.labels.truncate(if lab.kind == LabelKind::Loop {
-            li + 1
-        } else {
-            li
-        });
+        // A loop keeps its label; so does a design block, whose `cont` is its own `end`.
+        let keep = matches!(lab.kind, LabelKind::Loop | LabelKind::Design(_));
+        self.labels.truncate(if keep { li + 1 } else { li });
         self.frame()?.pc = lab.cont;
         Ok(())
     }
@@ -168,13 +181,18 @@ pub struct Thread {
     pub segs: Vec<Segment>,
     /// Frames in `segs` (the call depth budget counts them).
     pub depth: usize,
+    /// Unique among all threads ever made: with a segment's index it names a host activation
+    /// (raw-stacks refuses to switch to the root of another activation).
+    pub id: u64,
 }
 
 impl Thread {
     pub fn new() -> Thread {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Thread {
             segs: vec![Segment::new(Prompt::Root)],
             depth: 0,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -195,7 +213,12 @@ impl fmt::Display for Segment {
         let prompt = match &self.prompt {
             Prompt::Root => "root".to_string(),
             Prompt::Unset => "unset".to_string(),
+            Prompt::Handle(h) => {
+                format!("handle@{}{}", h.pc, if h.clause { "/clause" } else { "" })
+            }
             Prompt::Resume { pc, .. } => format!("resume@{pc}"),
+            Prompt::Host => "host".to_string(),
+            Prompt::Stack => "stack".to_string(),
         };
         write!(f, "[{prompt}]")?;
         for fr in &self.frames {

@@ -25,3 +25,4 @@ pub enum Instr {
 }
 
 pub mod binary;
+pub mod exec;

@@ -68,10 +68,10 @@ fn spaces(input: &str) -> IResult<&str, &str> {
     take_while1(is_space).parse(input)
 }
 
-/// A line comment without its terminating newline.
+/// A line comment without its terminating newline (LF or CR, as the spec's `newline`).
 fn line_comment(input: &str) -> IResult<&str, &str> {
     let (rest, _) = tag(";;").parse(input)?;
-    take_till(|c| c == '\n').parse(rest)
+    take_till(|c| c == '\n' || c == '\r').parse(rest)
 }
 
 struct Lexer<'a> {

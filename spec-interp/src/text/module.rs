@@ -505,13 +505,11 @@ impl<'a> Parser<'a> {
             init: None,
             span: s.to(e),
         });
-        let ty = if ty == RefType::abs(false, AbsHeapType::Func) {
-            ty
-        } else {
-            elem_ty
-        };
+        // The segment takes the table's element type: `(table $t (ref null $ft) (elem $f))`
+        // must validate (br_table.wast), whatever type the bare index list would get alone.
+        let _ = ty;
         module.elems.push(Elem {
-            ty,
+            ty: elem_ty,
             init: items,
             mode: ElemMode::Active {
                 table: idx,

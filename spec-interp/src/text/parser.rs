@@ -215,11 +215,10 @@ impl<'a> Parser<'a> {
         self.pos += 1;
     }
 
+    /// The reference interpreter reports every parse error, end of input included, as
+    /// "unexpected token".
     pub fn unexpected(&self) -> Error {
-        match self.toks.get(self.pos) {
-            Some(_) => Error::malformed("unexpected token", self.span()),
-            None => Error::malformed("unexpected end of input", self.span()),
-        }
+        Error::malformed("unexpected token", self.span())
     }
 
     pub fn is_lparen(&self) -> bool {

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use super::{Handler, Instr};
 use crate::diag::{Error, ErrorKind, Result};
 use crate::exec::code::Code;
-use crate::exec::step::{alloc_exn, call, throw, Rule};
+use crate::exec::step::{alloc_cont, alloc_exn, call, throw, Rule};
 use crate::exec::store::ContInst;
 use crate::exec::thread::{Prompt, Segment, Thread};
 use crate::exec::Store;
@@ -52,15 +52,9 @@ fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
 }
 
 /// Stores a new continuation, within the live-continuation budget.
-pub fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
-    if s.conts.live >= s.config.max_live_conts {
-        return Err(Error::exhaustion("too many live continuations"));
-    }
-    let r = s.conts.alloc(k);
-    if s.conts.live > s.counters.peak_live_conts {
-        s.counters.peak_live_conts = s.conts.live;
-    }
-    Ok(r)
+pub(crate) fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
+    let (a, gen) = alloc_cont(s, k)?;
+    Ok(Ref::Cont(a, gen))
 }
 
 /// The handler clauses of the resume instruction at `pc`.
@@ -76,9 +70,26 @@ fn clauses(code: &Code, pc: u32) -> &[Handler] {
 /// Kind-aware handler search: the innermost segment whose prompt has a clause for `tag` of the
 /// right kind (`(on $e $l)` for suspend, `(on $e switch)` for switch). Returns the segment's
 /// index and, for suspend, the clause's label.
-fn find_handler(s: &Store, th: &Thread, tag: Addr, switch: bool) -> Option<(usize, u32)> {
+fn find_handler(s: &mut Store, th: &Thread, tag: Addr, switch: bool) -> Option<(usize, u32)> {
+    let mut looked = 0;
+    let found = search(s, th, tag, switch, &mut looked);
+    s.counters.search_steps += looked;
+    found
+}
+
+fn search(
+    s: &Store,
+    th: &Thread,
+    tag: Addr,
+    switch: bool,
+    looked: &mut u64,
+) -> Option<(usize, u32)> {
     for (k, sg) in th.segs.iter().enumerate().rev() {
+        if let Prompt::Host = sg.prompt {
+            break; // a suspension never crosses a host function (spectest.call_ref)
+        }
         if let Prompt::Resume { code, pc, inst } = &sg.prompt {
+            *looked += 1;
             let tags = &s.modules[*inst as usize].tags;
             for h in clauses(code, *pc) {
                 match *h {

@@ -460,7 +460,7 @@ fn suite() {
                         Ok(()) => ok += 1,
                         Err(e) => {
                             bad += 1;
-                            let at = e.span.map(|sp| line(sp)).unwrap_or(0);
+                            let at = e.span.map(line).unwrap_or(0);
                             println!(
                                 "{name}:{}: valid module rejected at line {at}: {e}",
                                 line(cmd.span)
@@ -508,4 +508,28 @@ fn suite() {
         }
     }
     println!("suite: {ok} ok, {bad} wrong, {skipped} not loaded");
+}
+
+#[test]
+fn table_initializer_sees_imported_globals_only() {
+    use crate::syntax::{AddrType, Limits, Table, TableType};
+    let mut m = Module::default();
+    m.globals.push(Global {
+        ty: GlobalType {
+            mutable: false,
+            val: ValType::Ref(RefType::FUNCREF),
+        },
+        init: expr(vec![Instr::RefNull(HeapType::Abs(AbsHeapType::Func))]),
+        span: Span::NONE,
+    });
+    m.tables.push(Table {
+        ty: TableType {
+            addr: AddrType::I32,
+            limits: Limits { min: 1, max: None },
+            elem: RefType::FUNCREF,
+        },
+        init: Some(expr(vec![Instr::GlobalGet(0)])),
+        span: Span::NONE,
+    });
+    assert_eq!(message(&m), "unknown global 0");
 }

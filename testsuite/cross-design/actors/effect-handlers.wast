@@ -9,9 +9,9 @@
   (type $k (cont $ft))
   (tag $block (param i32))                 ;; the id of the actor that blocks
 
-  ;; mailboxes at 4 * id (value + 1; 0 = empty); started flags at 0x8000 + id;
+  ;; mailboxes at 4 * id (value + 1; 0 = empty); started flags at 0x30000 + id;
   ;; run queue of ids: 32768 slots at 0x10000
-  (memory 3)
+  (memory 4)
   (table $parked 32768 (ref null $k))
   (global $n (mut i32) (i32.const 0))
   (global $result (mut i32) (i32.const 0))
@@ -67,7 +67,7 @@
     (global.set $tail (i32.const 0))
     (global.set $switches (i32.const 0))
     (memory.fill (i32.const 0) (i32.const 0) (i32.shl (local.get $n) (i32.const 2)))
-    (memory.fill (i32.const 0x8000) (i32.const 0) (local.get $n))
+    (memory.fill (i32.const 0x30000) (i32.const 0) (local.get $n))
     (table.fill $parked (i32.const 0) (ref.null $k) (local.get $n))
     (block $spawned
       (loop $l
@@ -80,10 +80,10 @@
       (loop $l
         (br_if $empty (i32.eq (global.get $head) (global.get $tail)))
         (local.set $id (call $dequeue))
-        (if (i32.eqz (i32.load8_u (i32.add (i32.const 0x8000) (local.get $id))))
+        (if (i32.eqz (i32.load8_u (i32.add (i32.const 0x30000) (local.get $id))))
           (then
             ;; first time: start it under its own handle
-            (i32.store8 (i32.add (i32.const 0x8000) (local.get $id)) (i32.const 1))
+            (i32.store8 (i32.add (i32.const 0x30000) (local.get $id)) (i32.const 1))
             (global.set $switches (i32.add (global.get $switches) (i32.const 1)))
             (call $start (local.get $id))
             (br $l)))

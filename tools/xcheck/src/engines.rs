@@ -509,9 +509,17 @@ pub struct WastCli {
 impl WastCli {
     fn command(&self, file: &Path) -> Command {
         let mut cmd = match self.dialect {
-            // wasm-shell is a node script: run it with the node on PATH.
+            // wasm-shell is a node script: node 26, when installed, starts it twice as fast
+            // as an older node on PATH.
             Dialect::Binaryen => {
-                let mut c = Command::new(&self.program);
+                let node = engines_dir().join("bin").join("node26");
+                let mut c = if node.exists() {
+                    let mut c = Command::new(node);
+                    c.arg(&self.program);
+                    c
+                } else {
+                    Command::new(&self.program)
+                };
                 c.arg(file);
                 c
             }

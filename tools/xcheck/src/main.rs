@@ -161,19 +161,23 @@ fn check_main(args: Args) -> i32 {
         match xcheck::script::load(&shown) {
             Ok(script) => {
                 let mut outcomes = Vec::new();
+                let mut seconds = Vec::new();
                 for e in &engines {
                     progress.step(&format!(
                         "{} on {}",
                         xcheck::report::short(&shown),
                         e.name()
                     ));
+                    let started = std::time::Instant::now();
                     outcomes.push(engines::run_script(e.as_ref(), &script, timeout));
+                    seconds.push((started.elapsed().as_secs_f64() * 10.0).round() / 10.0);
                 }
                 run.files.push(FileResult {
                     path: shown,
                     error: None,
                     directives: script.directives,
                     outcomes,
+                    seconds,
                 });
             }
             Err(err) => {
@@ -185,6 +189,7 @@ fn check_main(args: Args) -> i32 {
                     error: Some(err),
                     directives: Vec::new(),
                     outcomes: vec![Vec::new(); engines.len()],
+                    seconds: vec![0.0; engines.len()],
                 });
             }
         }

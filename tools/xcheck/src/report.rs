@@ -23,6 +23,8 @@ pub struct FileResult {
     pub directives: Vec<Directive>,
     /// Per engine (same order as `Run::engines`), one outcome per directive.
     pub outcomes: Vec<Vec<Outcome>>,
+    /// Per engine, the wall-clock seconds its attempts took on this file.
+    pub seconds: Vec<f64>,
 }
 
 /// Counts of one engine on one file (or in total).
@@ -215,7 +217,11 @@ impl Run {
                     .engines
                     .iter()
                     .enumerate()
-                    .map(|(e, name)| (name.clone(), tally_json(&self.tally(f, e))))
+                    .map(|(e, name)| {
+                        let mut t = tally_json(&self.tally(f, e));
+                        t["seconds"] = json!(f.seconds.get(e).copied().unwrap_or(0.0));
+                        (name.clone(), t)
+                    })
                     .collect();
                 json!({ "path": f.path, "error": f.error, "tallies": tallies, "directives": directives })
             })
@@ -496,6 +502,7 @@ mod tests {
                 error: None,
                 directives: s.directives.clone(),
                 outcomes: vec![sy, v8, wt],
+                seconds: vec![0.0; 3],
             }],
         }
     }

@@ -194,3 +194,65 @@ fn missing_engine_is_unsupported_not_fatal() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The stop-at-first-failure driver, with a stand-in for the reference interpreter: it fails
+/// at the first `invoke "bad..."` the file still holds, and dies of SIGSEGV at `invoke "crash"`.
+#[test]
+fn stop_at_failure_engine_is_rerun_past_failures_and_crashes() {
+    let dir = scratch("ref");
+    let fake = dir.join("fake-ref.sh");
+    std::fs::write(
+        &fake,
+        r#"#!/bin/sh
+# Like a real engine, it goes through the directives in order.
+first=$(grep -n 'invoke "bad\|invoke "crash"' "$1" | head -1)
+line=${first%%:*}
+case "$first" in
+  *crash*) kill -SEGV $$ ;;
+  *bad*) echo "$1:$line.1-$line.40: assertion failure: wrong return values" >&2; exit 1 ;;
+esac
+exit 0
+"#,
+    )
+    .unwrap();
+    let mut perms = std::fs::metadata(&fake).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&fake, perms).unwrap();
+    let script = dir.join("s.wast");
+    std::fs::write(
+        &script,
+        r#"(module (func (export "good") (result i32) (i32.const 1)))
+(assert_return (invoke "good") (i32.const 1))
+(assert_return (invoke "bad") (i32.const 1))
+(assert_return (invoke "good") (i32.const 1))
+(assert_return (invoke "crash") (i32.const 1))
+(assert_return (invoke "bad2")
+  (i32.const 1))
+(assert_return (invoke "good") (i32.const 1))
+"#,
+    )
+    .unwrap();
+    let json = dir.join("r.json");
+    let out = xcheck()
+        .arg("-e")
+        .arg(format!("ref={}", fake.display()))
+        .arg("--json")
+        .arg(&json)
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.lines().last(),
+        Some("4 agree, 2 differ, 1 crashed, 0 timed out, 0 unsupported"),
+        "{stdout}"
+    );
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let pair = |v: &str, c: &str| (v.to_string(), c.to_string());
+    assert_eq!(at(&report, "ref", 3), pair("differ", "return"));
+    assert_eq!(at(&report, "ref", 5), pair("crashed", "crash"));
+    assert_eq!(at(&report, "ref", 6), pair("differ", "return"));
+    assert_eq!(at(&report, "ref", 8), pair("agree", "return"));
+    let _ = std::fs::remove_dir_all(dir);
+}

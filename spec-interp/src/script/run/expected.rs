@@ -148,7 +148,8 @@ const HEADER: &str = "\
 # Directives known to fail, one per line: FILE:LINE  WHY (what was expected / what happened).
 # The wast test (`cargo test`) fails on any failure not listed here and on any listed directive
 # that passes, so progress only ratchets. Regenerate after improving the interpreter:
-#   cargo run --release -- run --write-expected-failures testsuite/expected-failures.txt
+#   cargo run --release -- run --write-expected-failures testsuite/expected-failures.txt \\
+#     testsuite ../shared/spec-tests/core
 ";
 
 fn reason(kind: &str, expected: &str, actual: &str) -> String {

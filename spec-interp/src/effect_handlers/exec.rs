@@ -1,0 +1,359 @@
+//! effect-handlers reduction rules (`proposals/effect-handlers/README.md` §5) over the core
+//! configuration (`exec::thread`).
+//!
+//! A handle block runs in a segment of its own: the segment's prompt is the handler entry
+//! (`Prompt::Handle`), and its bottom frame, the *handle frame*, runs the enclosing function's
+//! code (body or clause) with that function's locals, held in a shared cell (`Frame::shared`).
+//! So `perform` finds its handler by walking segments, one per handler whatever the call depth;
+//! the continuation is the run of segments from the handler's up to the perform, cut off the
+//! thread; `continue` pushes them back. Neither copies nor walks the captured context.
+//!
+//! Legend: `s` store, `th` thread, `sg` segment, `h` handler entry, `k` continuation, `r`
+//! reference, `ia` module instance of the running code, `x` tag index, `ct` continuation type
+//! index, `j` segment index, `q` position of a clause's `on`, `n` operand count.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::Instr;
+use crate::diag::{Error, ErrorKind, Result};
+use crate::exec::code::Code;
+use crate::exec::step::{alloc_exn, throw, Rule};
+use crate::exec::store::ContInst;
+use crate::exec::thread::{underflow, Frame, Label, LabelKind, Prompt, Segment, Thread};
+use crate::exec::Store;
+use crate::runtime::{Addr, Ref, Val};
+use crate::syntax::{CompType, Instr as SI, TypeIdx};
+
+/// A handler entry `handler{F, clauses, state}` (§4): the handle block at `pc` in `code`, whose
+/// tags are those of module instance `inst`. `clause`: a clause runs (state `Clause`), so
+/// performs look further out; otherwise the body runs (state `Active`).
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub code: Rc<Code>,
+    pub pc: u32,
+    pub inst: Addr,
+    pub clause: bool,
+}
+
+fn trap(m: &str) -> Error {
+    Error::trap(m)
+}
+
+fn unhandled() -> Error {
+    Error::new(ErrorKind::Suspension, "unhandled tag", None)
+}
+
+/// The parameter count of the function type of continuation type `ct` of instance `ia`.
+fn cont_params(s: &Store, ia: Addr, ct: TypeIdx) -> Result<usize> {
+    let c = s.modules[ia as usize].types[ct as usize];
+    let CompType::Cont(ft) = s.rtt.sub_type(c).comp else {
+        return Err(Error::crash("not a continuation type"));
+    };
+    match &s.rtt.sub_type(ft).comp {
+        CompType::Func(f) => Ok(f.params.len()),
+        _ => Err(Error::crash("continuation of a non-function type")),
+    }
+}
+
+/// The position of the first `on` of handle `h` whose tag is `tag`. The side table chains the
+/// handle and its clauses (`next` points just after the following `on`), so this costs the
+/// number of clauses.
+fn clause_for(s: &Store, h: &Entry, tag: Addr) -> Option<u32> {
+    let tags = &s.modules[h.inst as usize].tags;
+    let mut p = h.pc as usize;
+    loop {
+        let q = (h.code.side.get(p)?.next as usize).checked_sub(1)?;
+        if q <= p {
+            return None;
+        }
+        match h.code.instrs.get(q) {
+            Some(SI::EffectHandlers(Instr::On(x, _))) => {
+                if tags[*x as usize] == tag {
+                    return Some(q as u32);
+                }
+                p = q;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The innermost `Active` handler entry with a clause for `tag`: its segment and clause.
+/// Entries in state `Clause` are skipped; the search ends at the host activation's bottom.
+fn find_handler(s: &mut Store, th: &Thread, tag: Addr) -> Option<(usize, u32)> {
+    let mut looked = 0;
+    let found = search(s, th, tag, &mut looked);
+    s.counters.search_steps += looked;
+    found
+}
+
+/// `find_handler`; `looked` counts the handler entries it looks at (`Counters::search_steps`).
+fn search(s: &Store, th: &Thread, tag: Addr, looked: &mut u64) -> Option<(usize, u32)> {
+    for (j, sg) in th.segs.iter().enumerate().rev() {
+        if let Prompt::Handle(_) = &sg.prompt {
+            *looked += 1;
+        }
+        match &sg.prompt {
+            Prompt::Handle(h) if !h.clause => {
+                if let Some(q) = clause_for(s, h, tag) {
+                    return Some((j, q));
+                }
+            }
+            Prompt::Root => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Is continuation reference `r` live? (Without consuming it.)
+fn check_live(s: &Store, r: &Ref) -> Result<()> {
+    match r {
+        Ref::Cont(a, gen) => match s.conts.slots.get(*a as usize) {
+            Some(slot) if slot.gen == *gen && slot.cont.is_some() => Ok(()),
+            _ => Err(trap("continuation already consumed")),
+        },
+        _ => Err(trap("null continuation reference")),
+    }
+}
+
+/// Consumes the continuation `r` refers to (one-shot).
+fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
+    check_live(s, &r)?;
+    match r {
+        Ref::Cont(a, gen) => s
+            .conts
+            .take(a, gen)
+            .ok_or_else(|| trap("continuation already consumed")),
+        _ => Err(trap("null continuation reference")),
+    }
+}
+
+/// Puts continuation `k` back on top of the thread: its handler entry is `Active` again (it
+/// was captured in that state and stays so inside the continuation).
+fn reinstate(s: &mut Store, th: &mut Thread, k: ContInst) -> Result<()> {
+    if th.depth + k.depth > s.config.max_call_depth {
+        return Err(Error::exhaustion("call stack exhausted"));
+    }
+    th.depth += k.depth;
+    if th.depth > s.counters.peak_depth {
+        s.counters.peak_depth = th.depth;
+    }
+    th.segs.extend(k.segs);
+    s.counters.switches += 1;
+    Ok(())
+}
+
+/// One effect-handlers reduction step; `pc` is the instruction's position in `code`.
+pub fn step(
+    s: &mut Store,
+    th: &mut Thread,
+    code: &Rc<Code>,
+    pc: usize,
+    ia: Addr,
+    i: &Instr,
+) -> Result<Rule> {
+    match i {
+        Instr::Handle(_) => handle_enter(s, th, code, pc, ia),
+        // The body or a clause reaches the next clause: the handle block is finished.
+        Instr::On(..) => end(th),
+        Instr::Perform(x) => perform(s, th, ia, *x),
+        Instr::Continue(ct) => {
+            // continue: the continuation is consumed (continue-null, continue-consumed) and
+            // its segments go back on top with the perform's results.
+            let n = cont_params(s, ia, *ct)?;
+            let r = th.top()?.pop_ref()?;
+            let mut k = take(s, r)?;
+            let sg = th.top()?;
+            let at = sg.vals.len().checked_sub(n).ok_or_else(underflow)?;
+            k.segs
+                .last_mut()
+                .ok_or_else(|| Error::crash("empty continuation"))?
+                .vals
+                .extend(sg.vals.drain(at..));
+            // continue-tail: the clause ends right after this instruction, so its entry is
+            // replaced by the reinstalled handle instead of waiting below it.
+            let tail = matches!(&sg.prompt, Prompt::Handle(h) if h.clause)
+                && sg.frames.len() == 1
+                && sg.labels.len() == 1
+                && sg.vals.is_empty()
+                && matches!(
+                    code.instrs.get(pc + 1),
+                    Some(SI::End | SI::EffectHandlers(Instr::On(..)))
+                );
+            if tail {
+                let c = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
+                th.depth -= c.frames.len();
+            }
+            reinstate(s, th, k)?;
+            Ok(if tail { "continue-tail" } else { "continue" })
+        }
+        Instr::Discontinue(_, x) => {
+            // discontinue: consumed and reinstalled as for continue (discontinue-null,
+            // discontinue-consumed), then `throw $e` at the perform site.
+            let tag = s.modules[ia as usize].tags[*x as usize];
+            let n = s.tags[tag as usize].params;
+            let r = th.top()?.pop_ref()?;
+            let k = take(s, r)?;
+            let fields = th.top()?.pop_n(n)?;
+            let e = alloc_exn(s, tag, fields);
+            reinstate(s, th, k)?;
+            throw(s, th, e)?;
+            Ok("discontinue")
+        }
+        Instr::DiscontinueRef(_) => {
+            // discontinue_ref: the continuation is checked first (discontinue_ref-null,
+            // -consumed), then the exception (discontinue_ref-null-exn, which leaves the
+            // continuation unconsumed); then `throw_ref` at the perform site.
+            let r = th.top()?.pop_ref()?;
+            check_live(s, &r)?;
+            let e = match th.top()?.pop_ref()? {
+                Ref::Exn(e) => e,
+                _ => return Err(trap("null exception reference")),
+            };
+            let k = take(s, r)?;
+            reinstate(s, th, k)?;
+            throw(s, th, e)?;
+            Ok("discontinue_ref")
+        }
+    }
+}
+
+/// handle-enter: `v1* handle bt` pushes the handler entry (state `Active`) as a new segment
+/// holding `v1*`; its handle frame starts the body. The enclosing frame will go on after the
+/// handle's `end`, and from now on keeps its locals in the cell it shares with the handle.
+fn handle_enter(
+    s: &mut Store,
+    th: &mut Thread,
+    code: &Rc<Code>,
+    pc: usize,
+    ia: Addr,
+) -> Result<Rule> {
+    let sd = code.side[pc];
+    if th.depth >= s.config.max_call_depth {
+        return Err(Error::exhaustion("call stack exhausted"));
+    }
+    let sg = th.top()?;
+    let fr = sg
+        .frames
+        .last_mut()
+        .ok_or_else(|| Error::crash("no frame"))?;
+    fr.pc = sd.end + 1;
+    let cell = match &fr.shared {
+        Some(c) => c.clone(),
+        None => {
+            // The frame is the top one, so its locals are the tail of the segment's.
+            let c = Rc::new(RefCell::new(sg.locals.split_off(fr.local_base as usize)));
+            fr.shared = Some(c.clone());
+            c
+        }
+    };
+    let frame = Frame {
+        code: code.clone(),
+        inst: ia,
+        func: fr.func,
+        pc: pc as u32 + 1,
+        local_base: 0,
+        label_base: 0,
+        val_base: 0,
+        arity: sd.results,
+        shared: Some(cell),
+    };
+    let at = sg
+        .vals
+        .len()
+        .checked_sub(sd.params as usize)
+        .ok_or_else(underflow)?;
+    let mut h = Segment::new(Prompt::Handle(Entry {
+        code: code.clone(),
+        pc: pc as u32,
+        inst: ia,
+        clause: false,
+    }));
+    h.vals.extend(sg.vals.drain(at..));
+    // The handle's label: a branch to it goes to the handle's `end` (see `end`).
+    h.labels.push(Label {
+        arity: sd.results,
+        cont: sd.end,
+        height: 0,
+        kind: LabelKind::Design(pc as u32),
+    });
+    h.frames.push(frame);
+    th.segs.push(h);
+    th.depth += 1;
+    if th.depth > s.counters.peak_depth {
+        s.counters.peak_depth = th.depth;
+    }
+    Ok("handle-enter")
+}
+
+/// The handle block is finished: its body (handle-return) or a clause (clause-return) reached
+/// the next `on` or the `end`, or a branch went to its label. The entry is popped; its results
+/// go to whoever waits below: the code after the handle, or the `continue` that reinstalled it.
+pub fn end(th: &mut Thread) -> Result<Rule> {
+    let h = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
+    let (Prompt::Handle(e), Some(fr)) = (&h.prompt, h.frames.first()) else {
+        return Err(Error::crash("end of a handle outside its entry"));
+    };
+    let rule = if e.clause {
+        "clause-return"
+    } else {
+        "handle-return"
+    };
+    let at = h
+        .vals
+        .len()
+        .checked_sub(fr.arity as usize)
+        .ok_or_else(underflow)?;
+    th.depth -= h.frames.len();
+    let mut vals = h.vals;
+    th.top()?.vals.extend(vals.drain(at..));
+    Ok(rule)
+}
+
+/// perform-handled / perform-unhandled.
+fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
+    let tag = s.modules[ia as usize].tags[x as usize];
+    let n = s.tags[tag as usize].params;
+    // perform-unhandled: the script outcome "unhandled tag".
+    let (j, q) = find_handler(s, th, tag).ok_or_else(unhandled)?;
+    // perform-handled: the segments from the handler's up to the perform become `k`...
+    let mut segs = th.segs.split_off(j);
+    let depth: usize = segs.iter().map(|g| g.frames.len()).sum();
+    th.depth -= depth;
+    let base = &segs[0];
+    let (Prompt::Handle(e), Some(fr), Some(lab)) =
+        (&base.prompt, base.frames.first(), base.labels.first())
+    else {
+        return Err(Error::crash("handler segment without its entry"));
+    };
+    // ... and the same entry in state `Clause` takes the handler's place, running the clause
+    // with the perform's operands and `k`.
+    let mut c = Segment::new(Prompt::Handle(Entry {
+        clause: true,
+        ..e.clone()
+    }));
+    let mut frame = fr.clone();
+    frame.pc = q + 1;
+    c.labels.push(*lab);
+    c.frames.push(frame);
+    let top = segs
+        .last_mut()
+        .ok_or_else(|| Error::crash("empty continuation"))?;
+    let at = top.vals.len().checked_sub(n).ok_or_else(underflow)?;
+    c.vals.extend(top.vals.drain(at..));
+    let r = crate::typed_cont::exec::alloc(
+        s,
+        ContInst {
+            segs,
+            depth,
+            start: None,
+        },
+    )?;
+    c.vals.push(Val::Ref(r));
+    th.segs.push(c);
+    th.depth += 1;
+    s.counters.switches += 1;
+    Ok("perform-handled")
+}
