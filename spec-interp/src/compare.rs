@@ -882,6 +882,31 @@ pub fn render_markdown(cs: &[Comparison]) -> String {
         for p in &c.problems {
             let _ = writeln!(out, "- {}", md_escape(p));
         }
+        if !c.differences.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nDocumented differences (`{}/README.md`):\n",
+                c.dir.display()
+            );
+            let mut head = "| export |".to_string();
+            let mut rule = "|---|".to_string();
+            for (d, _) in &c.runs {
+                let _ = write!(head, " {d} |");
+                rule.push_str("---|");
+            }
+            let _ = writeln!(out, "{head}\n{rule}");
+            for (export, row) in &c.differences {
+                let mut line = format!("| `{export}` |");
+                for (d, _) in &c.runs {
+                    let text = row.get(d).map_or(String::new(), |doc| match &doc.prints {
+                        Some(p) => format!("{}; prints {}", doc.outcome, p.join(" ")),
+                        None => doc.outcome.clone(),
+                    });
+                    let _ = write!(line, " {} |", md_escape(&text));
+                }
+                let _ = writeln!(out, "{line}");
+            }
+        }
     }
     out
 }

@@ -7,6 +7,7 @@
 ;; `flat` counts in a local and continues in tail position (`continue-tail`): constant space.
 
 (module
+  (func $print (import "spectest" "print_i32") (param i32))
   (type $ft (func (result i32)))
   (type $k (cont $ft))
   (tag $tick)
@@ -24,12 +25,13 @@
       (do (call $ticks (local.get $n)) (i32.const 0))
       (on $tick $k (i32.add (continue $k) (i32.const 1)))))
 
-  (func (export "fold") (param $n i32) (result i32) (call $fold (local.get $n)))
-  (func (export "fold-deep") (result i32) (call $fold (i32.const 20000)))
+  (func $report (param $r i32) (result i32) (call $print (local.get $r)) (local.get $r))
+  (func (export "fold") (param $n i32) (result i32) (call $report (call $fold (local.get $n))))
+  (func (export "fold-deep") (result i32) (call $report (call $fold (i32.const 20000))))
   (func (export "flat") (param $n i32) (result i32)
     (local $c i32)
     (handle (result i32)
-      (do (call $ticks (local.get $n)) (local.get $c))
+      (do (call $ticks (local.get $n)) (call $report (local.get $c)))
       (on $tick $k
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (continue $k))))

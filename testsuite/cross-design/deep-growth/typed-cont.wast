@@ -6,6 +6,7 @@
 ;; (20,000 ticks with a 10,000-activation budget) returns 20,000.
 
 (module
+  (func $print (import "spectest" "print_i32") (param i32))
   (type $ft (func))
   (type $ct (cont $ft))
   (type $ftN (func (param i32)))
@@ -33,9 +34,10 @@
       (br $l))
     (unreachable))
 
-  (func (export "fold") (param $n i32) (result i32) (call $count (local.get $n)))
-  (func (export "fold-deep") (result i32) (call $count (i32.const 20000)))
-  (func (export "flat") (param $n i32) (result i32) (call $count (local.get $n)))
+  (func $report (param $r i32) (result i32) (call $print (local.get $r)) (local.get $r))
+  (func (export "fold") (param $n i32) (result i32) (call $report (call $count (local.get $n))))
+  (func (export "fold-deep") (result i32) (call $report (call $count (i32.const 20000))))
+  (func (export "flat") (param $n i32) (result i32) (call $report (call $count (local.get $n))))
 )
 
 (assert_return (invoke "fold" (i32.const 1000)) (i32.const 1000))
