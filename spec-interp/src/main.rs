@@ -38,20 +38,6 @@ enum Commands {
 }
 
 #[derive(clap::Args)]
-struct CompareArgs {
-    /// Write the comparison as JSON to FILE (`-`: standard output, instead of the table).
-    #[arg(long, value_name = "FILE")]
-    json: Option<PathBuf>,
-    /// Write the comparison as Markdown to FILE (`-`: standard output, instead of the table).
-    /// An existing file keeps everything outside its generated part.
-    #[arg(long, value_name = "FILE")]
-    markdown: Option<PathBuf>,
-    /// Program folders, or folders of program folders (such as `testsuite/cross-design`).
-    #[arg(value_name = "PROGRAM_DIR", required = true)]
-    dirs: Vec<PathBuf>,
-}
-
-#[derive(clap::Args)]
 struct BenchArgs {
     /// Operations per case (round trips, switch pairs, calls).
     #[arg(long, default_value_t = 1_000_000)]
@@ -69,6 +55,20 @@ struct BenchArgs {
     /// Print one machine-readable line per case (used by the child processes).
     #[arg(long, hide = true)]
     line: bool,
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// Write the comparison as JSON to FILE (`-`: standard output, instead of the table).
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write the comparison as Markdown to FILE (`-`: standard output, instead of the table).
+    /// An existing file keeps everything outside its generated part.
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// Program folders, or folders of program folders (such as `testsuite/cross-design`).
+    #[arg(value_name = "PROGRAM_DIR", required = true)]
+    dirs: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -171,46 +171,6 @@ fn compare(args: CompareArgs) -> Result<bool, String> {
     Ok(agree == comparisons.len())
 }
 
-/// Runs the benchmarks (`switchyard::bench`) and prints the table or JSON.
-fn bench(args: BenchArgs) -> Result<(), String> {
-    use switchyard::bench;
-    let mut cases = bench::default_cases(args.n);
-    if !args.case.is_empty() {
-        cases.retain(|c| args.case.contains(&c.name()));
-        if cases.is_empty() {
-            let names: Vec<String> = bench::default_cases(args.n)
-                .iter()
-                .map(|c| c.name())
-                .collect();
-            return Err(format!("no such case; cases: {}", names.join(", ")));
-        }
-    }
-    if cfg!(debug_assertions) && !args.line {
-        eprintln!("switchyard: warning: a debug build; build with --release for real numbers");
-    }
-    let exe = std::env::current_exe().ok();
-    let mut outcomes = Vec::new();
-    for case in cases {
-        let outcome = match (&exe, args.in_process || args.line) {
-            (Some(exe), false) => bench::run_case_isolated(exe, case),
-            _ => bench::run_case(case),
-        }
-        .map_err(|e| format!("{}: {}", case.name(), e.message))?;
-        if args.line {
-            println!("{}", bench::outcome_line(&outcome));
-        } else if !args.json {
-            eprintln!("{} done", case.name());
-        }
-        outcomes.push(outcome);
-    }
-    if args.json {
-        print!("{}", bench::to_json(&outcomes));
-    } else if !args.line {
-        print!("{}", bench::render_table(&outcomes));
-    }
-    Ok(())
-}
-
 /// Runs the scripts; `Ok(true)` when nothing failed.
 fn run(args: RunArgs) -> Result<bool, String> {
     let paths = if args.paths.is_empty() {
@@ -282,4 +242,44 @@ fn bundled_suite() -> PathBuf {
         Some(rel)
     };
     relative().unwrap_or(suite)
+}
+
+/// Runs the benchmarks (`switchyard::bench`) and prints the table or JSON.
+fn bench(args: BenchArgs) -> Result<(), String> {
+    use switchyard::bench;
+    let mut cases = bench::default_cases(args.n);
+    if !args.case.is_empty() {
+        cases.retain(|c| args.case.contains(&c.name()));
+        if cases.is_empty() {
+            let names: Vec<String> = bench::default_cases(args.n)
+                .iter()
+                .map(|c| c.name())
+                .collect();
+            return Err(format!("no such case; cases: {}", names.join(", ")));
+        }
+    }
+    if cfg!(debug_assertions) && !args.line {
+        eprintln!("switchyard: warning: a debug build; build with --release for real numbers");
+    }
+    let exe = std::env::current_exe().ok();
+    let mut outcomes = Vec::new();
+    for case in cases {
+        let outcome = match (&exe, args.in_process || args.line) {
+            (Some(exe), false) => bench::run_case_isolated(exe, case),
+            _ => bench::run_case(case),
+        }
+        .map_err(|e| format!("{}: {}", case.name(), e.message))?;
+        if args.line {
+            println!("{}", bench::outcome_line(&outcome));
+        } else if !args.json {
+            eprintln!("{} done", case.name());
+        }
+        outcomes.push(outcome);
+    }
+    if args.json {
+        print!("{}", bench::to_json(&outcomes));
+    } else if !args.line {
+        print!("{}", bench::render_table(&outcomes));
+    }
+    Ok(())
 }
