@@ -9,6 +9,7 @@
 
 pub mod bench;
 pub mod binary;
+pub mod compare;
 pub mod design;
 pub mod diag;
 pub mod effect_handlers;

@@ -26,6 +26,49 @@ enum Commands {
     /// Run `.wast` scripts: one line per file, then the failures, then a summary line
     /// `N passed, N failed, N skipped` (counting directives). Exits with 1 if any failed.
     Run(RunArgs),
+    /// Run a program written in every design (`typed-cont.wast`, `raw-stacks.wast`,
+    /// `effect-handlers.wast` in one folder) and print a side-by-side table: results equal,
+    /// reduction steps, stack switches, handler-search steps, peak live continuations/stacks,
+    /// peak context depth, module instructions and wall time. Exits with 1 unless every program's
+    /// versions agree or differ exactly as its README's `differences` block documents.
+    Compare(CompareArgs),
+    /// Benchmark typed-cont: ns per suspend/resume round trip and per switch at depths 10 and
+    /// 10,000 with 10 and 100,000 live continuations, next to a plain call (use a release build).
+    Bench(BenchArgs),
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// Operations per case (round trips, switch pairs, calls).
+    #[arg(long, default_value_t = 1_000_000)]
+    n: u32,
+    /// Print the results as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Run only this case (`call/d10`, `resume/d10000/l100000`, ...); may be repeated.
+    #[arg(long, value_name = "NAME")]
+    case: Vec<String>,
+    /// Run the cases in this process instead of one child process each (peak RSS then
+    /// includes earlier cases).
+    #[arg(long)]
+    in_process: bool,
+    /// Print one machine-readable line per case (used by the child processes).
+    #[arg(long, hide = true)]
+    line: bool,
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// Write the comparison as JSON to FILE (`-`: standard output, instead of the table).
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write the comparison as Markdown to FILE (`-`: standard output, instead of the table).
+    /// An existing file keeps everything outside its generated part.
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// Program folders, or folders of program folders (such as `testsuite/cross-design`).
+    #[arg(value_name = "PROGRAM_DIR", required = true)]
+    dirs: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -64,7 +107,68 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Commands::Compare(args) => match compare(args) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(message) => {
+                eprintln!("switchyard: {message}");
+                ExitCode::from(2)
+            }
+        },
+        Commands::Bench(args) => match bench(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("switchyard: {message}");
+                ExitCode::from(2)
+            }
+        },
     }
+}
+
+/// Compares the programs; `Ok(true)` when every one agrees (or differs as documented).
+fn compare(args: CompareArgs) -> Result<bool, String> {
+    use switchyard::compare;
+    let dirs = compare::program_dirs(&args.dirs)?;
+    if dirs.is_empty() {
+        return Err("no program folders (folders with typed-cont.wast, ...) given".to_string());
+    }
+    let is_stdout = |p: &Option<PathBuf>| p.as_deref() == Some(std::path::Path::new("-"));
+    let table = !is_stdout(&args.json) && !is_stdout(&args.markdown);
+    let mut out = std::io::stdout().lock();
+    let mut comparisons = Vec::new();
+    for dir in &dirs {
+        let c = compare::compare_program(dir);
+        if table {
+            let _ = out.write_all(compare::render_text(&c).as_bytes());
+            let _ = out.flush();
+        }
+        comparisons.push(c);
+    }
+    let emit = |path: &std::path::Path, text: String| -> Result<(), String> {
+        if path == std::path::Path::new("-") {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            return Ok(());
+        }
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    if let Some(path) = &args.json {
+        emit(path, compare::to_json(&comparisons))?;
+    }
+    if let Some(path) = &args.markdown {
+        let generated = compare::render_markdown(&comparisons);
+        let text = if path == std::path::Path::new("-") {
+            generated
+        } else {
+            let existing = std::fs::read_to_string(path).unwrap_or_default();
+            compare::splice_markdown(&existing, &generated)
+        };
+        emit(path, text)?;
+    }
+    let agree = comparisons.iter().filter(|c| c.ok()).count();
+    if table {
+        let _ = writeln!(out, "{agree} of {} programs agree", comparisons.len());
+    }
+    Ok(agree == comparisons.len())
 }
 
 /// Runs the scripts; `Ok(true)` when nothing failed.
@@ -138,4 +242,44 @@ fn bundled_suite() -> PathBuf {
         Some(rel)
     };
     relative().unwrap_or(suite)
+}
+
+/// Runs the benchmarks (`switchyard::bench`) and prints the table or JSON.
+fn bench(args: BenchArgs) -> Result<(), String> {
+    use switchyard::bench;
+    let mut cases = bench::default_cases(args.n);
+    if !args.case.is_empty() {
+        cases.retain(|c| args.case.contains(&c.name()));
+        if cases.is_empty() {
+            let names: Vec<String> = bench::default_cases(args.n)
+                .iter()
+                .map(|c| c.name())
+                .collect();
+            return Err(format!("no such case; cases: {}", names.join(", ")));
+        }
+    }
+    if cfg!(debug_assertions) && !args.line {
+        eprintln!("switchyard: warning: a debug build; build with --release for real numbers");
+    }
+    let exe = std::env::current_exe().ok();
+    let mut outcomes = Vec::new();
+    for case in cases {
+        let outcome = match (&exe, args.in_process || args.line) {
+            (Some(exe), false) => bench::run_case_isolated(exe, case),
+            _ => bench::run_case(case),
+        }
+        .map_err(|e| format!("{}: {}", case.name(), e.message))?;
+        if args.line {
+            println!("{}", bench::outcome_line(&outcome));
+        } else if !args.json {
+            eprintln!("{} done", case.name());
+        }
+        outcomes.push(outcome);
+    }
+    if args.json {
+        print!("{}", bench::to_json(&outcomes));
+    } else if !args.line {
+        print!("{}", bench::render_table(&outcomes));
+    }
+    Ok(())
 }

@@ -81,8 +81,19 @@ fn clause_for(s: &Store, h: &Entry, tag: Addr) -> Option<u32> {
 
 /// The innermost `Active` handler entry with a clause for `tag`: its segment and clause.
 /// Entries in state `Clause` are skipped; the search ends at the host activation's bottom.
-fn find_handler(s: &Store, th: &Thread, tag: Addr) -> Option<(usize, u32)> {
+fn find_handler(s: &mut Store, th: &Thread, tag: Addr) -> Option<(usize, u32)> {
+    let mut looked = 0;
+    let found = search(s, th, tag, &mut looked);
+    s.counters.search_steps += looked;
+    found
+}
+
+/// `find_handler`; `looked` counts the handler entries it looks at (`Counters::search_steps`).
+fn search(s: &Store, th: &Thread, tag: Addr, looked: &mut u64) -> Option<(usize, u32)> {
     for (j, sg) in th.segs.iter().enumerate().rev() {
+        if let Prompt::Handle(_) = &sg.prompt {
+            *looked += 1;
+        }
         match &sg.prompt {
             Prompt::Handle(h) if !h.clause => {
                 if let Some(q) = clause_for(s, h, tag) {

@@ -80,6 +80,9 @@ pub struct Counters {
     pub peak_live_conts: usize,
     /// Peak number of frames on a thread.
     pub peak_depth: usize,
+    /// Handler-search steps: evaluation-context delimiters (prompts, handler entries) that a
+    /// suspension's search for its handler looked at, the one it stops at included.
+    pub search_steps: u64,
 }
 
 /// The store (4.2.3) and everything a run needs.

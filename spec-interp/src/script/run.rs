@@ -275,7 +275,7 @@ pub fn run_file(path: &Path, options: &RunOptions) -> FileReport {
             source: source.clone(),
             design: None,
             outcomes: vec![failed(
-                &source,
+                1,
                 span,
                 "script",
                 "run",
@@ -321,7 +321,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 fn failed(
-    src: &str,
+    line: usize,
     span: Span,
     kind: &str,
     expected: &str,
@@ -330,7 +330,7 @@ fn failed(
 ) -> Outcome {
     Outcome {
         span,
-        line: scan::line_col(src, span.start as usize).0,
+        line,
         kind: kind.to_string(),
         expected: expected.to_string(),
         actual,
@@ -412,7 +412,8 @@ fn config(design: Design, headers: &Headers, options: &RunOptions) -> exec::Conf
 fn fail_forms(src: &str, first: usize, err: &Error, expected: &str) -> Vec<Outcome> {
     let forms = scan::top_level_forms(src);
     let err_span = err.span.unwrap_or(Span::NONE);
-    let err_line = scan::line_col(src, err_span.start as usize).0;
+    let lines = scan::Lines::new(src);
+    let err_line = lines.line(err_span.start as usize);
     let mut outcomes = Vec::new();
     let mut reported = false;
     for form in forms.iter().skip(first) {
@@ -425,12 +426,19 @@ fn fail_forms(src: &str, first: usize, err: &Error, expected: &str) -> Vec<Outco
             format!("not run: the script has an error at line {err_line}")
         };
         let focus = if holds_error { err_span } else { *form };
-        outcomes.push(failed(src, *form, kind, expected, actual, focus));
+        outcomes.push(failed(
+            lines.line(form.start as usize),
+            *form,
+            kind,
+            expected,
+            actual,
+            focus,
+        ));
     }
     if !reported {
         // The error lies outside any form (stray text after the last one).
         outcomes.push(failed(
-            src,
+            err_line,
             err_span,
             "script",
             expected,
@@ -454,6 +462,7 @@ pub fn run_script<E: Engine>(engine: &mut E, script: &Script, src: &str) -> Vec<
         opaque: HashSet::new(),
     };
     let mut outcomes = Vec::with_capacity(script.commands.len());
+    let lines = scan::Lines::new(src);
     let hosts = panic::catch_unwind(AssertUnwindSafe(|| runner.engine.host_instances()));
     let host_error = match hosts {
         Ok(Ok(hosts)) => {
@@ -465,7 +474,7 @@ pub fn run_script<E: Engine>(engine: &mut E, script: &Script, src: &str) -> Vec<
     };
     for command in &script.commands {
         let kind = command_keyword(&command.kind);
-        let line = scan::line_col(src, command.span.start as usize).0;
+        let line = lines.line(command.span.start as usize);
         let mut outcome = match &host_error {
             Some(err) => Checked::fail("spectest available", format!("spectest: {err}"), None),
             None => match panic::catch_unwind(AssertUnwindSafe(|| runner.command(command))) {

@@ -70,12 +70,26 @@ fn clauses(code: &Code, pc: u32) -> &[Handler] {
 /// Kind-aware handler search: the innermost segment whose prompt has a clause for `tag` of the
 /// right kind (`(on $e $l)` for suspend, `(on $e switch)` for switch). Returns the segment's
 /// index and, for suspend, the clause's label.
-fn find_handler(s: &Store, th: &Thread, tag: Addr, switch: bool) -> Option<(usize, u32)> {
+fn find_handler(s: &mut Store, th: &Thread, tag: Addr, switch: bool) -> Option<(usize, u32)> {
+    let mut looked = 0;
+    let found = search(s, th, tag, switch, &mut looked);
+    s.counters.search_steps += looked;
+    found
+}
+
+fn search(
+    s: &Store,
+    th: &Thread,
+    tag: Addr,
+    switch: bool,
+    looked: &mut u64,
+) -> Option<(usize, u32)> {
     for (k, sg) in th.segs.iter().enumerate().rev() {
         if let Prompt::Host = sg.prompt {
             break; // a suspension never crosses a host function (spectest.call_ref)
         }
         if let Prompt::Resume { code, pc, inst } = &sg.prompt {
+            *looked += 1;
             let tags = &s.modules[*inst as usize].tags;
             for h in clauses(code, *pc) {
                 match *h {

@@ -34,6 +34,7 @@
     ;; cleanup: close the resource, acknowledge with code + progress
     (local.set $back)
     (global.set $open (i32.sub (global.get $open) (i32.const 1)))
+    (call $print (local.get $progress))   ;; the cleanup reports how far it got
     (global.set $cleaned (i32.add (global.get $cleaned) (i32.const 1)))
     (i32.add (local.get $progress))
     (local.get $back)

@@ -6,6 +6,7 @@
 ;; currently lives (the caller, or the continue / discontinue that reinstalled it).
 
 (module
+  (func $print (import "spectest" "print_i32") (param i32))
   (type $ft (func (param i32) (result i32 i32)))
   (type $k (cont $ft))
   (type $ft1 (func (param i32) (result i32)))
@@ -36,6 +37,7 @@
         (local.set $x (perform $reply (i32.const 0) (local.get $v)))
         (br $l))
       (local.set $v)
+      (call $print (local.get $v))          ;; the server reports the error it caught
       (local.set $x (perform $reply (i32.const 1) (local.get $v)))
       (br $l))
     (unreachable))

@@ -5,6 +5,7 @@
 ;; stack.switch_throw is the one way to raise an exception on another stack.
 
 (module
+  (func $print (import "spectest" "print_i32") (param i32))
   (rec
     (type $co (stack (param i32 i32) (ref null $ge)))   ;; root receives (status, value)
     (type $ge (stack (param i32) (ref $co))))           ;; worker receives an input
@@ -32,6 +33,7 @@
         (local.set $back) (local.set $x)
         (br $l))
       (local.set $x)
+      (call $print (local.get $x))          ;; the server reports the error it caught
       (stack.switch $co (i32.const 1) (local.get $x) (local.get $back))
       (local.set $back) (local.set $x)
       (br $l)))

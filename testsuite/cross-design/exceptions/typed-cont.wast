@@ -5,6 +5,7 @@
 ;; the other two; see README.md for the differences.
 
 (module
+  (func $print (import "spectest" "print_i32") (param i32))
   (type $f0 (func))
   (type $c0 (cont $f0))
   (type $f1 (func (param i32)))
@@ -38,6 +39,7 @@
         (local.set $x (suspend $reply (i32.const 0) (local.get $v)))
         (br $l))
       (local.set $v)
+      (call $print (local.get $v))          ;; the server reports the error it caught
       (local.set $x (suspend $reply (i32.const 1) (local.get $v)))
       (br $l)))
   (elem declare func $serve $leaky $pokee)

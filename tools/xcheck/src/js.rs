@@ -149,8 +149,9 @@ const xc = (() => {
     const ok = vs.length === pats.length && vs.every((x, k) => match(x, pats[k]));
     return { category: 'return', detail: vs.map((x, k) => show(x, pats[k])).join(' '), passes: ok };
   };
+  const showAll = (r) => r === undefined ? '' : (Array.isArray(r) ? r.map((x) => show(x, null)).join(' ') : show(r, null));
   const done = () => write(JSON.stringify({ done: true, passed, failed }));
-  return { run, inst, defs, registry, compile, instantiate, call, get, returned, done, f32, f64, externref, hostref };
+  return { run, inst, defs, registry, compile, instantiate, call, get, returned, showAll, done, f32, f64, externref, hostref };
 })();
 "#;
 
@@ -280,7 +281,8 @@ fn finish(d: &Directive, action: &str) -> Result<String, String> {
         }
         // A bare `invoke` expects no more than success.
         Expect::Success => format!("{action}; return {{ category: 'success' }};"),
-        _ => format!("{action}; return {{ category: 'return' }};"),
+        // Expected an error but returned: say what it returned.
+        _ => format!("const r = {action}; return {{ category: 'return', detail: xc.showAll(r) }};"),
     })
 }
 

@@ -94,6 +94,29 @@ pub fn form_keyword(src: &str, form: Span) -> &str {
     &text[..end]
 }
 
+/// The line starts of a source, for looking up many lines at O(log n) each.
+pub struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(src: &str) -> Lines {
+        let newlines = src
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i + 1);
+        Lines {
+            starts: std::iter::once(0).chain(newlines).collect(),
+        }
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
+    }
+}
+
 /// 1-based line and column of a byte offset.
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(src.len());
@@ -127,5 +150,9 @@ mod tests {
         );
         assert_eq!(form_keyword(src, forms[1]), "assert_return");
         assert_eq!(line_col(src, forms[1].start as usize), (3, 1));
+        let lines = Lines::new(src);
+        let found: Vec<usize> = forms.iter().map(|f| lines.line(f.start as usize)).collect();
+        assert_eq!(found, vec![2, 3, 4]);
+        assert_eq!(lines.line(0), 1);
     }
 }
