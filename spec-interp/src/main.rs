@@ -32,6 +32,29 @@ enum Commands {
     /// peak context depth, module instructions and wall time. Exits with 1 unless every program's
     /// versions agree or differ exactly as its README's `differences` block documents.
     Compare(CompareArgs),
+    /// Benchmark typed-cont: ns per suspend/resume round trip and per switch at depths 10 and
+    /// 10,000 with 10 and 100,000 live continuations, next to a plain call (use a release build).
+    Bench(BenchArgs),
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// Operations per case (round trips, switch pairs, calls).
+    #[arg(long, default_value_t = 1_000_000)]
+    n: u32,
+    /// Print the results as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Run only this case (`call/d10`, `resume/d10000/l100000`, ...); may be repeated.
+    #[arg(long, value_name = "NAME")]
+    case: Vec<String>,
+    /// Run the cases in this process instead of one child process each (peak RSS then
+    /// includes earlier cases).
+    #[arg(long)]
+    in_process: bool,
+    /// Print one machine-readable line per case (used by the child processes).
+    #[arg(long, hide = true)]
+    line: bool,
 }
 
 #[derive(clap::Args)]
@@ -87,6 +110,13 @@ fn main() -> ExitCode {
         Commands::Compare(args) => match compare(args) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),
+            Err(message) => {
+                eprintln!("switchyard: {message}");
+                ExitCode::from(2)
+            }
+        },
+        Commands::Bench(args) => match bench(args) {
+            Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("switchyard: {message}");
                 ExitCode::from(2)
@@ -212,4 +242,44 @@ fn bundled_suite() -> PathBuf {
         Some(rel)
     };
     relative().unwrap_or(suite)
+}
+
+/// Runs the benchmarks (`switchyard::bench`) and prints the table or JSON.
+fn bench(args: BenchArgs) -> Result<(), String> {
+    use switchyard::bench;
+    let mut cases = bench::default_cases(args.n);
+    if !args.case.is_empty() {
+        cases.retain(|c| args.case.contains(&c.name()));
+        if cases.is_empty() {
+            let names: Vec<String> = bench::default_cases(args.n)
+                .iter()
+                .map(|c| c.name())
+                .collect();
+            return Err(format!("no such case; cases: {}", names.join(", ")));
+        }
+    }
+    if cfg!(debug_assertions) && !args.line {
+        eprintln!("switchyard: warning: a debug build; build with --release for real numbers");
+    }
+    let exe = std::env::current_exe().ok();
+    let mut outcomes = Vec::new();
+    for case in cases {
+        let outcome = match (&exe, args.in_process || args.line) {
+            (Some(exe), false) => bench::run_case_isolated(exe, case),
+            _ => bench::run_case(case),
+        }
+        .map_err(|e| format!("{}: {}", case.name(), e.message))?;
+        if args.line {
+            println!("{}", bench::outcome_line(&outcome));
+        } else if !args.json {
+            eprintln!("{} done", case.name());
+        }
+        outcomes.push(outcome);
+    }
+    if args.json {
+        print!("{}", bench::to_json(&outcomes));
+    } else if !args.line {
+        print!("{}", bench::render_table(&outcomes));
+    }
+    Ok(())
 }

@@ -18,7 +18,7 @@ use std::rc::Rc;
 use super::Instr;
 use crate::diag::{Error, ErrorKind, Result};
 use crate::exec::code::Code;
-use crate::exec::step::{alloc_exn, throw, Rule};
+use crate::exec::step::{alloc_cont, alloc_exn, throw, Rule};
 use crate::exec::store::ContInst;
 use crate::exec::thread::{underflow, Frame, Label, LabelKind, Prompt, Segment, Thread};
 use crate::exec::Store;
@@ -100,7 +100,9 @@ fn search(s: &Store, th: &Thread, tag: Addr, looked: &mut u64) -> Option<(usize,
                     return Some((j, q));
                 }
             }
-            Prompt::Root => return None,
+            // A perform never crosses the host: neither the invocation's bottom nor a host
+            // function that called back into Wasm (`spectest.call_ref`).
+            Prompt::Root | Prompt::Host => return None,
             _ => {}
         }
     }
@@ -128,6 +130,12 @@ fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
             .ok_or_else(|| trap("continuation already consumed")),
         _ => Err(trap("null continuation reference")),
     }
+}
+
+/// Stores a new continuation, within the live-continuation budget.
+fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
+    let (a, gen) = alloc_cont(s, k)?;
+    Ok(Ref::Cont(a, gen))
 }
 
 /// Puts continuation `k` back on top of the thread: its handler entry is `Active` again (it
@@ -343,7 +351,7 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
         .ok_or_else(|| Error::crash("empty continuation"))?;
     let at = top.vals.len().checked_sub(n).ok_or_else(underflow)?;
     c.vals.extend(top.vals.drain(at..));
-    let r = crate::typed_cont::exec::alloc(
+    let r = alloc(
         s,
         ContInst {
             segs,
@@ -356,4 +364,253 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
     th.depth += 1;
     s.counters.switches += 1;
     Ok("perform-handled")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::Design;
+    use crate::exec::{instantiate, invoke, step, Config, ExternVal};
+    use pretty_assertions::assert_eq;
+
+    /// Parses, validates and instantiates `src` under effect-handlers.
+    fn setup(src: &str, config: Config) -> (Store, Addr) {
+        let m = crate::text::parse_module(src, Design::EffectHandlers).expect("parses");
+        crate::valid::validate_module(&m, Design::EffectHandlers).expect("validates");
+        let mut s = Store::new(Config {
+            design: Design::EffectHandlers,
+            ..config
+        });
+        let ia = instantiate(&mut s, Rc::new(m), &[]).expect("instantiates");
+        (s, ia)
+    }
+
+    fn func(s: &Store, ia: Addr, name: &str) -> Addr {
+        match s.export(ia, name) {
+            Some(ExternVal::Func(a)) => a,
+            _ => panic!("no function {name}"),
+        }
+    }
+
+    /// The rule names `--trace` prints for `invoke name`, in order (the run loop prints one
+    /// line per step, rule name first; entering the exported function prints nothing).
+    fn trace(src: &str, name: &str) -> (Vec<Rule>, Vec<Val>) {
+        let (mut s, ia) = setup(src, Config::default());
+        let a = func(&s, ia, name);
+        let mut th = Thread::new();
+        step::call(&mut s, &mut th, a).expect("enters");
+        let mut rules = Vec::new();
+        while !th.segs.last().expect("a segment").frames.is_empty() {
+            rules.push(step::step(&mut s, &mut th).expect("steps"));
+        }
+        (rules, std::mem::take(&mut th.segs[0].vals))
+    }
+
+    /// README §8, flat as written there.
+    const EXAMPLE: &str = r#"(module
+      (type $ft (func (param i32) (result i32)))
+      (type $k (cont $ft))
+      (tag $ask (param i32) (result i32))
+      (func (export "run") (result i32)
+        handle (result i32)
+          i32.const 1
+          perform $ask
+          i32.const 10
+          i32.add
+        on $ask $k
+          continue $k
+        end))"#;
+
+    #[test]
+    fn worked_example_trace() {
+        let (rules, vals) = trace(EXAMPLE, "run");
+        assert_eq!(vals, vec![Val::I32(11)]);
+        assert_eq!(
+            rules,
+            vec![
+                "handle-enter",
+                "i32.const",
+                "perform-handled",
+                "continue-tail",
+                "i32.const",
+                "i32.add",
+                "handle-return",
+                "return"
+            ]
+        );
+    }
+
+    #[test]
+    fn worked_example_non_tail_trace() {
+        let src = EXAMPLE.replace("continue $k\n", "continue $k i32.const 100 i32.add\n");
+        let (rules, vals) = trace(&src, "run");
+        assert_eq!(vals, vec![Val::I32(111)]);
+        assert_eq!(
+            rules,
+            vec![
+                "handle-enter",
+                "i32.const",
+                "perform-handled",
+                "continue",
+                "i32.const",
+                "i32.add",
+                "handle-return",
+                "i32.const",
+                "i32.add",
+                "clause-return",
+                "return"
+            ]
+        );
+    }
+
+    /// The README §6 generator: `$count` yields 1..n, the clause adds and continues.
+    const GENERATOR: &str = r#"(module
+      (type $ft (func (result i32)))
+      (type $k (cont $ft))
+      (tag $yield (param i32))
+      (func $count (param $n i32)
+        (local $i i32)
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (perform $yield (local.get $i))
+            (br $l))))
+      (func (export "tail") (param $n i32) (result i32)
+        (local $sum i32) (local $c (ref null $k))
+        (handle (result i32)
+          (do (call $count (local.get $n)) (local.get $sum))
+          (on $yield $k
+            (local.set $c)
+            (local.set $sum (i32.add (local.get $sum)))
+            (continue $k (local.get $c)))))
+      (func (export "non-tail") (param $n i32) (result i32)
+        (local $sum i32) (local $c (ref null $k))
+        (handle (result i32)
+          (do (call $count (local.get $n)) (local.get $sum))
+          (on $yield $k
+            (local.set $c)
+            (local.set $sum (i32.add (local.get $sum)))
+            (continue $k (local.get $c))
+            (i32.add (i32.const 0))))))"#;
+
+    #[test]
+    fn million_values_tail_resumptive_in_constant_space() {
+        let (mut s, ia) = setup(GENERATOR, Config::default());
+        let a = func(&s, ia, "tail");
+        let r = invoke(&mut s, a, vec![Val::I32(1_000_000)]);
+        assert_eq!(r, Ok(vec![Val::I32(1_784_293_664)]));
+        // The exported function, the clause's entry (or the reinstalled handle) and $count.
+        assert!(
+            s.counters.peak_depth <= 3,
+            "peak depth {}",
+            s.counters.peak_depth
+        );
+        assert!(s.counters.peak_live_conts <= 1);
+        assert_eq!(s.live_conts(), 0);
+    }
+
+    #[test]
+    fn million_values_non_tail_exhaust_the_call_depth() {
+        let (mut s, ia) = setup(GENERATOR, Config::default());
+        let a = func(&s, ia, "non-tail");
+        let e = invoke(&mut s, a, vec![Val::I32(1_000_000)]).unwrap_err();
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (ErrorKind::Exhaustion, "call stack exhausted")
+        );
+        let budget = Config::default().max_call_depth;
+        assert!(s.counters.peak_depth <= budget);
+        // One clause entry per value: exhaustion comes after about `budget` values.
+        let (mut s, ia) = setup(GENERATOR, Config::default());
+        let a = func(&s, ia, "non-tail");
+        let r = invoke(&mut s, a, vec![Val::I32(budget as i32 - 10)]);
+        assert!(r.is_ok(), "{r:?}");
+    }
+
+    /// A perform under 20,000 frames, 20,000 times: each capture and continue moves two
+    /// segments, whatever the depth (copying the frames would take 400,000,000 steps).
+    #[test]
+    fn perform_cost_does_not_depend_on_depth() {
+        let src = r#"(module
+          (type $ft (func (result i32)))
+          (type $k (cont $ft))
+          (tag $t)
+          (func $deep (param $d i32) (param $n i32)
+            (if (local.get $d)
+              (then (call $deep (i32.sub (local.get $d) (i32.const 1)) (local.get $n)))
+              (else
+                (block $done
+                  (loop $l
+                    (br_if $done (i32.eqz (local.get $n)))
+                    (perform $t)
+                    (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                    (br $l))))))
+          (func (export "run") (param $d i32) (param $n i32) (result i32)
+            (local $c i32)
+            (handle (result i32)
+              (do (call $deep (local.get $d) (local.get $n)) (local.get $c))
+              (on $t $k
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (continue $k)))))"#;
+        let (mut s, ia) = setup(src, Config::default());
+        let a = func(&s, ia, "run");
+        let r = invoke(&mut s, a, vec![Val::I32(20_000), Val::I32(20_000)]);
+        assert_eq!(r, Ok(vec![Val::I32(20_000)]));
+        assert_eq!(s.counters.switches, 40_000);
+    }
+
+    /// 10,000 nested handles (one per recursion level) and a perform caught by the outermost:
+    /// no host recursion anywhere, and the search skips the 9,999 handles without a clause.
+    #[test]
+    fn deeply_nested_handles() {
+        let src = r#"(module
+          (type $ft (func (result i32)))
+          (type $k (cont $ft))
+          (type $ft1 (func (param i32) (result i32)))
+          (type $k1 (cont $ft1))
+          (tag $t (result i32))
+          (tag $u)
+          (func $nest (param $d i32) (result i32)
+            (if (result i32) (local.get $d)
+              (then
+                (handle (result i32)
+                  (do (call $nest (i32.sub (local.get $d) (i32.const 1))))
+                  (on $u $k (drop) (i32.const -1))))
+              (else (perform $t))))
+          (func (export "run") (param $d i32) (result i32)
+            (local $c (ref null $k1))
+            (handle (result i32)
+              (do (call $nest (local.get $d)))
+              (on $t $k1 (local.set $c) (continue $k1 (i32.const 7) (local.get $c))))))"#;
+        let (mut s, ia) = setup(src, Config::default());
+        let a = func(&s, ia, "run");
+        assert_eq!(
+            invoke(&mut s, a, vec![Val::I32(10_000)]),
+            Ok(vec![Val::I32(7)])
+        );
+    }
+
+    /// Locals are shared by the function, the body and the clauses, wherever the handle lives:
+    /// the function's own write after the handle is seen by the continued body.
+    #[test]
+    fn locals_shared_with_a_parked_continuation() {
+        let src = r#"(module
+          (type $ft (func (result i32)))
+          (type $k (cont $ft))
+          (tag $t)
+          (global $g (mut (ref null $k)) (ref.null $k))
+          (func (export "park") (result i32)
+            (local $n i32)
+            (local.set $n (i32.const 1))
+            (drop
+              (handle (result i32)
+                (do (perform $t) (local.get $n))
+                (on $t $k (global.set $g) (local.set $n (i32.const 2)) (i32.const 0))))
+            (local.set $n (i32.add (local.get $n) (i32.const 40)))
+            (continue $k (global.get $g))))"#;
+        let (mut s, ia) = setup(src, Config::default());
+        let a = func(&s, ia, "park");
+        assert_eq!(invoke(&mut s, a, vec![]), Ok(vec![Val::I32(42)]));
+    }
 }

@@ -534,7 +534,8 @@ impl WastCli {
                 c.arg(file);
                 // Makes `wasmtime wast` log each directive before running it, which locates
                 // crashes without bisection.
-                c.env("WASMTIME_LOG", "wasmtime_wast=debug");
+                c.env("WASMTIME_LOG", "wasmtime_wast=debug")
+                    .env("NO_COLOR", "1");
                 c
             }
             Dialect::Reference => {
@@ -556,7 +557,7 @@ impl WastCli {
                 Dialect::Wasmtime => l
                     .find("running directive on ")
                     .and_then(|p| l[p..].rsplit(':').next())
-                    .and_then(|n| n.trim().parse().ok()),
+                    .and_then(leading_number),
                 Dialect::Binaryen => l
                     .find("[line: ")
                     .and_then(|p| l[p + 7..].split(']').next())
@@ -599,12 +600,23 @@ impl WastCli {
             Dialect::Wasmtime => f.code == Some(101) || text.contains("panicked at"),
             Dialect::Binaryen => {
                 text.contains("Aborted(")
+                    || text.contains("RangeError: Maximum call stack")
                     || text.contains("RuntimeError:")
                     || f.code.is_some_and(|c| c > 1)
             }
             Dialect::Reference => f.code.is_some_and(|c| c > 2),
         }
     }
+}
+
+/// The digits a text starts with (log lines may end in color codes).
+fn leading_number(text: &str) -> Option<usize> {
+    let digits: String = text
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
 }
 
 /// The number after the first occurrence of `prefix` (as in `file.wast:123:4`).
