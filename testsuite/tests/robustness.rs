@@ -1,0 +1,656 @@
+//! Robustness: bad input gets an `Error` with a span, never a panic, a hang or a host stack
+//! overflow; resource use is bounded and reported as exhaustion (or a trap, or a failed grow).
+//!
+//! Two parts:
+//! - seeded mutation fuzzing of the `.wast` scripts (text) and of module encodings (binary),
+//!   run under every design with small budgets. `fuzz_quick` runs in the normal test profile in
+//!   a few seconds; `fuzz_long` (ignored) runs much longer: `ROBUST_CASES=N ROBUST_SEED=S
+//!   cargo test --test robustness -- --ignored fuzz_long`.
+//! - targeted resource tests (huge grows, huge allocations, deep nesting, deep recursion,
+//!   unbounded continuation creation), each expecting a clean error or the spec's failure value.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::mpsc;
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+use switchyard::design::Design;
+use switchyard::diag::{Error, ErrorKind, Result};
+use switchyard::exec::{Config, ExternVal};
+use switchyard::runtime::{Addr, Ref, Val};
+use switchyard::script::run::expected::{bundled_suite, spec_tests_root};
+use switchyard::script::run::scan::top_level_forms;
+use switchyard::script::run::{run_script, Engine, Switchyard};
+use switchyard::script::ModuleSource;
+use switchyard::syntax::{AbsHeapType, Module, ValType};
+use switchyard::text;
+
+// ---------------------------------------------------------------------------------------------
+// Harness: panics are recorded per thread (the runner catches them, we still want to see them),
+// every case runs on a worker thread with a modest stack and a watchdog.
+
+thread_local! {
+    static PANICS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static RECORDING: RefCell<bool> = const { RefCell::new(false) };
+}
+
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if RECORDING.with(|r| *r.borrow()) {
+                let at = info
+                    .location()
+                    .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                    .unwrap_or_default();
+                let msg = if let Some(s) = info.payload().downcast_ref::<&str>() {
+                    s.to_string()
+                } else if let Some(s) = info.payload().downcast_ref::<String>() {
+                    s.clone()
+                } else {
+                    "panic".to_string()
+                };
+                PANICS.with(|p| p.borrow_mut().push(format!("panic: {msg}{at}")));
+            } else {
+                default(info);
+            }
+        }));
+    });
+}
+
+/// The stack of a case's thread: far below the CLI's 256 MiB, so that recursion proportional
+/// to the input shows up.
+const CASE_STACK: usize = 8 << 20;
+/// A case slower than this is a bug (a hang, or work not bounded by the budgets).
+const CASE_SLOW: Duration = Duration::from_secs(5);
+/// After this the case's thread is abandoned and the case reported as a hang.
+const CASE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Runs `case` on a fresh thread; returns the bugs it found (panics, crashes, missing spans,
+/// slowness, hangs).
+fn run_case(case: impl FnOnce(&mut Vec<String>) + Send + 'static) -> Vec<String> {
+    install_panic_hook();
+    let (tx, rx) = mpsc::channel();
+    let start = Instant::now();
+    let spawned = std::thread::Builder::new()
+        .stack_size(CASE_STACK)
+        .spawn(move || {
+            RECORDING.with(|r| *r.borrow_mut() = true);
+            let mut bugs = Vec::new();
+            let outer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| case(&mut bugs)));
+            let _ = outer;
+            PANICS.with(|p| bugs.extend(p.borrow_mut().drain(..)));
+            let _ = tx.send(bugs);
+        })
+        .expect("spawn a case thread");
+    match rx.recv_timeout(CASE_TIMEOUT) {
+        Ok(mut bugs) => {
+            let _ = spawned.join();
+            if start.elapsed() > CASE_SLOW {
+                bugs.push(format!("slow: {:?}", start.elapsed()));
+            }
+            bugs
+        }
+        Err(_) => vec![format!("hang: no result after {CASE_TIMEOUT:?}")],
+    }
+}
+
+fn small_config(design: Design) -> Config {
+    Config {
+        design,
+        max_call_depth: 2_000,
+        fuel: Some(50_000),
+        max_live_conts: 2_000,
+        trace: false,
+    }
+}
+
+/// Switchyard with checks on every error it returns: a `Crash` is a bug, and so is a malformed
+/// or invalid module without a span.
+struct Checked {
+    inner: Switchyard,
+    bugs: Vec<String>,
+}
+
+impl Checked {
+    fn new(config: Config) -> Checked {
+        Checked {
+            inner: Switchyard::new(config),
+            bugs: Vec::new(),
+        }
+    }
+
+    fn check<T>(&mut self, stage: &str, r: Result<T>) -> Result<T> {
+        if let Err(e) = &r {
+            check_error(stage, e, &mut self.bugs);
+        }
+        r
+    }
+}
+
+fn check_error(stage: &str, e: &Error, bugs: &mut Vec<String>) {
+    match e.kind {
+        ErrorKind::Crash => bugs.push(format!("{stage}: {e}")),
+        ErrorKind::Malformed | ErrorKind::Invalid if e.span.is_none() => {
+            bugs.push(format!("{stage}: no span on {e}"))
+        }
+        _ => {}
+    }
+}
+
+impl Engine for Checked {
+    type Module = Rc<Module>;
+    type Instance = Addr;
+
+    fn parse(&mut self, source: &ModuleSource) -> Result<Rc<Module>> {
+        let r = self.inner.parse(source);
+        self.check("parse", r)
+    }
+    fn validate(&mut self, module: &Rc<Module>) -> Result<()> {
+        let r = self.inner.validate(module);
+        self.check("validate", r)
+    }
+    fn instantiate(
+        &mut self,
+        module: &Rc<Module>,
+        resolve: &dyn Fn(&str) -> Option<Addr>,
+    ) -> Result<Addr> {
+        let r = self.inner.instantiate(module, resolve);
+        self.check("instantiate", r)
+    }
+    fn invoke(&mut self, instance: Addr, name: &str, args: Vec<Val>) -> Result<Vec<Val>> {
+        let r = self.inner.invoke(instance, name, args);
+        self.check("invoke", r)
+    }
+    fn get(&mut self, instance: Addr, name: &str) -> Result<Val> {
+        let r = self.inner.get(instance, name);
+        self.check("get", r)
+    }
+    fn host_instances(&mut self) -> Result<Vec<(String, Addr)>> {
+        let r = self.inner.host_instances();
+        self.check("host", r)
+    }
+}
+
+/// Parses and runs a script under `design` with small budgets; records bugs.
+fn run_text(src: &str, design: Design, bugs: &mut Vec<String>) {
+    let script = match text::parse_script(src, design) {
+        Ok(script) => script,
+        Err(e) => {
+            if e.span.is_none() {
+                bugs.push(format!("parse_script: no span on {e}"));
+            }
+            check_error("parse_script", &e, bugs);
+            return;
+        }
+    };
+    let mut engine = Checked::new(small_config(design));
+    let outcomes = run_script(&mut engine, &script, src);
+    bugs.append(&mut engine.bugs);
+    for o in outcomes {
+        if o.actual.starts_with("crash") {
+            bugs.push(format!("line {}: {}", o.line, o.actual));
+        }
+    }
+}
+
+/// Decodes, validates, instantiates (imports from `spectest` only) and invokes every exported
+/// function with zero arguments, under small budgets; records bugs.
+fn run_binary(bytes: &[u8], design: Design, bugs: &mut Vec<String>) {
+    let mut e = Checked::new(small_config(design));
+    let hosts = match e.host_instances() {
+        Ok(hosts) => hosts,
+        Err(err) => {
+            bugs.push(format!("spectest: {err}"));
+            return;
+        }
+    };
+    let spectest = hosts[0].1;
+    let run = |e: &mut Checked| -> Result<()> {
+        let m = e.parse(&ModuleSource::Binary(bytes.to_vec()))?;
+        e.validate(&m)?;
+        let inst = e.instantiate(&m, &|name| (name == "spectest").then_some(spectest))?;
+        for (name, ev) in e.inner.store.exports(inst) {
+            let ExternVal::Func(f) = ev else { continue };
+            let Some(ft) = e.inner.store.func_type(f) else {
+                continue;
+            };
+            // A null of each bottom type in turn, until the arguments are accepted.
+            for bottom in [
+                AbsHeapType::None,
+                AbsHeapType::NoFunc,
+                AbsHeapType::NoExtern,
+                AbsHeapType::NoExn,
+                AbsHeapType::NoCont,
+                AbsHeapType::NoStack,
+            ] {
+                let args = ft.params.iter().map(|t| zero(t, bottom)).collect();
+                let r = e.invoke(inst, &name, args);
+                let retry = matches!(&r, Err(err) if err.kind == ErrorKind::Script);
+                let has_refs = ft.params.iter().any(|t| matches!(t, ValType::Ref(_)));
+                if !retry || !has_refs {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    };
+    let _ = run(&mut e);
+    bugs.append(&mut e.bugs);
+}
+
+fn zero(t: &ValType, bottom: AbsHeapType) -> Val {
+    match t {
+        ValType::I32 => Val::I32(0),
+        ValType::I64 => Val::I64(0),
+        ValType::F32 => Val::F32(0),
+        ValType::F64 => Val::F64(0),
+        ValType::V128 => Val::V128(0),
+        ValType::Ref(_) => Val::Ref(Ref::Null(bottom)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corpus and mutations.
+
+/// splitmix64: small, seedable, good enough to pick mutations.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn wast_files(root: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() {
+            if name != "simd" && name != "relaxed-simd" {
+                wast_files(&path, out);
+            }
+        } else if name.ends_with(".wast") && !name.starts_with("simd_") {
+            out.push(path);
+        }
+    }
+}
+
+/// The scripts to mutate: the official core suite (without SIMD) and our design suites.
+fn corpus() -> Vec<(PathBuf, String)> {
+    let mut paths = Vec::new();
+    wast_files(&spec_tests_root().join("core"), &mut paths);
+    for folder in ["typed-cont", "raw-stacks", "effect-handlers", "core"] {
+        wast_files(&bundled_suite().join(folder), &mut paths);
+    }
+    paths
+        .into_iter()
+        .filter_map(|p| {
+            let src = std::fs::read_to_string(&p).ok()?;
+            Some((p, src))
+        })
+        .collect()
+}
+
+/// A window of consecutive top-level forms of a script: a module and the directives after it.
+fn window(src: &str, rng: &mut Rng) -> String {
+    let forms = top_level_forms(src);
+    if forms.is_empty() {
+        return String::new();
+    }
+    // Start at a module when there is one nearby, so the directives have something to run on.
+    let mut first = rng.below(forms.len());
+    for back in 0..8 {
+        let Some(i) = first.checked_sub(back) else {
+            break;
+        };
+        let f = forms[i];
+        if src[f.start as usize..f.end as usize].starts_with("(module") {
+            first = i;
+            break;
+        }
+    }
+    let count = 1 + rng.below(6);
+    let last = (first + count).min(forms.len()) - 1;
+    src[forms[first].start as usize..forms[last].end as usize].to_string()
+}
+
+/// Token boundaries of a text (parens, strings, atoms), roughly; comments count as space.
+fn tokens(src: &str) -> Vec<(usize, usize)> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            b';' if b.get(i + 1) == Some(&b';') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' | b')' => {
+                out.push((i, i + 1));
+                i += 1;
+            }
+            b'"' => {
+                let s = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(b.len());
+                out.push((s, i));
+            }
+            _ => {
+                let s = i;
+                while i < b.len() && !b" \t\n\r()\"".contains(&b[i]) {
+                    i += 1;
+                }
+                out.push((s, i));
+            }
+        }
+    }
+    out.retain(|&(s, e)| src.is_char_boundary(s) && src.is_char_boundary(e));
+    out
+}
+
+const HUGE_NUMBERS: &[&str] = &[
+    "4294967295",
+    "4294967296",
+    "2147483648",
+    "-2147483649",
+    "18446744073709551615",
+    "18446744073709551616",
+    "0xffff_ffff_ffff_ffff",
+    "-9223372036854775809",
+    "99999999999999999999999999999999999999",
+    "65536",
+    "65537",
+    "0x1_0000_0000",
+    "1e400",
+    "-0x1p+1024",
+    "nan:0xfffffffffffffffff",
+    "inf",
+    "0",
+    "-1",
+    "1000000000",
+];
+
+const INSERTS: &[&str] = &[
+    "(",
+    ")",
+    "(block",
+    "(loop",
+    "(then",
+    "(else",
+    "end",
+    "(result i32)",
+    "(param i64)",
+    "(ref null 0)",
+    "(ref 4294967295)",
+    "unreachable",
+    "i32.const 0",
+    "drop",
+    "$x",
+    "\"\\ff\"",
+    "(rec",
+    "(sub final",
+    "(cont 0)",
+    "(tag $t)",
+    "resume 0",
+    "suspend 0",
+    "cont.new 0",
+    "(on 0 0)",
+    "(on 0 switch)",
+    "switch 0 0",
+    "local.get 4294967295",
+    "(memory i64 0)",
+    "(table 0 funcref)",
+    "br_table 0 0 0 0",
+    "try_table",
+    "(catch_all 0)",
+    "call 0",
+    "return_call 0",
+    "(;",
+    ";)",
+    "(@custom \"x\")",
+];
+
+/// One random textual mutation of `src`.
+fn mutate_text(src: &str, rng: &mut Rng) -> String {
+    let toks = tokens(src);
+    if toks.is_empty() {
+        return src.to_string();
+    }
+    let (s, e) = *rng.pick(&toks);
+    let tok = &src[s..e];
+    let splice = |at: (usize, usize), with: &str| format!("{}{}{}", &src[..at.0], with, &src[at.1..]);
+    match rng.below(9) {
+        // delete a token
+        0 => splice((s, e), ""),
+        // duplicate a token
+        1 => splice((s, e), &format!("{tok} {tok}")),
+        // swap two tokens
+        2 => {
+            let (s2, e2) = *rng.pick(&toks);
+            let ((a0, a1), (b0, b1)) = if s2 < s { ((s2, e2), (s, e)) } else { ((s, e), (s2, e2)) };
+            if a1 > b0 {
+                return src.to_string();
+            }
+            format!(
+                "{}{}{}{}{}",
+                &src[..a0],
+                &src[b0..b1],
+                &src[a1..b0],
+                &src[a0..a1],
+                &src[b1..]
+            )
+        }
+        // truncate
+        3 => {
+            let mut at = rng.below(src.len());
+            while !src.is_char_boundary(at) {
+                at -= 1;
+            }
+            src[..at].to_string()
+        }
+        // insert a paren or a fragment
+        4 | 5 => splice((s, s), &format!("{} ", rng.pick(INSERTS))),
+        // a number becomes a huge one
+        6 | 7 => {
+            let numbers: Vec<&(usize, usize)> = toks
+                .iter()
+                .filter(|(s, _)| {
+                    src.as_bytes()[*s].is_ascii_digit()
+                        || (src.as_bytes()[*s] == b'-'
+                            && src.as_bytes().get(s + 1).is_some_and(u8::is_ascii_digit))
+                })
+                .collect();
+            if numbers.is_empty() {
+                return splice((s, e), *rng.pick(HUGE_NUMBERS));
+            }
+            let n = **rng.pick(&numbers);
+            splice(n, *rng.pick(HUGE_NUMBERS))
+        }
+        // replace a token by another token of the text
+        _ => {
+            let other = rng.pick(&toks);
+            splice((s, e), &src[other.0..other.1].to_string())
+        }
+    }
+}
+
+/// One random byte-level mutation of a module encoding.
+fn mutate_binary(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
+    let mut b = bytes.to_vec();
+    if b.is_empty() {
+        return b;
+    }
+    // Leave the preamble alone most of the time: mutations past it reach deeper.
+    let lo = if b.len() > 8 && rng.below(10) != 0 { 8 } else { 0 };
+    let at = lo + rng.below(b.len() - lo);
+    match rng.below(8) {
+        0 => b[at] ^= 1 << rng.below(8),
+        1 => b[at] = *rng.pick(&[0x00, 0x7f, 0x80, 0xff, 0x40, 0x0b, 0x02, 0x03, 0x41]),
+        2 => {
+            let n = 1 + rng.below(8.min(b.len() - at));
+            b.drain(at..at + n);
+        }
+        3 => {
+            let n = 1 + rng.below(8.min(b.len() - at));
+            let piece: Vec<u8> = b[at..at + n].to_vec();
+            b.splice(at..at, piece);
+        }
+        4 => b.truncate(at),
+        // a huge LEB128 (u32::MAX, then u64 ranges) in place of a byte
+        5 => {
+            let leb: &[u8] = *rng.pick(&[
+                &[0xff, 0xff, 0xff, 0xff, 0x0f][..],
+                &[0x80, 0x80, 0x80, 0x80, 0x08][..],
+                &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01][..],
+                &[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00][..],
+            ]);
+            b.splice(at..at + 1, leb.iter().copied());
+        }
+        6 => {
+            let v = rng.next() as u8;
+            b.insert(at, v);
+        }
+        _ => {
+            let other = lo + rng.below(b.len() - lo);
+            b.swap(at, other);
+        }
+    }
+    b
+}
+
+/// Module encodings made with the `wast` crate from the text modules of the corpus (those it
+/// can parse: core, GC, typed-cont), plus the `module binary` forms.
+fn binary_seeds(corpus: &[(PathBuf, String)], rng: &mut Rng, want: usize) -> Vec<Vec<u8>> {
+    let mut seeds = Vec::new();
+    let mut tries = 0;
+    while seeds.len() < want && tries < want * 20 {
+        tries += 1;
+        let (_, src) = rng.pick(corpus);
+        let forms = top_level_forms(src);
+        if forms.is_empty() {
+            continue;
+        }
+        let f = *rng.pick(&forms);
+        let form = &src[f.start as usize..f.end as usize];
+        if !form.starts_with("(module") || form.starts_with("(module quote") {
+            continue;
+        }
+        if let Some(bytes) = encode(form) {
+            seeds.push(bytes);
+        }
+    }
+    seeds
+}
+
+fn encode(form: &str) -> Option<Vec<u8>> {
+    let buf = wast::parser::ParseBuffer::new(form).ok()?;
+    let mut wat: wast::Wat = wast::parser::parse(&buf).ok()?;
+    wat.encode().ok()
+}
+
+/// Runs `cases` mutation cases (half text, half binary) from `seed`; returns the failures as
+/// reproducers.
+fn fuzz(seed: u64, cases: usize, dump: Option<&Path>) -> Vec<String> {
+    let corpus = corpus();
+    assert!(!corpus.is_empty(), "no .wast files found");
+    let mut rng = Rng(seed);
+    let seeds = binary_seeds(&corpus, &mut rng, (cases / 4).clamp(8, 2000));
+    let mut failures = Vec::new();
+    for i in 0..cases {
+        let design = Design::ALL[i % 3];
+        let (label, bugs) = if i % 2 == 0 {
+            let (path, src) = rng.pick(&corpus);
+            let mut text = window(src, &mut rng);
+            for _ in 0..1 + rng.below(3) {
+                text = mutate_text(&text, &mut rng);
+            }
+            if let Some(dump) = dump {
+                let _ = std::fs::write(dump, &text);
+            }
+            let label = format!("text case {i} ({design}) from {}:\n{text}", path.display());
+            let bugs = run_case(move |bugs| run_text(&text, design, bugs));
+            (label, bugs)
+        } else {
+            if seeds.is_empty() {
+                continue;
+            }
+            let mut bytes = rng.pick(&seeds).clone();
+            for _ in 0..1 + rng.below(3) {
+                bytes = mutate_binary(&bytes, &mut rng);
+            }
+            if let Some(dump) = dump {
+                let _ = std::fs::write(dump.with_extension("wasm"), &bytes);
+            }
+            let label = format!("binary case {i} ({design}): {}", hex(&bytes));
+            let bugs = run_case(move |bugs| run_binary(&bytes, design, bugs));
+            (label, bugs)
+        };
+        if !bugs.is_empty() {
+            failures.push(format!("{label}\n  => {}", bugs.join("\n  => ")));
+        }
+    }
+    failures
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn fuzz_quick() {
+    let start = Instant::now();
+    let failures = fuzz(0x5717_c4ad, 600, None);
+    assert!(
+        failures.is_empty(),
+        "{} failing case(s):\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+    eprintln!("fuzz_quick: {:?}", start.elapsed());
+}
+
+#[test]
+#[ignore]
+fn fuzz_long() {
+    let env = |k: &str, d: u64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let seed = env("ROBUST_SEED", 1);
+    let cases = env("ROBUST_CASES", 20_000) as usize;
+    let dump = std::env::temp_dir().join("robustness-current.wast");
+    let failures = fuzz(seed, cases, Some(&dump));
+    for f in &failures {
+        eprintln!("{f}\n");
+    }
+    assert!(failures.is_empty(), "{} failing case(s)", failures.len());
+}
