@@ -537,6 +537,14 @@ mod tests {
         assert!(r.is_ok(), "{r:?}");
     }
 
+    /// A call-depth budget for the deep tests, whatever the default is.
+    fn deep() -> Config {
+        Config {
+            max_call_depth: 100_000,
+            ..Config::default()
+        }
+    }
+
     /// A perform under 20,000 frames, 20,000 times: each capture and continue moves two
     /// segments, whatever the depth (copying the frames would take 400,000,000 steps).
     #[test]
@@ -562,7 +570,7 @@ mod tests {
               (on $t $k
                 (local.set $c (i32.add (local.get $c) (i32.const 1)))
                 (continue $k)))))"#;
-        let (mut s, ia) = setup(src, Config::default());
+        let (mut s, ia) = setup(src, deep());
         let a = func(&s, ia, "run");
         let r = invoke(&mut s, a, vec![Val::I32(20_000), Val::I32(20_000)]);
         assert_eq!(r, Ok(vec![Val::I32(20_000)]));
@@ -592,7 +600,7 @@ mod tests {
             (handle (result i32)
               (do (call $nest (local.get $d)))
               (on $t $k1 (local.set $c) (continue $k1 (i32.const 7) (local.get $c))))))"#;
-        let (mut s, ia) = setup(src, Config::default());
+        let (mut s, ia) = setup(src, deep());
         let a = func(&s, ia, "run");
         assert_eq!(
             invoke(&mut s, a, vec![Val::I32(10_000)]),
