@@ -163,10 +163,10 @@ pub fn step(
     i: &Instr,
 ) -> Result<Rule> {
     match i {
-        Instr::Handle(_) => handle_enter(s, th, code, pc, ia),
-        // The body or a clause reaches the next clause: the handle block is finished.
+        Instr::Handle(_) => handle_enter(s, th, code, pc, ia), // handle-enter
+        // handle-return / clause-return: the body or a clause reaches the next clause.
         Instr::On(..) => end(th),
-        Instr::Perform(x) => perform(s, th, ia, *x),
+        Instr::Perform(x) => perform(s, th, ia, *x), // perform-handled, perform-unhandled
         Instr::Continue(ct) => {
             // continue: the continuation is consumed (continue-null, continue-consumed) and
             // its segments go back on top with the perform's results.
