@@ -834,10 +834,10 @@ pub fn render_markdown(cs: &[Comparison]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| program | verdict | steps (tc / rs / eh) | switches (tc / rs / eh) | \
-         search steps (tc / rs / eh) |"
+        "Columns per design: typed-cont / raw-stacks / effect-handlers.\n\n\
+         | program | verdict | steps | switches | search steps | peak depth |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
     for c in cs {
         let trio = |f: fn(&DesignRun) -> String| {
             c.runs
@@ -848,13 +848,14 @@ pub fn render_markdown(cs: &[Comparison]) -> String {
         };
         let _ = writeln!(
             out,
-            "| [{}](#{}) | {} | {} | {} | {} |",
+            "| [{}](#{}) | {} | {} | {} | {} | {} |",
             c.program,
             c.program,
             verdict_text(c),
             trio(|r| r.counters.steps.to_string()),
             trio(|r| r.counters.switches.to_string()),
             trio(|r| r.counters.search_steps.to_string()),
+            trio(|r| r.counters.peak_depth.to_string()),
         );
     }
     for c in cs {

@@ -296,3 +296,146 @@
 (assert_return (invoke "sum-tail" (i32.const 0)) (i32.const 0))
 (assert_return (invoke "sum-tail" (i32.const 100)) (i32.const 5050))
 (assert_return (invoke "sum-tail" (i32.const 10000)) (i32.const 50005000))
+
+;; ---- more cases: shared locals, branches, nesting, budgets
+(module
+  (type $ft (func (result i32)))
+  (type $k (cont $ft))
+  (type $fti (func (param i32) (result i32)))
+  (type $ki (cont $fti))
+  (tag $tick)
+  (tag $ask (param i32) (result i32))
+  (tag $exn (param i32))
+  (global $g (mut (ref null $k)) (ref.null $k))
+
+  ;; the function's own write after the handle finished is seen by the parked body
+  (func (export "locals-after-handle") (result i32)
+    (local $n i32)
+    (local.set $n (i32.const 1))
+    (drop
+      (handle (result i32)
+        (do (perform $tick) (local.get $n))
+        (on $tick $k (global.set $g) (i32.const 0))))
+    (local.set $n (i32.const 42))
+    (continue $k (global.get $g)))
+
+  ;; a nested handle of the same function shares the locals too
+  (func (export "locals-nested") (result i32)
+    (local $n i32)
+    (handle (result i32)
+      (do
+        (handle (result i32)
+          (do (perform $tick) (local.get $n))
+          (on $ask $ki (drop) (drop) (i32.const -1))))
+      (on $tick $k
+        (local.set $n (i32.const 9))
+        (continue $k))))
+
+  ;; br_if and br_table to the handle's label from inside a block of the body
+  (func (export "br_if-handle") (param $x i32) (result i32)
+    (handle $h (result i32)
+      (do
+        (block $b
+          (br_if $h (i32.const 3) (local.get $x))
+          (drop))
+        (i32.const 4))
+      (on $tick $k (drop) (i32.const 0))))
+  (func (export "br_table-handle") (param $x i32) (result i32)
+    (handle $h (result i32)
+      (do
+        (block $b (result i32)
+          (br_table $b $h (i32.const 5) (local.get $x)))
+        (i32.add (i32.const 100)))
+      (on $tick $k (drop) (i32.const 0))))
+
+  ;; an inner Active handle captured inside the outer handle's continuation still catches later
+  ;; performs of its tag after the continue
+  (func (export "inner-still-active") (result i32)
+    (local $c i32)
+    (handle (result i32)
+      (do
+        (handle (result i32)
+          (do
+            (perform $tick)                                  ;; to the outer handle
+            (i32.add (perform $ask (i32.const 1)) (i32.const 0)))  ;; to the inner one
+          (on $ask $ki (local.set $c (i32.const 1)) (drop) (drop) (i32.const 20))))
+      (on $tick $k (i32.add (continue $k) (local.get $c)))))
+
+  ;; discontinue: the body catches, then performs again; the handle was reinstalled
+  (func (export "discontinue-then-perform") (result i32)
+    (local $n i32) (local $c (ref null $k))
+    (handle (result i32)
+      (do
+        (block $caught (result i32)
+          (try_table (result i32) (catch $exn $caught)
+            (perform $tick)
+            (i32.const 0)))
+        (drop)
+        (perform $tick)
+        (local.get $n))
+      (on $tick $k
+        (local.set $c)
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (if (result i32) (i32.eq (local.get $n) (i32.const 1))
+          (then (discontinue $k $exn (i32.const 0) (local.get $c)))
+          (else (continue $k (local.get $c)))))))
+
+  ;; an exception thrown by a clause leaves the handle
+  (func (export "throw-from-clause") (result i32)
+    (block $caught (result i32)
+      (try_table (result i32) (catch $exn $caught)
+        (handle (result i32)
+          (do (perform $tick) (i32.const 0))
+          (on $tick $k (drop) (throw $exn (i32.const 17))))))
+    (i32.add (i32.const 1)))
+
+  ;; a clause performs a tag only its own handle handles: the handle is in state Clause, so the
+  ;; perform is unhandled
+  (func (export "clause-not-its-own-handler") (result i32)
+    (handle (result i32)
+      (do (perform $tick) (i32.const 0))
+      (on $tick $k (drop) (perform $tick) (i32.const 1))))
+
+  ;; continuing a continuation of another handle in tail position
+  (func $make (result (ref null $k))
+    (block $r (result (ref null $k))
+      (drop
+        (handle (result i32)
+          (do (perform $tick) (i32.const 8))
+          (on $tick $k (global.set $g) (i32.const 0))))
+      (global.get $g)))
+  (func (export "tail-other") (result i32)
+    (local $c (ref null $k))
+    (local.set $c (call $make))
+    (handle (result i32)
+      (do (perform $ask (i32.const 1)))
+      (on $ask $ki (drop) (drop) (continue $k (local.get $c)))))
+
+  ;; handle with parameters, performing with them
+  (func (export "handle-params-perform") (result i32)
+    (i32.const 6)
+    (handle (param i32) (result i32)
+      (do (perform $ask) (i32.const 1) (i32.add))
+      (on $ask $ki (continue $ki))))
+
+  ;; handles nested by recursion run out of the call-depth budget
+  (func $nest (param $d i32) (result i32)
+    (handle (result i32)
+      (do (call $nest (i32.add (local.get $d) (i32.const 1))))
+      (on $tick $k (drop) (i32.const 0))))
+  (func (export "nest-forever") (result i32) (call $nest (i32.const 0)))
+)
+
+(assert_return (invoke "locals-after-handle") (i32.const 42))
+(assert_return (invoke "locals-nested") (i32.const 9))
+(assert_return (invoke "br_if-handle" (i32.const 1)) (i32.const 3))
+(assert_return (invoke "br_if-handle" (i32.const 0)) (i32.const 4))
+(assert_return (invoke "br_table-handle" (i32.const 0)) (i32.const 105))
+(assert_return (invoke "br_table-handle" (i32.const 1)) (i32.const 5))
+(assert_return (invoke "inner-still-active") (i32.const 21))
+(assert_return (invoke "discontinue-then-perform") (i32.const 2))
+(assert_return (invoke "throw-from-clause") (i32.const 18))
+(assert_suspension (invoke "clause-not-its-own-handler") "unhandled tag")
+(assert_return (invoke "tail-other") (i32.const 8))
+(assert_return (invoke "handle-params-perform") (i32.const 7))
+(assert_exhaustion (invoke "nest-forever") "call stack exhausted")

@@ -370,7 +370,7 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
 mod tests {
     use super::*;
     use crate::design::Design;
-    use crate::exec::{instantiate, invoke, step, Config, ExternVal};
+    use crate::exec::{instantiate, invoke, Config, ExternVal};
     use pretty_assertions::assert_eq;
 
     /// Parses, validates and instantiates `src` under effect-handlers.
@@ -392,18 +392,27 @@ mod tests {
         }
     }
 
-    /// The rule names `--trace` prints for `invoke name`, in order (the run loop prints one
-    /// line per step, rule name first; entering the exported function prints nothing).
-    fn trace(src: &str, name: &str) -> (Vec<Rule>, Vec<Val>) {
-        let (mut s, ia) = setup(src, Config::default());
+    /// The rule names `--trace` prints for `invoke name`, in order (each trace entry starts
+    /// with its rule name; entering the exported function prints nothing).
+    fn trace(src: &str, name: &str) -> (Vec<String>, Vec<Val>) {
+        let (mut s, ia) = setup(
+            src,
+            Config {
+                trace: true,
+                ..Config::default()
+            },
+        );
         let a = func(&s, ia, name);
-        let mut th = Thread::new();
-        step::call(&mut s, &mut th, a).expect("enters");
-        let mut rules = Vec::new();
-        while !th.segs.last().expect("a segment").frames.is_empty() {
-            rules.push(step::step(&mut s, &mut th).expect("steps"));
-        }
-        (rules, std::mem::take(&mut th.segs[0].vals))
+        s.trace_sink = Some(Vec::new());
+        let vals = invoke(&mut s, a, vec![]).expect("runs");
+        let rules = s
+            .trace_sink
+            .take()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.split_whitespace().next().unwrap_or("").to_string())
+            .collect();
+        (rules, vals)
     }
 
     /// README §8, flat as written there.

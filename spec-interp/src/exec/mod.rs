@@ -36,7 +36,9 @@ use store::*;
 #[derive(Clone, Debug)]
 pub struct Config {
     pub design: Design,
-    /// Maximum number of nested activations (frames) on one thread, across all stacks.
+    /// Maximum number of nested activations (frames) on one thread, across all stacks. The
+    /// default allows the 10,000-deep recursions of the tests with room to spare while keeping
+    /// a runaway recursion with many locals (skip-stack-guard-page.wast) well below 1 GiB.
     pub max_call_depth: usize,
     /// Maximum number of reduction steps of one invocation; `None`: unlimited.
     pub fuel: Option<u64>,
@@ -50,7 +52,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             design: Design::TypedCont,
-            max_call_depth: 100_000,
+            max_call_depth: 20_000,
             fuel: Some(10_000_000_000),
             max_live_conts: 1_000_000,
             trace: false,

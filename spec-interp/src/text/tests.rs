@@ -260,7 +260,7 @@ fn inline_imports_and_exports() {
 fn inline_segments() {
     same(
         "(func $f) (table funcref (elem $f $f))",
-        "(func $f) (table 2 2 funcref) (elem (table 0) (i32.const 0) func $f $f)",
+        "(func $f) (table 2 2 funcref) (elem (table 0) (i32.const 0) funcref (ref.func $f) (ref.func $f))",
     );
     same(
         "(memory (data \"ab\" \"c\"))",
