@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::mpsc;
 use std::sync::Once;
 use std::time::{Duration, Instant};
@@ -98,6 +99,14 @@ fn run_case(case: impl FnOnce(&mut Vec<String>) + Send + 'static) -> Vec<String>
     }
 }
 
+/// How far cases got: parsed, validated, instantiated, invoked (to see that the fuzzing reaches
+/// execution at all).
+static REACHED: [AtomicUsize; 5] = [const { AtomicUsize::new(0) }; 5];
+
+fn reached(stage: usize) {
+    REACHED[stage].fetch_add(1, Relaxed);
+}
+
 fn small_config(design: Design) -> Config {
     Config {
         design,
@@ -147,10 +156,16 @@ impl Engine for Checked {
 
     fn parse(&mut self, source: &ModuleSource) -> Result<Rc<Module>> {
         let r = self.inner.parse(source);
+        if r.is_ok() {
+            reached(0);
+        }
         self.check("parse", r)
     }
     fn validate(&mut self, module: &Rc<Module>) -> Result<()> {
         let r = self.inner.validate(module);
+        if r.is_ok() {
+            reached(1);
+        }
         self.check("validate", r)
     }
     fn instantiate(
@@ -159,10 +174,16 @@ impl Engine for Checked {
         resolve: &dyn Fn(&str) -> Option<Addr>,
     ) -> Result<Addr> {
         let r = self.inner.instantiate(module, resolve);
+        if r.is_ok() {
+            reached(2);
+        }
         self.check("instantiate", r)
     }
     fn invoke(&mut self, instance: Addr, name: &str, args: Vec<Val>) -> Result<Vec<Val>> {
         let r = self.inner.invoke(instance, name, args);
+        if r.is_ok() {
+            reached(3);
+        }
         self.check("invoke", r)
     }
     fn get(&mut self, instance: Addr, name: &str) -> Result<Val> {
@@ -178,7 +199,10 @@ impl Engine for Checked {
 /// Parses and runs a script under `design` with small budgets; records bugs.
 fn run_text(src: &str, design: Design, bugs: &mut Vec<String>) {
     let script = match text::parse_script(src, design) {
-        Ok(script) => script,
+        Ok(script) => {
+            reached(4);
+            script
+        }
         Err(e) => {
             if e.span.is_none() {
                 bugs.push(format!("parse_script: no span on {e}"));
@@ -445,7 +469,8 @@ fn mutate_text(src: &str, rng: &mut Rng) -> String {
     }
     let (s, e) = *rng.pick(&toks);
     let tok = &src[s..e];
-    let splice = |at: (usize, usize), with: &str| format!("{}{}{}", &src[..at.0], with, &src[at.1..]);
+    let splice =
+        |at: (usize, usize), with: &str| format!("{}{}{}", &src[..at.0], with, &src[at.1..]);
     match rng.below(9) {
         // delete a token
         0 => splice((s, e), ""),
@@ -454,7 +479,11 @@ fn mutate_text(src: &str, rng: &mut Rng) -> String {
         // swap two tokens
         2 => {
             let (s2, e2) = *rng.pick(&toks);
-            let ((a0, a1), (b0, b1)) = if s2 < s { ((s2, e2), (s, e)) } else { ((s, e), (s2, e2)) };
+            let ((a0, a1), (b0, b1)) = if s2 < s {
+                ((s2, e2), (s, e))
+            } else {
+                ((s, e), (s2, e2))
+            };
             if a1 > b0 {
                 return src.to_string();
             }
@@ -488,18 +517,30 @@ fn mutate_text(src: &str, rng: &mut Rng) -> String {
                 })
                 .collect();
             if numbers.is_empty() {
-                return splice((s, e), *rng.pick(HUGE_NUMBERS));
+                let huge = *rng.pick(HUGE_NUMBERS);
+                return splice((s, e), huge);
             }
             let n = **rng.pick(&numbers);
-            splice(n, *rng.pick(HUGE_NUMBERS))
+            let huge = *rng.pick(HUGE_NUMBERS);
+            splice(n, huge)
         }
         // replace a token by another token of the text
         _ => {
             let other = rng.pick(&toks);
-            splice((s, e), &src[other.0..other.1].to_string())
+            splice((s, e), &src[other.0..other.1])
         }
     }
 }
+
+/// LEB128 encodings of u32::MAX, 2^31, u64::MAX and an overlong zero.
+const HUGE_LEBS: &[&[u8]] = &[
+    &[0xff, 0xff, 0xff, 0xff, 0x0f],
+    &[0x80, 0x80, 0x80, 0x80, 0x08],
+    &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+    &[
+        0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00,
+    ],
+];
 
 /// One random byte-level mutation of a module encoding.
 fn mutate_binary(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
@@ -508,7 +549,11 @@ fn mutate_binary(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
         return b;
     }
     // Leave the preamble alone most of the time: mutations past it reach deeper.
-    let lo = if b.len() > 8 && rng.below(10) != 0 { 8 } else { 0 };
+    let lo = if b.len() > 8 && rng.below(10) != 0 {
+        8
+    } else {
+        0
+    };
     let at = lo + rng.below(b.len() - lo);
     match rng.below(8) {
         0 => b[at] ^= 1 << rng.below(8),
@@ -525,12 +570,7 @@ fn mutate_binary(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
         4 => b.truncate(at),
         // a huge LEB128 (u32::MAX, then u64 ranges) in place of a byte
         5 => {
-            let leb: &[u8] = *rng.pick(&[
-                &[0xff, 0xff, 0xff, 0xff, 0x0f][..],
-                &[0x80, 0x80, 0x80, 0x80, 0x08][..],
-                &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01][..],
-                &[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00][..],
-            ]);
+            let leb = *rng.pick(HUGE_LEBS);
             b.splice(at..at + 1, leb.iter().copied());
         }
         6 => {
@@ -584,39 +624,61 @@ fn fuzz(seed: u64, cases: usize, dump: Option<&Path>) -> Vec<String> {
     let seeds = binary_seeds(&corpus, &mut rng, (cases / 4).clamp(8, 2000));
     let mut failures = Vec::new();
     for i in 0..cases {
-        let design = Design::ALL[i % 3];
         let (label, bugs) = if i % 2 == 0 {
             let (path, src) = rng.pick(&corpus);
             let mut text = window(src, &mut rng);
-            for _ in 0..1 + rng.below(3) {
+            for _ in 0..mutations(&mut rng) {
                 text = mutate_text(&text, &mut rng);
             }
             if let Some(dump) = dump {
                 let _ = std::fs::write(dump, &text);
             }
-            let label = format!("text case {i} ({design}) from {}:\n{text}", path.display());
-            let bugs = run_case(move |bugs| run_text(&text, design, bugs));
+            let label = format!("text case {i} from {}:\n{text}", path.display());
+            let bugs = run_case(move |bugs| {
+                for design in Design::ALL {
+                    run_text(&text, design, bugs)
+                }
+            });
             (label, bugs)
         } else {
             if seeds.is_empty() {
                 continue;
             }
             let mut bytes = rng.pick(&seeds).clone();
-            for _ in 0..1 + rng.below(3) {
+            for _ in 0..mutations(&mut rng) {
                 bytes = mutate_binary(&bytes, &mut rng);
             }
             if let Some(dump) = dump {
                 let _ = std::fs::write(dump.with_extension("wasm"), &bytes);
             }
-            let label = format!("binary case {i} ({design}): {}", hex(&bytes));
-            let bugs = run_case(move |bugs| run_binary(&bytes, design, bugs));
+            let label = format!("binary case {i}: {}", hex(&bytes));
+            let bugs = run_case(move |bugs| {
+                for design in Design::ALL {
+                    run_binary(&bytes, design, bugs)
+                }
+            });
             (label, bugs)
         };
         if !bugs.is_empty() {
             failures.push(format!("{label}\n  => {}", bugs.join("\n  => ")));
         }
     }
+    eprintln!(
+        "{cases} cases from {} binary seeds; scripts parsed {}; modules parsed {}, validated {}, \
+         instantiated {}, invoked {}",
+        seeds.len(),
+        REACHED[4].load(Relaxed),
+        REACHED[0].load(Relaxed),
+        REACHED[1].load(Relaxed),
+        REACHED[2].load(Relaxed),
+        REACHED[3].load(Relaxed),
+    );
     failures
+}
+
+/// Mostly one mutation, sometimes a few.
+fn mutations(rng: &mut Rng) -> usize {
+    [1, 1, 1, 2, 3][rng.below(5)]
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -626,7 +688,7 @@ fn hex(bytes: &[u8]) -> String {
 #[test]
 fn fuzz_quick() {
     let start = Instant::now();
-    let failures = fuzz(0x5717_c4ad, 600, None);
+    let failures = fuzz(0x5717_c4ad, 3000, None);
     assert!(
         failures.is_empty(),
         "{} failing case(s):\n{}",
@@ -653,4 +715,417 @@ fn fuzz_long() {
         eprintln!("{f}\n");
     }
     assert!(failures.is_empty(), "{} failing case(s)", failures.len());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resource bounds: each script runs with the CLI's default budgets on a modest stack, and must
+// pass every directive without a panic or a crash.
+
+/// Runs a script under `design` with the default configuration; returns the failed directives
+/// and the bugs.
+fn script_problems(design: Design, src: &str) -> Vec<String> {
+    let src = src.to_string();
+    run_case(move |bugs| {
+        let script = match text::parse_script(&src, design) {
+            Ok(script) => script,
+            Err(e) => {
+                bugs.push(format!("parse_script: {e}"));
+                return;
+            }
+        };
+        let mut engine = Checked::new(Config {
+            design,
+            ..Config::default()
+        });
+        for o in run_script(&mut engine, &script, &src) {
+            if o.status == switchyard::script::run::Status::Failed {
+                bugs.push(format!(
+                    "line {} {}: expected {}, got {}",
+                    o.line, o.kind, o.expected, o.actual
+                ));
+            }
+        }
+        bugs.append(&mut engine.bugs);
+    })
+}
+
+fn assert_script(design: Design, src: &str) {
+    let problems = script_problems(design, src);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn array_new_huge_lengths() {
+    assert_script(
+        Design::TypedCont,
+        r#"
+(module
+  (type $a (array (mut i64)))
+  (type $b (array (mut i8)))
+  (func (export "new") (param i32) (result i32)
+    (array.len (array.new $a (i64.const 7) (local.get 0))))
+  (func (export "new_default") (param i32) (result i32)
+    (array.len (array.new_default $a (local.get 0))))
+  (func (export "new_bytes") (param i32) (result i32)
+    (array.len (array.new_default $b (local.get 0))))
+  ;; allocations that each fit, but not all together: the store runs out, cleanly
+  (func (export "many") (param i32)
+    (loop $l
+      (drop (array.new_default $a (local.get 0)))
+      (br $l)))
+)
+(assert_return (invoke "new" (i32.const 10)) (i32.const 10))
+(assert_exhaustion (invoke "new" (i32.const 0x80000000)) "out of memory")
+(assert_exhaustion (invoke "new" (i32.const -1)) "out of memory")
+(assert_exhaustion (invoke "new_default" (i32.const 0x10000000)) "out of memory")
+(assert_exhaustion (invoke "new_default" (i32.const 0x08000000)) "out of memory")
+(assert_exhaustion (invoke "new_bytes" (i32.const -1)) "out of memory")
+(assert_exhaustion (invoke "many" (i32.const 0x00100000)) "out of memory")
+"#,
+    );
+}
+
+#[test]
+fn memory_grow_huge() {
+    assert_script(
+        Design::TypedCont,
+        r#"
+(module
+  (memory 0)
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+)
+(assert_return (invoke "grow" (i32.const -1)) (i32.const -1))
+(assert_return (invoke "grow" (i32.const 0x10000)) (i32.const -1))
+(assert_return (invoke "grow" (i32.const 0x10001)) (i32.const -1))
+(assert_return (invoke "grow" (i32.const 1)) (i32.const 0))
+(module
+  (memory i64 0)
+  (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0)))
+)
+(assert_return (invoke "grow" (i64.const -1)) (i64.const -1))
+(assert_return (invoke "grow" (i64.const 0x1_0000_0000_0000)) (i64.const -1))
+(assert_return (invoke "grow" (i64.const 0xffff_ffff_ffff)) (i64.const -1))
+(assert_return (invoke "grow" (i64.const 0x1_0000)) (i64.const -1))
+(assert_return (invoke "grow" (i64.const 1)) (i64.const 0))
+(assert_trap (module (memory 65536)) "out of memory")
+(assert_trap (module (memory i64 0x1_0000_0000_0000)) "out of memory")
+"#,
+    );
+    // many memories, each below its own limit: together they must not exhaust the host (a
+    // fresh store: two of them fit in the budget)
+    assert_script(
+        Design::TypedCont,
+        r#"
+(module
+  (memory $m0 0) (memory $m1 0) (memory $m2 0) (memory $m3 0) (memory $m4 0)
+  (memory $m5 0) (memory $m6 0) (memory $m7 0) (memory $m8 0) (memory $m9 0)
+  (func (export "grow-all") (result i32)
+    (i32.add (i32.add (i32.add (i32.add (i32.add
+      (i32.add (i32.add (i32.add (i32.add
+        (memory.grow $m0 (i32.const 16384)) (memory.grow $m1 (i32.const 16384)))
+        (memory.grow $m2 (i32.const 16384))) (memory.grow $m3 (i32.const 16384)))
+        (memory.grow $m4 (i32.const 16384))) (memory.grow $m5 (i32.const 16384)))
+        (memory.grow $m6 (i32.const 16384))) (memory.grow $m7 (i32.const 16384)))
+        (memory.grow $m8 (i32.const 16384))) (memory.grow $m9 (i32.const 16384))))
+)
+(assert_return (invoke "grow-all") (i32.const -8))
+"#,
+    );
+}
+
+#[test]
+fn table_grow_huge() {
+    assert_script(
+        Design::TypedCont,
+        r#"
+(module
+  (table $t 0 funcref)
+  (table $u i64 0 externref)
+  (func (export "grow") (param i32) (result i32) (table.grow $t (ref.null func) (local.get 0)))
+  (func (export "grow64") (param i64) (result i64) (table.grow $u (ref.null extern) (local.get 0)))
+)
+(assert_return (invoke "grow" (i32.const -1)) (i32.const -1))
+(assert_return (invoke "grow" (i32.const 0x7fffffff)) (i32.const -1))
+(assert_return (invoke "grow64" (i64.const -1)) (i64.const -1))
+(assert_return (invoke "grow64" (i64.const 0x1_0000_0000)) (i64.const -1))
+(assert_return (invoke "grow" (i32.const 10)) (i32.const 0))
+(assert_trap (module (table 0xffff_ffff funcref)) "out of memory")
+"#,
+    );
+}
+
+#[test]
+fn segments_with_huge_offsets() {
+    assert_script(
+        Design::TypedCont,
+        r#"
+(assert_trap (module (memory 1) (data (i32.const -1) "ab")) "out of bounds memory access")
+(assert_trap (module (memory 1) (data (i32.const 0x7fffffff) "ab")) "out of bounds memory access")
+(assert_trap (module (memory i64 1) (data (i64.const -1) "ab")) "out of bounds memory access")
+(assert_trap (module (memory i64 1) (data (i64.const 0x7fff_ffff_ffff_ffff) "ab")) "out of bounds memory access")
+(assert_trap (module (table 1 funcref) (elem (i32.const -1) func $f) (func $f)) "out of bounds table access")
+(assert_trap (module (table i64 1 funcref) (elem (i64.const -1) func $f) (func $f)) "out of bounds table access")
+(module
+  (memory i64 1)
+  (table i64 1 funcref)
+  (data $d "abc")
+  (elem $e func $f)
+  (func $f)
+  (func (export "minit") (param i64 i32 i32) (memory.init $d (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "tinit") (param i64 i32 i32) (table.init $e (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "fill") (param i64 i64) (memory.fill (local.get 0) (i32.const 0) (local.get 1)))
+  (func (export "copy") (param i64 i64 i64) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "load") (param i64) (result i32) (i32.load offset=0xffff_ffff_ffff_fff0 (local.get 0)))
+)
+(assert_trap (invoke "minit" (i64.const -1) (i32.const 0) (i32.const 1)) "out of bounds memory access")
+(assert_trap (invoke "minit" (i64.const 0) (i32.const -1) (i32.const 2)) "out of bounds memory access")
+(assert_trap (invoke "tinit" (i64.const -1) (i32.const 0) (i32.const 1)) "out of bounds table access")
+(assert_trap (invoke "tinit" (i64.const 0) (i32.const -1) (i32.const 2)) "out of bounds table access")
+(assert_trap (invoke "fill" (i64.const -1) (i64.const 2)) "out of bounds memory access")
+(assert_trap (invoke "fill" (i64.const 1) (i64.const -1)) "out of bounds memory access")
+(assert_trap (invoke "copy" (i64.const -1) (i64.const 0) (i64.const 2)) "out of bounds memory access")
+(assert_trap (invoke "copy" (i64.const 0) (i64.const -1) (i64.const 2)) "out of bounds memory access")
+(assert_trap (invoke "copy" (i64.const 0) (i64.const 0) (i64.const -1)) "out of bounds memory access")
+(assert_trap (invoke "load" (i64.const 0x20)) "out of bounds memory access")
+"#,
+    );
+}
+
+/// A binary module with one function `(func (export "f"))` whose body is `body` and whose
+/// locals are `locals` (the encoded local declarations, count first).
+fn module_with_body(locals: &[u8], body: &[u8]) -> Vec<u8> {
+    fn leb(mut n: u64, out: &mut Vec<u8>) {
+        loop {
+            let b = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+    fn section(id: u8, payload: &[u8], out: &mut Vec<u8>) {
+        out.push(id);
+        leb(payload.len() as u64, out);
+        out.extend_from_slice(payload);
+    }
+    let mut m = b"\0asm\x01\0\0\0".to_vec();
+    section(1, &[1, 0x60, 0, 0], &mut m);
+    section(3, &[1, 0], &mut m);
+    section(7, &[1, 1, b'f', 0, 0], &mut m);
+    let mut func = locals.to_vec();
+    func.extend_from_slice(body);
+    let mut code = vec![1];
+    leb(func.len() as u64, &mut code);
+    code.extend_from_slice(&func);
+    section(10, &code, &mut m);
+    m
+}
+
+/// Decode, validate, instantiate and run `f` of a binary module; the first error.
+fn run_binary_f(bytes: Vec<u8>) -> Vec<String> {
+    let out = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let out2 = out.clone();
+    let mut bugs = run_case(move |bugs| {
+        let mut e = Checked::new(Config::default());
+        let r = (|| {
+            let m = e.parse(&ModuleSource::Binary(bytes))?;
+            e.validate(&m)?;
+            let inst = e.instantiate(&m, &|_| None)?;
+            e.invoke(inst, "f", vec![])
+        })();
+        *out2.lock().unwrap() = Some(r.map_err(|e| e.to_string()));
+        bugs.append(&mut e.bugs);
+    });
+    bugs.push(format!("result: {:?}", out.lock().unwrap().take()));
+    bugs
+}
+
+#[test]
+fn too_many_locals() {
+    // one declaration of 2^32 - 1 locals; two of 2^31 each (the sum overflows u32)
+    let one = module_with_body(&[1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x7f], &[0x0b]);
+    let two = module_with_body(
+        &[
+            2, 0x80, 0x80, 0x80, 0x80, 0x08, 0x7f, 0x80, 0x80, 0x80, 0x80, 0x08, 0x7f,
+        ],
+        &[0x0b],
+    );
+    for m in [one, two] {
+        let r = run_binary_f(m);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(r[0].contains("too many locals"), "{r:?}");
+    }
+    // many locals that are allowed still run
+    let fine = module_with_body(&[1, 0xa0, 0x8d, 0x06, 0x7e], &[0x0b]); // 100,000 i64 locals
+    let r = run_binary_f(fine);
+    assert_eq!(r, vec!["result: Some(Ok([]))".to_string()]);
+}
+
+const DEEP: usize = 100_000;
+
+#[test]
+fn deep_nesting_binary() {
+    // block/loop/if nested DEEP deep, then DEEP ends
+    for opener in [
+        &[0x02u8, 0x40][..],
+        &[0x03, 0x40],
+        &[0x41, 0x01, 0x04, 0x40],
+    ] {
+        let mut body = Vec::new();
+        for _ in 0..DEEP {
+            body.extend_from_slice(opener);
+        }
+        body.extend(std::iter::repeat_n(0x0b, DEEP + 1));
+        let r = run_binary_f(module_with_body(&[0], &body));
+        assert_eq!(r, vec!["result: Some(Ok([]))".to_string()]);
+    }
+    // a br_table with DEEP targets, all to the outer block
+    let mut body = vec![0x02, 0x40, 0x41, 0x05, 0x0e];
+    body.extend_from_slice(&[0xa0, 0x8d, 0x06]);
+    body.extend(std::iter::repeat_n(0x00, DEEP + 1));
+    body.extend_from_slice(&[0x0b, 0x0b]);
+    let r = run_binary_f(module_with_body(&[0], &body));
+    assert_eq!(r, vec!["result: Some(Ok([]))".to_string()]);
+    // unclosed nesting ends in a decoding error, not a crash
+    let mut body = Vec::new();
+    for _ in 0..DEEP {
+        body.extend_from_slice(&[0x02, 0x40]);
+    }
+    let r = run_binary_f(module_with_body(&[0], &body));
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert!(r[0].contains("Err"), "{r:?}");
+}
+
+#[test]
+fn deep_nesting_text() {
+    let flat = format!(
+        "(module (func (export \"f\") (result i32) {} i32.const 7 {}))\n\
+         (assert_return (invoke \"f\") (i32.const 7))",
+        "block (result i32) ".repeat(DEEP),
+        "end ".repeat(DEEP)
+    );
+    let folded = format!(
+        "(module (func (export \"f\") (result i32) {}(i32.const 7){}))\n\
+         (assert_return (invoke \"f\") (i32.const 7))",
+        "(block (result i32) ".repeat(DEEP),
+        ")".repeat(DEEP)
+    );
+    let folded_loop_if = format!(
+        "(module (func (export \"f\") (result i32) {}(i32.const 7){}))\n\
+         (assert_return (invoke \"f\") (i32.const 7))",
+        "(loop (result i32) (if (result i32) (i32.const 1) (then ".repeat(DEEP / 2),
+        ") (else (i32.const 0))))".repeat(DEEP / 2)
+    );
+    let expr = format!(
+        "(module (func (export \"f\") (result i32) {}(i32.const 7){}))\n\
+         (assert_return (invoke \"f\") (i32.const {}))",
+        "(i32.add (i32.const 1) ".repeat(DEEP),
+        ")".repeat(DEEP),
+        DEEP + 7
+    );
+    let br_table = format!(
+        "(module (func (export \"f\") (result i32) (block (br_table {} (i32.const 99))) (i32.const 7)))\n\
+         (assert_return (invoke \"f\") (i32.const 7))",
+        "0 ".repeat(DEEP)
+    );
+    // unbalanced: parse errors, not crashes
+    let unclosed = format!("(module (func {}", "(block ".repeat(DEEP));
+    let unopened = format!("(module (func {}))", "end ".repeat(DEEP));
+    let parens = "(".repeat(DEEP);
+    for design in Design::ALL {
+        for src in [&flat, &folded, &folded_loop_if, &expr, &br_table] {
+            assert_script(design, src);
+        }
+        for src in [&unclosed, &unopened, &parens] {
+            let problems = script_problems(design, src);
+            assert!(
+                problems
+                    .iter()
+                    .all(|p| p.starts_with("parse_script: malformed")),
+                "{problems:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn deep_types() {
+    // a rec group of many struct types, each referring to the next; a long subtype chain
+    let n = 10_000;
+    let mut rec = String::from("(module (rec");
+    for i in 0..n {
+        rec.push_str(&format!(
+            " (type $t{i} (struct (field (ref null $t{}))))",
+            (i + 1) % n
+        ));
+    }
+    rec.push_str(
+        ")\n (func (export \"f\") (result i32) (ref.is_null (struct.new_default $t0))))\n",
+    );
+    rec.push_str("(assert_return (invoke \"f\") (i32.const 0))");
+    let mut chain = String::from("(module (type $s0 (sub (struct)))");
+    for i in 1..n {
+        chain.push_str(&format!(" (type $s{i} (sub $s{} (struct)))", i - 1));
+    }
+    chain.push_str(&format!(
+        "\n (func (export \"f\") (result i32) (ref.test (ref $s0) (struct.new $s{})))))\n\
+         (assert_return (invoke \"f\") (i32.const 1))",
+        n - 1
+    ));
+    for src in [&rec, &chain] {
+        let problems = script_problems(Design::TypedCont, src);
+        // a depth limit on subtyping may reject the chain as invalid; a crash may not
+        assert!(
+            problems
+                .iter()
+                .all(|p| !p.contains("crash") && !p.contains("panic") && !p.contains("hang")),
+            "{problems:?}"
+        );
+    }
+}
+
+#[test]
+fn continuation_at_depth_resumed() {
+    // typed-cont: a continuation captured under 10,000 frames, resumed from the top level
+    assert_script(
+        Design::TypedCont,
+        r#"
+(module
+  (type $f (func (result i32)))
+  (type $k (cont $f))
+  (tag $t)
+  (global $g (mut (ref null $k)) (ref.null $k))
+  (func $down (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (suspend $t) (i32.const 0))
+      (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1)))))))
+  (func $body (result i32) (call $down (i32.const 10000)))
+  (elem declare func $body)
+  (func (export "capture") (result i32)
+    (block $h (result (ref $k))
+      (resume $k (on $t $h) (cont.new $k (ref.func $body)))
+      (return))
+    (global.set $g)
+    (i32.const -1))
+  (func (export "finish") (result i32)
+    (resume $k (global.get $g)))
+  ;; unbounded creation of suspended deep continuations ends in exhaustion
+  (func (export "hoard") (result i32)
+    (loop $l
+      (block $h (result (ref $k))
+        (resume $k (on $t $h) (cont.new $k (ref.func $body)))
+        (return))
+      (drop)
+      (br $l))
+    (unreachable))
+  (func $new (export "new-forever")
+    (loop $l (drop (cont.new $k (ref.func $body))) (br $l)))
+)
+(assert_return (invoke "capture") (i32.const -1))
+(assert_return (invoke "finish") (i32.const 10000))
+(assert_exhaustion (invoke "new-forever") "too many live continuations")
+"#,
+    );
 }

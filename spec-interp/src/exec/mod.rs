@@ -112,6 +112,8 @@ pub struct Store {
     /// raw-stacks: fresh and suspended stacks.
     pub(crate) stacks: crate::raw_stacks::exec::StackStore,
     pub(crate) modules: Vec<ModuleInst>,
+    /// Bytes of memories, tables and heap objects allocated so far (`step::MAX_HEAP_BYTES`).
+    pub(crate) heap_bytes: u64,
 }
 
 impl Store {
@@ -135,6 +137,7 @@ impl Store {
             conts: ContStore::default(),
             stacks: Default::default(),
             modules: Vec::new(),
+            heap_bytes: 0,
         }
     }
 

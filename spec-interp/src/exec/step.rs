@@ -62,6 +62,10 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
         if steps > fuel {
             break Err(Error::exhaustion("fuel exhausted"));
         }
+        // Small allocations (exceptions) are charged after the fact: stop once over budget.
+        if s.heap_bytes > MAX_HEAP_BYTES {
+            break Err(Error::exhaustion(OUT_OF_MEMORY));
+        }
         let before = if trace {
             Some(describe_redex(sg))
         } else {
@@ -361,6 +365,9 @@ pub fn alloc_cont(s: &mut Store, k: ContInst) -> Result<(Addr, u32)> {
 }
 
 pub fn alloc_exn(s: &mut Store, tag: Addr, fields: Vec<Val>) -> Addr {
+    s.heap_bytes = s
+        .heap_bytes
+        .saturating_add(val_bytes(fields.len() as u64 + 2));
     s.exns.push(ExnInst { tag, fields });
     s.exns.len() as Addr - 1
 }
@@ -576,6 +583,33 @@ fn store_bytes(m: &mut MemInst, op: StoreOp, i: u64, ma: &MemArg, v: Val) -> Res
 const MAX_PAGES: u64 = 16384;
 /// Largest table the interpreter allocates.
 const MAX_TABLE: u64 = 10_000_000;
+
+/// Bytes of memories, tables and heap objects (structs, arrays, exceptions) one store may hold.
+/// Nothing is freed (there is no GC), so this bounds a whole run; beyond it, `memory.grow` and
+/// `table.grow` fail (-1) and everything else ends in exhaustion ("out of memory").
+pub const MAX_HEAP_BYTES: u64 = 2 << 30;
+pub const OUT_OF_MEMORY: &str = "out of memory";
+
+/// The host bytes of `n` values (heap objects are counted as so many values).
+pub fn val_bytes(n: u64) -> u64 {
+    n.saturating_mul(std::mem::size_of::<Val>() as u64)
+}
+
+/// The host bytes of a table of `n` references.
+pub fn ref_bytes(n: u64) -> u64 {
+    n.saturating_mul(std::mem::size_of::<Ref>() as u64)
+}
+
+/// Takes `bytes` from the heap budget `heap` (`Store::heap_bytes`), or fails leaving it as is.
+pub fn charge_heap(heap: &mut u64, bytes: u64) -> Result<()> {
+    match heap.checked_add(bytes) {
+        Some(total) if total <= MAX_HEAP_BYTES => {
+            *heap = total;
+            Ok(())
+        }
+        _ => Err(Error::exhaustion(OUT_OF_MEMORY)),
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // The step function.
@@ -860,7 +894,11 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
                 AddrType::I64 => u64::MAX,
             });
             match old.checked_add(n) {
-                Some(new) if new <= limit && new <= MAX_TABLE => {
+                Some(new)
+                    if new <= limit
+                        && new <= MAX_TABLE
+                        && charge_heap(&mut s.heap_bytes, ref_bytes(n)).is_ok() =>
+                {
                     t.elems.resize(new as usize, r);
                     sg.vals.push(addr_val(t.addr, old));
                     "table.grow"
@@ -950,7 +988,11 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
                 AddrType::I64 => 1 << 48,
             });
             match old.checked_add(n) {
-                Some(new) if new <= limit && new <= MAX_PAGES => {
+                Some(new)
+                    if new <= limit
+                        && new <= MAX_PAGES
+                        && charge_heap(&mut s.heap_bytes, n * PAGE_SIZE as u64).is_ok() =>
+                {
                     // A fresh zeroed allocation stays untouched (and unresident) past the copy.
                     let mut bytes = vec![0u8; new as usize * PAGE_SIZE];
                     bytes[..m.bytes.len()].copy_from_slice(&m.bytes);
@@ -1090,6 +1132,7 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             } else {
                 fs.iter().map(|f| default_field(s, f.storage)).collect()
             };
+            charge_heap(&mut s.heap_bytes, val_bytes(fields.len() as u64 + 2))?;
             let ty = s.modules[ia].types[*x as usize];
             s.structs.push(StructInst { ty, fields });
             sg.vals
@@ -1119,9 +1162,8 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             } else {
                 default_field(s, f.storage)
             };
-            if n > (1 << 28) {
-                return Err(trap("out of bounds array access"));
-            }
+            // Charged before allocating: a huge length must not reach the host allocator.
+            charge_heap(&mut s.heap_bytes, val_bytes(n as u64 + 2))?;
             let ty = s.modules[ia].types[*x as usize];
             s.arrays.push(ArrayInst {
                 ty,
@@ -1138,6 +1180,7 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
                 .into_iter()
                 .map(|v| pack(f.storage, v))
                 .collect();
+            charge_heap(&mut s.heap_bytes, val_bytes(*n as u64 + 2))?;
             let ty = s.modules[ia].types[*x as usize];
             s.arrays.push(ArrayInst { ty, elems });
             sg.vals
@@ -1154,6 +1197,7 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             if !fits(i, n * z, bytes.len()) {
                 return Err(trap("out of bounds memory access"));
             }
+            charge_heap(&mut s.heap_bytes, val_bytes(n + 2))?;
             let elems = (0..n)
                 .map(|k| {
                     read_storage(
@@ -1175,6 +1219,7 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             if !fits(i, n, s.elems[ea].elems.len()) {
                 return Err(trap("out of bounds table access"));
             }
+            charge_heap(&mut s.heap_bytes, val_bytes(n + 2))?;
             let elems = s.elems[ea].elems[i as usize..(i + n) as usize]
                 .iter()
                 .cloned()
