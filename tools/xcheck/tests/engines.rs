@@ -256,3 +256,38 @@ exit 0
     assert_eq!(at(&report, "ref", 8), pair("agree", "return"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// wasmtime (optional: `tools/install-engines.sh --wasmtime`) on the official `cont.wast`: its
+/// compiler panics on the `switch` module at line 994, and the rest still agrees.
+#[test]
+fn wasmtime_panic_is_a_crash_and_the_rest_runs() {
+    let cont = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/spec-tests/core/stack-switching/cont.wast");
+    if !engine_bin("wasmtime").exists() || !cont.exists() {
+        eprintln!("NOTICE wasmtime_panic_is_a_crash_and_the_rest_runs: skipped, needs wasmtime (tools/install-engines.sh --wasmtime) and shared/spec-tests");
+        return;
+    }
+    let dir = scratch("wasmtime");
+    let json = dir.join("r.json");
+    let out = xcheck()
+        .args(["-e", "wasmtime", "--timeout", "300", "--json"])
+        .arg(&json)
+        .arg(&cont)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.lines().last(),
+        Some("75 agree, 0 differ, 1 crashed, 0 timed out, 1 unsupported"),
+        "{stdout}"
+    );
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let pair = |v: &str, c: &str| (v.to_string(), c.to_string());
+    assert_eq!(at(&report, "wasmtime", 994), pair("crashed", "crash"));
+    assert_eq!(
+        at(&report, "wasmtime", 1024),
+        pair("unsupported", "unsupported")
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
