@@ -232,7 +232,15 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
         && m.starts_with("expected ")
         && m.contains(", got ")
         && !m.contains("got trap");
-    let category = if rejected {
+    // The engine says it does not implement something: not a verdict on the module.
+    let unimplemented = has(&[
+        "unsupported feature",
+        "not yet supported",
+        "not supported yet",
+    ]);
+    let category = if unimplemented {
+        Category::Unsupported
+    } else if rejected {
         Category::Success
     } else if returned || other_values {
         Category::Return
@@ -707,9 +715,20 @@ fn failure_message(text: &str) -> String {
                 && !l.contains(" CHECKING [line:")
                 && !l.contains(" BUILDING MODULE [line:")
                 && !l.contains("REGISTER MODULE")
+                // wasmtime's framing around the cause.
+                && !l.contains("failed to run script file")
+                && !l.contains("failed directive on")
+                && l.trim() != "Caused by:"
                 && !l.trim().is_empty()
         })
-        .map(|l| l.trim())
+        .map(|l| {
+            // `    2: WebAssembly translation error`: drop wasmtime's cause numbers.
+            let l = l.trim();
+            match l.split_once(": ") {
+                Some((n, rest)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => rest,
+                _ => l,
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
