@@ -421,7 +421,7 @@ impl Engine for JsEngine {
 
 fn crash_detail(f: &Finished) -> String {
     // The engine's own words about the crash, if it left any; else the end of its output.
-    const SIGNS: [&str; 8] = [
+    const SIGNS: [&str; 9] = [
         "Fatal error",
         "fatal error",
         "panicked at",
@@ -430,6 +430,7 @@ fn crash_detail(f: &Finished) -> String {
         "Aborted(",
         "unreachable code",
         "thread '",
+        "RangeError:",
     ];
     let text = format!("{}\n{}", f.stderr, f.stdout);
     let lines: Vec<&str> = text
