@@ -73,6 +73,15 @@ const CASE_TIMEOUT: Duration = Duration::from_secs(20);
 /// Runs `case` on a fresh thread; returns the bugs it found (panics, crashes, missing spans,
 /// slowness, hangs).
 fn run_case(case: impl FnOnce(&mut Vec<String>) + Send + 'static) -> Vec<String> {
+    run_case_within(CASE_SLOW, CASE_TIMEOUT, case)
+}
+
+/// `run_case` with other time limits.
+fn run_case_within(
+    slow: Duration,
+    timeout: Duration,
+    case: impl FnOnce(&mut Vec<String>) + Send + 'static,
+) -> Vec<String> {
     install_panic_hook();
     let (tx, rx) = mpsc::channel();
     let start = Instant::now();
@@ -87,15 +96,15 @@ fn run_case(case: impl FnOnce(&mut Vec<String>) + Send + 'static) -> Vec<String>
             let _ = tx.send(bugs);
         })
         .expect("spawn a case thread");
-    match rx.recv_timeout(CASE_TIMEOUT) {
+    match rx.recv_timeout(timeout) {
         Ok(mut bugs) => {
             let _ = spawned.join();
-            if start.elapsed() > CASE_SLOW {
+            if start.elapsed() > slow {
                 bugs.push(format!("slow: {:?}", start.elapsed()));
             }
             bugs
         }
-        Err(_) => vec![format!("hang: no result after {CASE_TIMEOUT:?}")],
+        Err(_) => vec![format!("hang: no result after {timeout:?}")],
     }
 }
 
@@ -725,7 +734,8 @@ fn fuzz_long() {
 /// and the bugs.
 fn script_problems(design: Design, src: &str) -> Vec<String> {
     let src = src.to_string();
-    run_case(move |bugs| {
+    let start = Instant::now();
+    let problems = run_case_within(RESOURCE_SLOW, RESOURCE_TIMEOUT, move |bugs| {
         let script = match text::parse_script(&src, design) {
             Ok(script) => script,
             Err(e) => {
@@ -746,8 +756,14 @@ fn script_problems(design: Design, src: &str) -> Vec<String> {
             }
         }
         bugs.append(&mut engine.bugs);
-    })
+    });
+    eprintln!("{design} script: {:?}", start.elapsed());
+    problems
 }
+
+/// Time limits of the resource tests, which do run up to the budgets.
+const RESOURCE_SLOW: Duration = Duration::from_secs(60);
+const RESOURCE_TIMEOUT: Duration = Duration::from_secs(120);
 
 fn assert_script(design: Design, src: &str) {
     let problems = script_problems(design, src);
@@ -927,7 +943,7 @@ fn module_with_body(locals: &[u8], body: &[u8]) -> Vec<u8> {
 fn run_binary_f(bytes: Vec<u8>) -> Vec<String> {
     let out = std::sync::Arc::new(std::sync::Mutex::new(None));
     let out2 = out.clone();
-    let mut bugs = run_case(move |bugs| {
+    let mut bugs = run_case_within(RESOURCE_SLOW, RESOURCE_TIMEOUT, move |bugs| {
         let mut e = Checked::new(Config::default());
         let r = (|| {
             let m = e.parse(&ModuleSource::Binary(bytes))?;
@@ -1087,11 +1103,91 @@ fn deep_types() {
 }
 
 #[test]
+fn continuation_hoarding() {
+    // suspended continuations, each holding 10,000 frames, created without end: a fresh store
+    let src =
+        CONT_MODULE.to_string() + "(assert_exhaustion (invoke \"hoard\") \"call stack exhausted\")";
+    assert_script(Design::TypedCont, &src);
+    // effect-handlers: the clause drops each continuation (it stays live: nothing is collected)
+    assert_script(
+        Design::EffectHandlers,
+        r#"
+(module
+  (tag $t)
+  (type $f (func (result i32)))
+  (type $k (cont $f))
+  (func $down (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (perform $t) (i32.const 0))
+      (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1)))))))
+  (func (export "hoard") (result i32)
+    (loop $l
+      (handle (result i32)
+        (do (call $down (i32.const 10000)))
+        (on $t $k (drop) (i32.const 0)))
+      (drop)
+      (br $l))
+    (unreachable))
+)
+(assert_exhaustion (invoke "hoard") "call stack exhausted")
+"#,
+    );
+    // raw-stacks: each stack dives 10,000 deep, then switches to a fresh one and stays
+    // suspended
+    assert_script(
+        Design::RawStacks,
+        r#"
+(module
+  (rec
+    (type $co (stack (param i32) (ref null $ge)))
+    (type $ge (stack (param i32) (ref $co))))
+  (func $dive (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (stack.switch $ge (i32.const 10000) (stack.new $ge $worker)) (drop))
+      (else (i32.add (call $dive (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))))
+  (func $worker (param $x i32) (param $back (ref $co))
+    (drop (call $dive (local.get $x)))
+    (unreachable))
+  (func (export "hoard") (result i32) (call $dive (i32.const 10000)))
+)
+(assert_exhaustion (invoke "hoard") "call stack exhausted")
+"#,
+    );
+}
+
+#[test]
+fn fat_frames() {
+    // a function with 100,000 locals recursing: the call depth budget alone would allow
+    // 100,000 such frames (320 GB)
+    let body = [0x10, 0x00, 0x0b]; // call 0
+    let r = run_binary_f(module_with_body(&[1, 0xa0, 0x8d, 0x06, 0x7e], &body));
+    assert_eq!(
+        r,
+        vec![r#"result: Some(Err("exhaustion: call stack exhausted"))"#.to_string()]
+    );
+    let text = format!(
+        "(module (func $f (export \"f\") (local {}) (call $f)))\n\
+         (assert_exhaustion (invoke \"f\") \"call stack exhausted\")",
+        "i64 ".repeat(20_000)
+    );
+    for design in Design::ALL {
+        assert_script(design, &text);
+    }
+}
+
+#[test]
 fn continuation_at_depth_resumed() {
     // typed-cont: a continuation captured under 10,000 frames, resumed from the top level
-    assert_script(
-        Design::TypedCont,
-        r#"
+    assert_script(Design::TypedCont, &(CONT_MODULE.to_string() + CONT_ASSERTS));
+}
+
+const CONT_ASSERTS: &str = r#"
+(assert_return (invoke "capture") (i32.const -1))
+(assert_return (invoke "finish") (i32.const 10000))
+(assert_exhaustion (invoke "new-forever") "too many live continuations")
+"#;
+
+const CONT_MODULE: &str = r#"
 (module
   (type $f (func (result i32)))
   (type $k (cont $f))
@@ -1123,9 +1219,4 @@ fn continuation_at_depth_resumed() {
   (func $new (export "new-forever")
     (loop $l (drop (cont.new $k (ref.func $body))) (br $l)))
 )
-(assert_return (invoke "capture") (i32.const -1))
-(assert_return (invoke "finish") (i32.const 10000))
-(assert_exhaustion (invoke "new-forever") "too many live continuations")
-"#,
-    );
-}
+"#;
