@@ -163,10 +163,10 @@ pub fn step(
     i: &Instr,
 ) -> Result<Rule> {
     match i {
-        Instr::Handle(_) => handle_enter(s, th, code, pc, ia),
-        // The body or a clause reaches the next clause: the handle block is finished.
+        Instr::Handle(_) => handle_enter(s, th, code, pc, ia), // handle-enter
+        // handle-return / clause-return: the body or a clause reaches the next clause.
         Instr::On(..) => end(th),
-        Instr::Perform(x) => perform(s, th, ia, *x),
+        Instr::Perform(x) => perform(s, th, ia, *x), // perform-handled, perform-unhandled
         Instr::Continue(ct) => {
             // continue: the continuation is consumed (continue-null, continue-consumed) and
             // its segments go back on top with the perform's results.
@@ -537,6 +537,14 @@ mod tests {
         assert!(r.is_ok(), "{r:?}");
     }
 
+    /// A call-depth budget for the deep tests, whatever the default is.
+    fn deep() -> Config {
+        Config {
+            max_call_depth: 100_000,
+            ..Config::default()
+        }
+    }
+
     /// A perform under 20,000 frames, 20,000 times: each capture and continue moves two
     /// segments, whatever the depth (copying the frames would take 400,000,000 steps).
     #[test]
@@ -562,7 +570,7 @@ mod tests {
               (on $t $k
                 (local.set $c (i32.add (local.get $c) (i32.const 1)))
                 (continue $k)))))"#;
-        let (mut s, ia) = setup(src, Config::default());
+        let (mut s, ia) = setup(src, deep());
         let a = func(&s, ia, "run");
         let r = invoke(&mut s, a, vec![Val::I32(20_000), Val::I32(20_000)]);
         assert_eq!(r, Ok(vec![Val::I32(20_000)]));
@@ -592,7 +600,7 @@ mod tests {
             (handle (result i32)
               (do (call $nest (local.get $d)))
               (on $t $k1 (local.set $c) (continue $k1 (i32.const 7) (local.get $c))))))"#;
-        let (mut s, ia) = setup(src, Config::default());
+        let (mut s, ia) = setup(src, deep());
         let a = func(&s, ia, "run");
         assert_eq!(
             invoke(&mut s, a, vec![Val::I32(10_000)]),
