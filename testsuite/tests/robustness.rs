@@ -1086,19 +1086,13 @@ fn deep_types() {
         chain.push_str(&format!(" (type $s{i} (sub $s{} (struct)))", i - 1));
     }
     chain.push_str(&format!(
-        "\n (func (export \"f\") (result i32) (ref.test (ref $s0) (struct.new $s{})))))\n\
+        "\n (func (export \"f\") (result i32) (ref.test (ref $s0) (struct.new $s{}))))\n\
          (assert_return (invoke \"f\") (i32.const 1))",
         n - 1
     ));
     for src in [&rec, &chain] {
         let problems = script_problems(Design::TypedCont, src);
-        // a depth limit on subtyping may reject the chain as invalid; a crash may not
-        assert!(
-            problems
-                .iter()
-                .all(|p| !p.contains("crash") && !p.contains("panic") && !p.contains("hang")),
-            "{problems:?}"
-        );
+        assert!(problems.is_empty(), "{problems:?}");
     }
 }
 
