@@ -468,10 +468,52 @@ const INSERTS: &[&str] = &[
     "(;",
     ";)",
     "(@custom \"x\")",
+    "(memory 0xffff_ffff_ffff_ffff)",
+    "(memory i64 0xffff_ffff_ffff_ffff 0xffff_ffff_ffff_ffff)",
+    "(table 4294967295 4294967295 funcref)",
+    "(table i64 0xffff_ffff_ffff_ffff funcref)",
+    "i32.load offset=0xffff_ffff_ffff_ffff align=0x8000_0000",
+    "i64.store align=0x1_0000_0000",
+    "br 4294967295",
+    "(type 4294967295)",
+    "(data (memory 4294967295) (i32.const 0))",
+    "array.new_default 0",
+    "(i32.const 0x7fff_ffff)",
+    "(i64.const -1)",
+    "memory.grow",
+    "table.grow 0",
+    "(elem (i32.const -1) func 0)",
+    "(start 0)",
+    "(export \"f\" (func 4294967295))",
+    "(import \"spectest\" \"print_i32\" (func (param i32)))",
+    "(struct (field (mut (ref null 4294967295))))",
+    "(array (mut i8))",
+    "(sub 4294967295 (func))",
+    "\"\\u{110000}\"",
+    "\"\\u{d800}\"",
+    "nan:0x0",
+    "(assert_return (invoke \"\"))",
+    "(register \"spectest\")",
+    "(module definition $d)",
+    "(module instance $i $d)",
 ];
 
-/// One random textual mutation of `src`.
-fn mutate_text(src: &str, rng: &mut Rng) -> String {
+/// The distinct keywords (instructions, field and type names) of the corpus.
+fn keywords(corpus: &[(PathBuf, String)]) -> Vec<String> {
+    let mut words = std::collections::BTreeSet::new();
+    for (_, src) in corpus {
+        for (s, e) in tokens(src) {
+            let t = &src[s..e];
+            if t.starts_with(|c: char| c.is_ascii_lowercase()) && !t.contains('=') {
+                words.insert(t.to_string());
+            }
+        }
+    }
+    words.into_iter().collect()
+}
+
+/// One random textual mutation of `src`; `words` are keywords to swap in.
+fn mutate_text(src: &str, words: &[String], rng: &mut Rng) -> String {
     let toks = tokens(src);
     if toks.is_empty() {
         return src.to_string();
@@ -480,7 +522,7 @@ fn mutate_text(src: &str, rng: &mut Rng) -> String {
     let tok = &src[s..e];
     let splice =
         |at: (usize, usize), with: &str| format!("{}{}{}", &src[..at.0], with, &src[at.1..]);
-    match rng.below(9) {
+    match rng.below(10) {
         // delete a token
         0 => splice((s, e), ""),
         // duplicate a token
@@ -532,6 +574,11 @@ fn mutate_text(src: &str, rng: &mut Rng) -> String {
             let n = **rng.pick(&numbers);
             let huge = *rng.pick(HUGE_NUMBERS);
             splice(n, huge)
+        }
+        // replace a token by a keyword of the corpus
+        8 if !words.is_empty() => {
+            let word = rng.pick(words).clone();
+            splice((s, e), &word)
         }
         // replace a token by another token of the text
         _ => {
@@ -631,13 +678,14 @@ fn fuzz(seed: u64, cases: usize, dump: Option<&Path>) -> Vec<String> {
     assert!(!corpus.is_empty(), "no .wast files found");
     let mut rng = Rng(seed);
     let seeds = binary_seeds(&corpus, &mut rng, (cases / 4).clamp(8, 2000));
+    let words = keywords(&corpus);
     let mut failures = Vec::new();
     for i in 0..cases {
         let (label, bugs) = if i % 2 == 0 {
             let (path, src) = rng.pick(&corpus);
             let mut text = window(src, &mut rng);
             for _ in 0..mutations(&mut rng) {
-                text = mutate_text(&text, &mut rng);
+                text = mutate_text(&text, &words, &mut rng);
             }
             if let Some(dump) = dump {
                 let _ = std::fs::write(dump, &text);
