@@ -23,7 +23,7 @@ use switchyard::exec::{Config, ExternVal};
 use switchyard::runtime::{Addr, Ref, Val};
 use switchyard::script::run::expected::{bundled_suite, spec_tests_root};
 use switchyard::script::run::scan::top_level_forms;
-use switchyard::script::run::{run_script, Engine, Switchyard};
+use switchyard::script::run::{report, run_script, run_source, Engine, RunOptions, Switchyard};
 use switchyard::script::ModuleSource;
 use switchyard::syntax::{AbsHeapType, Module, ValType};
 use switchyard::text;
@@ -228,6 +228,25 @@ fn run_text(src: &str, design: Design, bugs: &mut Vec<String>) {
             bugs.push(format!("line {}: {}", o.line, o.actual));
         }
     }
+}
+
+/// Runs a script the way `switchyard run` does (header lines set small budgets), and renders
+/// its failures and its JSON report; records bugs.
+fn run_cli(src: &str, design: Design, bugs: &mut Vec<String>) {
+    let src = format!(";;! fuel = 50000\n;;! call-depth = 2000\n{src}");
+    let options = RunOptions {
+        design: Some(design),
+        trace: false,
+    };
+    let report = run_source(Path::new("fuzz.wast"), &src, &options);
+    for o in &report.outcomes {
+        if o.actual.starts_with("crash") {
+            bugs.push(format!("cli line {}: {}", o.line, o.actual));
+        }
+    }
+    let _ = report::render_failures(&report, false);
+    let _ = report::render_failures(&report, true);
+    let _ = report::to_json(std::slice::from_ref(&report), report.tally());
 }
 
 /// Decodes, validates, instantiates (imports from `spectest` only) and invokes every exported
@@ -695,6 +714,7 @@ fn fuzz(seed: u64, cases: usize, dump: Option<&Path>) -> Vec<String> {
                 for design in Design::ALL {
                     run_text(&text, design, bugs)
                 }
+                run_cli(&text, Design::ALL[i % 3], bugs);
             });
             (label, bugs)
         } else {
