@@ -1282,3 +1282,108 @@ const CONT_MODULE: &str = r#"
     (loop $l (drop (cont.new $k (ref.func $body))) (br $l)))
 )
 "#;
+
+#[test]
+fn deep_nesting_other_forms() {
+    let n = DEEP;
+    let checks: Vec<(Design, String, bool)> = vec![
+        // annotations and block comments nested deep: skipped without recursion
+        (
+            Design::TypedCont,
+            format!(
+                "(module (@x {}{}) (func (export \"f\") (result i32) (i32.const 7)))\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "(".repeat(n),
+                ")".repeat(n)
+            ),
+            true,
+        ),
+        (
+            Design::TypedCont,
+            format!(
+                "(module {}{} (func (export \"f\") (result i32) (i32.const 7)))\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "(; ".repeat(n),
+                " ;)".repeat(n)
+            ),
+            true,
+        ),
+        // a deep module quote
+        (
+            Design::TypedCont,
+            format!(
+                "(module quote \"(func (export \\\"f\\\") (result i32) {}(i32.const 7){})\")\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "(block (result i32) ".repeat(n),
+                ")".repeat(n)
+            ),
+            true,
+        ),
+        // try_table, flat and folded
+        (
+            Design::TypedCont,
+            format!(
+                "(module (func (export \"f\") (result i32) {} i32.const 7 {}))\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "try_table (result i32) ".repeat(n),
+                "end ".repeat(n)
+            ),
+            true,
+        ),
+        (
+            Design::TypedCont,
+            format!(
+                "(module (func (export \"f\") (result i32) {}(i32.const 7){}))\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "(try_table (result i32) (do ".repeat(n),
+                "))".repeat(n)
+            ),
+            false,
+        ),
+        // effect-handlers: handle blocks nested deep, flat and folded (each handle is a frame
+        // of the call depth budget: exhaustion is fine)
+        (
+            Design::EffectHandlers,
+            format!(
+                "(module (func (export \"f\") (result i32) {} i32.const 7 {}))\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "handle (result i32) ".repeat(n),
+                "end ".repeat(n)
+            ),
+            false,
+        ),
+        (
+            Design::EffectHandlers,
+            format!(
+                "(module (func (export \"f\") (result i32) {}(i32.const 7){}))\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "(handle (result i32) (do ".repeat(n),
+                "))".repeat(n)
+            ),
+            false,
+        ),
+        // deep script-level nesting in an argument
+        (
+            Design::TypedCont,
+            format!(
+                "(module (func (export \"f\") (param i32)))\n(assert_return (invoke \"f\" {}{}))",
+                "(".repeat(n),
+                ")".repeat(n)
+            ),
+            false,
+        ),
+    ];
+    for (design, src, must_pass) in checks {
+        let problems = script_problems(design, &src);
+        let bad: Vec<&String> = if must_pass {
+            problems.iter().collect()
+        } else {
+            // only a clean error is expected
+            problems
+                .iter()
+                .filter(|p| p.contains("panic") || p.contains("crash") || p.contains("hang"))
+                .collect()
+        };
+        assert!(bad.is_empty(), "{}: {bad:?}", &src[..80.min(src.len())]);
+    }
+}
