@@ -24,7 +24,7 @@ use switchyard::runtime::{Addr, Ref, Val};
 use switchyard::script::run::expected::{bundled_suite, spec_tests_root};
 use switchyard::script::run::scan::top_level_forms;
 use switchyard::script::run::{report, run_script, run_source, Engine, RunOptions, Switchyard};
-use switchyard::script::ModuleSource;
+use switchyard::script::{CommandKind, ModuleSource};
 use switchyard::syntax::{AbsHeapType, Module, ValType};
 use switchyard::text;
 
@@ -206,7 +206,7 @@ impl Engine for Checked {
 }
 
 /// Parses and runs a script under `design` with small budgets; records bugs.
-fn run_text(src: &str, design: Design, bugs: &mut Vec<String>) {
+fn run_text(src: &str, design: Design, trace: bool, bugs: &mut Vec<String>) {
     let script = match text::parse_script(src, design) {
         Ok(script) => {
             reached(4);
@@ -220,7 +220,14 @@ fn run_text(src: &str, design: Design, bugs: &mut Vec<String>) {
             return;
         }
     };
-    let mut engine = Checked::new(small_config(design));
+    let mut engine = Checked::new(Config {
+        trace,
+        ..small_config(design)
+    });
+    if trace {
+        // the trace formats every configuration: collected, not printed
+        engine.inner.store.trace_sink = Some(Vec::new());
+    }
     let outcomes = run_script(&mut engine, &script, src);
     bugs.append(&mut engine.bugs);
     for o in outcomes {
@@ -684,6 +691,36 @@ fn binary_seeds(corpus: &[(PathBuf, String)], rng: &mut Rng, want: usize) -> Vec
     seeds
 }
 
+/// The `module binary` forms of the corpus (the designs' encodings among them).
+fn script_binaries(corpus: &[(PathBuf, String)]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for (_, src) in corpus {
+        if !src.contains("binary") {
+            continue;
+        }
+        for design in Design::ALL {
+            let Ok(script) = text::parse_script(src, design) else {
+                continue;
+            };
+            for c in &script.commands {
+                let m = match &c.kind {
+                    CommandKind::Module(m)
+                    | CommandKind::AssertInvalid { module: m, .. }
+                    | CommandKind::AssertMalformed { module: m, .. }
+                    | CommandKind::AssertUnlinkable { module: m, .. }
+                    | CommandKind::AssertUninstantiable { module: m, .. } => m,
+                    _ => continue,
+                };
+                if let ModuleSource::Binary(bytes) = &m.source {
+                    out.push(bytes.clone());
+                }
+            }
+            break;
+        }
+    }
+    out
+}
+
 fn encode(form: &str) -> Option<Vec<u8>> {
     let buf = wast::parser::ParseBuffer::new(form).ok()?;
     let mut wat: wast::Wat = wast::parser::parse(&buf).ok()?;
@@ -696,7 +733,12 @@ fn fuzz(seed: u64, cases: usize, dump: Option<&Path>) -> Vec<String> {
     let corpus = corpus();
     assert!(!corpus.is_empty(), "no .wast files found");
     let mut rng = Rng(seed);
-    let seeds = binary_seeds(&corpus, &mut rng, (cases / 4).clamp(8, 2000));
+    let mut seeds = binary_seeds(&corpus, &mut rng, (cases / 4).clamp(8, 2000));
+    let mut binaries = script_binaries(&corpus);
+    while seeds.len() < (cases / 2).max(16) && !binaries.is_empty() {
+        let k = rng.below(binaries.len());
+        seeds.push(binaries.swap_remove(k));
+    }
     let words = keywords(&corpus);
     let mut failures = Vec::new();
     for i in 0..cases {
@@ -712,7 +754,7 @@ fn fuzz(seed: u64, cases: usize, dump: Option<&Path>) -> Vec<String> {
             let label = format!("text case {i} from {}:\n{text}", path.display());
             let bugs = run_case(move |bugs| {
                 for design in Design::ALL {
-                    run_text(&text, design, bugs)
+                    run_text(&text, design, i % 8 == 0, bugs)
                 }
                 run_cli(&text, Design::ALL[i % 3], bugs);
             });
