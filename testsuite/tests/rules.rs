@@ -158,7 +158,9 @@ fn mentions(text: &str, name: &str) -> bool {
         let rest = &text[at + name.len()..];
         let after_ok = match after {
             None => true,
-            Some('.' | '-') => !rest[1..].starts_with(|d: char| d.is_ascii_alphanumeric() || d == '_'),
+            Some('.' | '-') => {
+                !rest[1..].starts_with(|d: char| d.is_ascii_alphanumeric() || d == '_')
+            }
             Some(c) => !is_name_char(c),
         };
         !before.is_some_and(is_name_char) && after_ok
@@ -183,10 +185,7 @@ fn document_rules(doc: &str) -> BTreeSet<String> {
         if level.is_none() {
             continue;
         }
-        let Some(mut rest) = line
-            .strip_prefix("- ")
-            .or_else(|| line.strip_prefix("* "))
-        else {
+        let Some(mut rest) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) else {
             continue;
         };
         // Leading bold names, separated by commas.
@@ -208,7 +207,10 @@ fn missing(names: &BTreeSet<String>, known: impl Fn(&str) -> bool) -> Vec<String
 
 /// The core step function also performs a few design rules (a continuation returning to its
 /// resumer, a raw-stacks stack returning): its comments count as naming them.
-const CORE_CODE: [&str; 2] = ["spec-interp/src/exec/step.rs", "spec-interp/src/exec/thread.rs"];
+const CORE_CODE: [&str; 2] = [
+    "spec-interp/src/exec/step.rs",
+    "spec-interp/src/exec/thread.rs",
+];
 
 const DESIGNS: [&str; 3] = ["typed-cont", "raw-stacks", "effect-handlers"];
 
@@ -233,7 +235,10 @@ fn design_trace_names_are_documented() {
     for design in DESIGNS {
         let doc = document_rules(&read(&format!("proposals/{design}/README.md")));
         let trace = trace_names(&read(&module_of(design)));
-        assert!(!trace.is_empty(), "{design}: no rule names found in its code");
+        assert!(
+            !trace.is_empty(),
+            "{design}: no rule names found in its code"
+        );
         for n in missing(&trace, |n| doc.contains(n)) {
             undocumented.push(format!("{design}: {n}"));
         }
@@ -279,7 +284,10 @@ fn core_trace_names_are_documented() {
         ))));
     }
     let trace = trace_names(&read(CORE_CODE[0]));
-    assert!(trace.len() > 50, "core: too few rule names found: {trace:?}");
+    assert!(
+        trace.len() > 50,
+        "core: too few rule names found: {trace:?}"
+    );
     assert_eq!(
         missing(&trace, |n| doc.contains(n)),
         Vec::<String>::new(),
