@@ -292,7 +292,7 @@ pub fn tail_call(s: &mut Store, th: &mut Thread, a: Addr) -> Result<Rule> {
 
 /// `throw_ref` with exception `e` (4.4.9): unwinds labels and frames of the top segment to the
 /// innermost `try_table` with a matching catch clause (`try_table-catch`); past a segment's
-/// bottom the exception goes on in the resumer below (`resume-throw-propagate`); at the root it
+/// bottom the exception goes on in the resumer below (`exception-through-prompt`); at the root it
 /// reaches the host.
 pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
     let tag = s.exns[e as usize].tag;
