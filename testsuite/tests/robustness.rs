@@ -23,8 +23,8 @@ use switchyard::exec::{Config, ExternVal};
 use switchyard::runtime::{Addr, Ref, Val};
 use switchyard::script::run::expected::{bundled_suite, spec_tests_root};
 use switchyard::script::run::scan::top_level_forms;
-use switchyard::script::run::{run_script, Engine, Switchyard};
-use switchyard::script::ModuleSource;
+use switchyard::script::run::{report, run_script, run_source, Engine, RunOptions, Switchyard};
+use switchyard::script::{CommandKind, ModuleSource};
 use switchyard::syntax::{AbsHeapType, Module, ValType};
 use switchyard::text;
 
@@ -73,6 +73,15 @@ const CASE_TIMEOUT: Duration = Duration::from_secs(20);
 /// Runs `case` on a fresh thread; returns the bugs it found (panics, crashes, missing spans,
 /// slowness, hangs).
 fn run_case(case: impl FnOnce(&mut Vec<String>) + Send + 'static) -> Vec<String> {
+    run_case_within(CASE_SLOW, CASE_TIMEOUT, case)
+}
+
+/// `run_case` with other time limits.
+fn run_case_within(
+    slow: Duration,
+    timeout: Duration,
+    case: impl FnOnce(&mut Vec<String>) + Send + 'static,
+) -> Vec<String> {
     install_panic_hook();
     let (tx, rx) = mpsc::channel();
     let start = Instant::now();
@@ -87,15 +96,15 @@ fn run_case(case: impl FnOnce(&mut Vec<String>) + Send + 'static) -> Vec<String>
             let _ = tx.send(bugs);
         })
         .expect("spawn a case thread");
-    match rx.recv_timeout(CASE_TIMEOUT) {
+    match rx.recv_timeout(timeout) {
         Ok(mut bugs) => {
             let _ = spawned.join();
-            if start.elapsed() > CASE_SLOW {
+            if start.elapsed() > slow {
                 bugs.push(format!("slow: {:?}", start.elapsed()));
             }
             bugs
         }
-        Err(_) => vec![format!("hang: no result after {CASE_TIMEOUT:?}")],
+        Err(_) => vec![format!("hang: no result after {timeout:?}")],
     }
 }
 
@@ -197,7 +206,7 @@ impl Engine for Checked {
 }
 
 /// Parses and runs a script under `design` with small budgets; records bugs.
-fn run_text(src: &str, design: Design, bugs: &mut Vec<String>) {
+fn run_text(src: &str, design: Design, trace: bool, bugs: &mut Vec<String>) {
     let script = match text::parse_script(src, design) {
         Ok(script) => {
             reached(4);
@@ -211,7 +220,14 @@ fn run_text(src: &str, design: Design, bugs: &mut Vec<String>) {
             return;
         }
     };
-    let mut engine = Checked::new(small_config(design));
+    let mut engine = Checked::new(Config {
+        trace,
+        ..small_config(design)
+    });
+    if trace {
+        // the trace formats every configuration: collected, not printed
+        engine.inner.store.trace_sink = Some(Vec::new());
+    }
     let outcomes = run_script(&mut engine, &script, src);
     bugs.append(&mut engine.bugs);
     for o in outcomes {
@@ -219,6 +235,25 @@ fn run_text(src: &str, design: Design, bugs: &mut Vec<String>) {
             bugs.push(format!("line {}: {}", o.line, o.actual));
         }
     }
+}
+
+/// Runs a script the way `switchyard run` does (header lines set small budgets), and renders
+/// its failures and its JSON report; records bugs.
+fn run_cli(src: &str, design: Design, bugs: &mut Vec<String>) {
+    let src = format!(";;! fuel = 50000\n;;! call-depth = 2000\n{src}");
+    let options = RunOptions {
+        design: Some(design),
+        trace: false,
+    };
+    let report = run_source(Path::new("fuzz.wast"), &src, &options);
+    for o in &report.outcomes {
+        if o.actual.starts_with("crash") {
+            bugs.push(format!("cli line {}: {}", o.line, o.actual));
+        }
+    }
+    let _ = report::render_failures(&report, false);
+    let _ = report::render_failures(&report, true);
+    let _ = report::to_json(std::slice::from_ref(&report), report.tally());
 }
 
 /// Decodes, validates, instantiates (imports from `spectest` only) and invokes every exported
@@ -459,10 +494,52 @@ const INSERTS: &[&str] = &[
     "(;",
     ";)",
     "(@custom \"x\")",
+    "(memory 0xffff_ffff_ffff_ffff)",
+    "(memory i64 0xffff_ffff_ffff_ffff 0xffff_ffff_ffff_ffff)",
+    "(table 4294967295 4294967295 funcref)",
+    "(table i64 0xffff_ffff_ffff_ffff funcref)",
+    "i32.load offset=0xffff_ffff_ffff_ffff align=0x8000_0000",
+    "i64.store align=0x1_0000_0000",
+    "br 4294967295",
+    "(type 4294967295)",
+    "(data (memory 4294967295) (i32.const 0))",
+    "array.new_default 0",
+    "(i32.const 0x7fff_ffff)",
+    "(i64.const -1)",
+    "memory.grow",
+    "table.grow 0",
+    "(elem (i32.const -1) func 0)",
+    "(start 0)",
+    "(export \"f\" (func 4294967295))",
+    "(import \"spectest\" \"print_i32\" (func (param i32)))",
+    "(struct (field (mut (ref null 4294967295))))",
+    "(array (mut i8))",
+    "(sub 4294967295 (func))",
+    "\"\\u{110000}\"",
+    "\"\\u{d800}\"",
+    "nan:0x0",
+    "(assert_return (invoke \"\"))",
+    "(register \"spectest\")",
+    "(module definition $d)",
+    "(module instance $i $d)",
 ];
 
-/// One random textual mutation of `src`.
-fn mutate_text(src: &str, rng: &mut Rng) -> String {
+/// The distinct keywords (instructions, field and type names) of the corpus.
+fn keywords(corpus: &[(PathBuf, String)]) -> Vec<String> {
+    let mut words = std::collections::BTreeSet::new();
+    for (_, src) in corpus {
+        for (s, e) in tokens(src) {
+            let t = &src[s..e];
+            if t.starts_with(|c: char| c.is_ascii_lowercase()) && !t.contains('=') {
+                words.insert(t.to_string());
+            }
+        }
+    }
+    words.into_iter().collect()
+}
+
+/// One random textual mutation of `src`; `words` are keywords to swap in.
+fn mutate_text(src: &str, words: &[String], rng: &mut Rng) -> String {
     let toks = tokens(src);
     if toks.is_empty() {
         return src.to_string();
@@ -471,7 +548,7 @@ fn mutate_text(src: &str, rng: &mut Rng) -> String {
     let tok = &src[s..e];
     let splice =
         |at: (usize, usize), with: &str| format!("{}{}{}", &src[..at.0], with, &src[at.1..]);
-    match rng.below(9) {
+    match rng.below(10) {
         // delete a token
         0 => splice((s, e), ""),
         // duplicate a token
@@ -523,6 +600,11 @@ fn mutate_text(src: &str, rng: &mut Rng) -> String {
             let n = **rng.pick(&numbers);
             let huge = *rng.pick(HUGE_NUMBERS);
             splice(n, huge)
+        }
+        // replace a token by a keyword of the corpus
+        8 if !words.is_empty() => {
+            let word = rng.pick(words).clone();
+            splice((s, e), &word)
         }
         // replace a token by another token of the text
         _ => {
@@ -609,6 +691,36 @@ fn binary_seeds(corpus: &[(PathBuf, String)], rng: &mut Rng, want: usize) -> Vec
     seeds
 }
 
+/// The `module binary` forms of the corpus (the designs' encodings among them).
+fn script_binaries(corpus: &[(PathBuf, String)]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for (_, src) in corpus {
+        if !src.contains("binary") {
+            continue;
+        }
+        for design in Design::ALL {
+            let Ok(script) = text::parse_script(src, design) else {
+                continue;
+            };
+            for c in &script.commands {
+                let m = match &c.kind {
+                    CommandKind::Module(m)
+                    | CommandKind::AssertInvalid { module: m, .. }
+                    | CommandKind::AssertMalformed { module: m, .. }
+                    | CommandKind::AssertUnlinkable { module: m, .. }
+                    | CommandKind::AssertUninstantiable { module: m, .. } => m,
+                    _ => continue,
+                };
+                if let ModuleSource::Binary(bytes) = &m.source {
+                    out.push(bytes.clone());
+                }
+            }
+            break;
+        }
+    }
+    out
+}
+
 fn encode(form: &str) -> Option<Vec<u8>> {
     let buf = wast::parser::ParseBuffer::new(form).ok()?;
     let mut wat: wast::Wat = wast::parser::parse(&buf).ok()?;
@@ -621,14 +733,20 @@ fn fuzz(seed: u64, cases: usize, dump: Option<&Path>) -> Vec<String> {
     let corpus = corpus();
     assert!(!corpus.is_empty(), "no .wast files found");
     let mut rng = Rng(seed);
-    let seeds = binary_seeds(&corpus, &mut rng, (cases / 4).clamp(8, 2000));
+    let mut seeds = binary_seeds(&corpus, &mut rng, (cases / 4).clamp(8, 2000));
+    let mut binaries = script_binaries(&corpus);
+    while seeds.len() < (cases / 2).max(16) && !binaries.is_empty() {
+        let k = rng.below(binaries.len());
+        seeds.push(binaries.swap_remove(k));
+    }
+    let words = keywords(&corpus);
     let mut failures = Vec::new();
     for i in 0..cases {
         let (label, bugs) = if i % 2 == 0 {
             let (path, src) = rng.pick(&corpus);
             let mut text = window(src, &mut rng);
             for _ in 0..mutations(&mut rng) {
-                text = mutate_text(&text, &mut rng);
+                text = mutate_text(&text, &words, &mut rng);
             }
             if let Some(dump) = dump {
                 let _ = std::fs::write(dump, &text);
@@ -636,8 +754,9 @@ fn fuzz(seed: u64, cases: usize, dump: Option<&Path>) -> Vec<String> {
             let label = format!("text case {i} from {}:\n{text}", path.display());
             let bugs = run_case(move |bugs| {
                 for design in Design::ALL {
-                    run_text(&text, design, bugs)
+                    run_text(&text, design, i % 8 == 0, bugs)
                 }
+                run_cli(&text, Design::ALL[i % 3], bugs);
             });
             (label, bugs)
         } else {
@@ -725,7 +844,8 @@ fn fuzz_long() {
 /// and the bugs.
 fn script_problems(design: Design, src: &str) -> Vec<String> {
     let src = src.to_string();
-    run_case(move |bugs| {
+    let start = Instant::now();
+    let problems = run_case_within(RESOURCE_SLOW, RESOURCE_TIMEOUT, move |bugs| {
         let script = match text::parse_script(&src, design) {
             Ok(script) => script,
             Err(e) => {
@@ -746,8 +866,14 @@ fn script_problems(design: Design, src: &str) -> Vec<String> {
             }
         }
         bugs.append(&mut engine.bugs);
-    })
+    });
+    eprintln!("{design} script: {:?}", start.elapsed());
+    problems
 }
+
+/// Time limits of the resource tests, which do run up to the budgets.
+const RESOURCE_SLOW: Duration = Duration::from_secs(60);
+const RESOURCE_TIMEOUT: Duration = Duration::from_secs(120);
 
 fn assert_script(design: Design, src: &str) {
     let problems = script_problems(design, src);
@@ -927,7 +1053,7 @@ fn module_with_body(locals: &[u8], body: &[u8]) -> Vec<u8> {
 fn run_binary_f(bytes: Vec<u8>) -> Vec<String> {
     let out = std::sync::Arc::new(std::sync::Mutex::new(None));
     let out2 = out.clone();
-    let mut bugs = run_case(move |bugs| {
+    let mut bugs = run_case_within(RESOURCE_SLOW, RESOURCE_TIMEOUT, move |bugs| {
         let mut e = Checked::new(Config::default());
         let r = (|| {
             let m = e.parse(&ModuleSource::Binary(bytes))?;
@@ -1070,28 +1196,102 @@ fn deep_types() {
         chain.push_str(&format!(" (type $s{i} (sub $s{} (struct)))", i - 1));
     }
     chain.push_str(&format!(
-        "\n (func (export \"f\") (result i32) (ref.test (ref $s0) (struct.new $s{})))))\n\
+        "\n (func (export \"f\") (result i32) (ref.test (ref $s0) (struct.new $s{}))))\n\
          (assert_return (invoke \"f\") (i32.const 1))",
         n - 1
     ));
     for src in [&rec, &chain] {
         let problems = script_problems(Design::TypedCont, src);
-        // a depth limit on subtyping may reject the chain as invalid; a crash may not
-        assert!(
-            problems
-                .iter()
-                .all(|p| !p.contains("crash") && !p.contains("panic") && !p.contains("hang")),
-            "{problems:?}"
-        );
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+}
+
+#[test]
+fn continuation_hoarding() {
+    // suspended continuations, each holding 10,000 frames, created without end: a fresh store
+    let src =
+        CONT_MODULE.to_string() + "(assert_exhaustion (invoke \"hoard\") \"call stack exhausted\")";
+    assert_script(Design::TypedCont, &src);
+    // effect-handlers: the clause drops each continuation (it stays live: nothing is collected)
+    assert_script(
+        Design::EffectHandlers,
+        r#"
+(module
+  (tag $t)
+  (type $f (func (result i32)))
+  (type $k (cont $f))
+  (func $down (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (perform $t) (i32.const 0))
+      (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1)))))))
+  (func (export "hoard") (result i32)
+    (loop $l
+      (handle (result i32)
+        (do (call $down (i32.const 10000)))
+        (on $t $k (drop) (i32.const 0)))
+      (drop)
+      (br $l))
+    (unreachable))
+)
+(assert_exhaustion (invoke "hoard") "call stack exhausted")
+"#,
+    );
+    // raw-stacks: each stack dives 10,000 deep, then switches to a fresh one and stays
+    // suspended
+    assert_script(
+        Design::RawStacks,
+        r#"
+(module
+  (rec
+    (type $co (stack (param i32) (ref null $ge)))
+    (type $ge (stack (param i32) (ref $co))))
+  (func $dive (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (stack.switch $ge (i32.const 10000) (stack.new $ge $worker)) (drop))
+      (else (i32.add (call $dive (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))))
+  (func $worker (param $x i32) (param $back (ref $co))
+    (drop (call $dive (local.get $x)))
+    (unreachable))
+  (func (export "hoard") (result i32) (call $dive (i32.const 10000)))
+)
+(assert_exhaustion (invoke "hoard") "call stack exhausted")
+"#,
+    );
+}
+
+#[test]
+fn fat_frames() {
+    // a function with 100,000 locals recursing: the call depth budget alone would allow
+    // 100,000 such frames (320 GB)
+    let body = [0x10, 0x00, 0x0b]; // call 0
+    let r = run_binary_f(module_with_body(&[1, 0xa0, 0x8d, 0x06, 0x7e], &body));
+    assert_eq!(
+        r,
+        vec![r#"result: Some(Err("exhaustion: call stack exhausted"))"#.to_string()]
+    );
+    let text = format!(
+        "(module (func $f (export \"f\") (local {}) (call $f)))\n\
+         (assert_exhaustion (invoke \"f\") \"call stack exhausted\")",
+        "i64 ".repeat(20_000)
+    );
+    for design in Design::ALL {
+        assert_script(design, &text);
     }
 }
 
 #[test]
 fn continuation_at_depth_resumed() {
     // typed-cont: a continuation captured under 10,000 frames, resumed from the top level
-    assert_script(
-        Design::TypedCont,
-        r#"
+    assert_script(Design::TypedCont, &(CONT_MODULE.to_string() + CONT_ASSERTS));
+}
+
+const CONT_ASSERTS: &str = r#"
+(assert_return (invoke "capture") (i32.const -1))
+(assert_return (invoke "finish") (i32.const 10000))
+(assert_exhaustion (invoke "new-forever") "too many live continuations")
+"#;
+
+const CONT_MODULE: &str = r#"
 (module
   (type $f (func (result i32)))
   (type $k (cont $f))
@@ -1123,9 +1323,109 @@ fn continuation_at_depth_resumed() {
   (func $new (export "new-forever")
     (loop $l (drop (cont.new $k (ref.func $body))) (br $l)))
 )
-(assert_return (invoke "capture") (i32.const -1))
-(assert_return (invoke "finish") (i32.const 10000))
-(assert_exhaustion (invoke "new-forever") "too many live continuations")
-"#,
-    );
+"#;
+
+#[test]
+fn deep_nesting_other_forms() {
+    let n = DEEP;
+    let checks: Vec<(Design, String, bool)> = vec![
+        // annotations and block comments nested deep: skipped without recursion
+        (
+            Design::TypedCont,
+            format!(
+                "(module (@x {}{}) (func (export \"f\") (result i32) (i32.const 7)))\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "(".repeat(n),
+                ")".repeat(n)
+            ),
+            true,
+        ),
+        (
+            Design::TypedCont,
+            format!(
+                "(module {}{} (func (export \"f\") (result i32) (i32.const 7)))\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "(; ".repeat(n),
+                " ;)".repeat(n)
+            ),
+            true,
+        ),
+        // a deep module quote
+        (
+            Design::TypedCont,
+            format!(
+                "(module quote \"(func (export \\\"f\\\") (result i32) {}(i32.const 7){})\")\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "(block (result i32) ".repeat(n),
+                ")".repeat(n)
+            ),
+            true,
+        ),
+        // try_table, flat and folded
+        (
+            Design::TypedCont,
+            format!(
+                "(module (func (export \"f\") (result i32) {} i32.const 7 {}))\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "try_table (result i32) ".repeat(n),
+                "end ".repeat(n)
+            ),
+            true,
+        ),
+        (
+            Design::TypedCont,
+            format!(
+                "(module (func (export \"f\") (result i32) {}(i32.const 7){}))\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "(try_table (result i32) (do ".repeat(n),
+                "))".repeat(n)
+            ),
+            false,
+        ),
+        // effect-handlers: handle blocks nested deep, flat and folded (each handle is a frame
+        // of the call depth budget: exhaustion is fine)
+        (
+            Design::EffectHandlers,
+            format!(
+                "(module (func (export \"f\") (result i32) {} i32.const 7 {}))\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "handle (result i32) ".repeat(n),
+                "end ".repeat(n)
+            ),
+            false,
+        ),
+        (
+            Design::EffectHandlers,
+            format!(
+                "(module (func (export \"f\") (result i32) {}(i32.const 7){}))\n\
+                 (assert_return (invoke \"f\") (i32.const 7))",
+                "(handle (result i32) (do ".repeat(n),
+                "))".repeat(n)
+            ),
+            false,
+        ),
+        // deep script-level nesting in an argument
+        (
+            Design::TypedCont,
+            format!(
+                "(module (func (export \"f\") (param i32)))\n(assert_return (invoke \"f\" {}{}))",
+                "(".repeat(n),
+                ")".repeat(n)
+            ),
+            false,
+        ),
+    ];
+    for (design, src, must_pass) in checks {
+        let problems = script_problems(design, &src);
+        let bad: Vec<&String> = if must_pass {
+            problems.iter().collect()
+        } else {
+            // only a clean error is expected
+            problems
+                .iter()
+                .filter(|p| p.contains("panic") || p.contains("crash") || p.contains("hang"))
+                .collect()
+        };
+        assert!(bad.is_empty(), "{}: {bad:?}", &src[..80.min(src.len())]);
+    }
 }

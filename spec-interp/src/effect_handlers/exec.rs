@@ -212,7 +212,7 @@ pub fn step(
         }
         Instr::DiscontinueRef(_) => {
             // discontinue_ref: the continuation is checked first (discontinue_ref-null,
-            // -consumed), then the exception (discontinue_ref-null-exn, which leaves the
+            // discontinue_ref-consumed), then the exception (discontinue_ref-null-exn, which leaves the
             // continuation unconsumed); then `throw_ref` at the perform site.
             let r = th.top()?.pop_ref()?;
             check_live(s, &r)?;

@@ -114,6 +114,9 @@ pub struct Store {
     pub(crate) modules: Vec<ModuleInst>,
     /// Bytes of memories, tables and heap objects allocated so far (`step::MAX_HEAP_BYTES`).
     pub(crate) heap_bytes: u64,
+    /// Bytes of locals pushed since the evaluation contexts were last measured
+    /// (`step::MAX_CONTEXT_BYTES`).
+    pub(crate) pending_bytes: u64,
 }
 
 impl Store {
@@ -138,6 +141,7 @@ impl Store {
             stacks: Default::default(),
             modules: Vec::new(),
             heap_bytes: 0,
+            pending_bytes: 0,
         }
     }
 

@@ -53,7 +53,19 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
     let fuel = s.config.fuel.unwrap_or(u64::MAX);
     let trace = s.config.trace;
     let mut steps: u64 = 0;
+    let mut next_audit = AUDIT_STEPS;
     let result = loop {
+        // The contexts (frames, locals, values of the thread and of every suspended
+        // continuation or stack) are measured now and then, more rarely the more there are, so
+        // the cost per step stays constant; big frames bring the next measure forward.
+        if steps >= next_audit || s.pending_bytes > AUDIT_BYTES {
+            s.pending_bytes = 0;
+            let (bytes, items) = context_bytes(s, th);
+            if bytes > MAX_CONTEXT_BYTES {
+                break Err(Error::exhaustion("call stack exhausted"));
+            }
+            next_audit = steps + AUDIT_STEPS.max(items);
+        }
         let sg = th.top()?;
         if sg.frames.is_empty() {
             break Ok(std::mem::take(&mut sg.vals));
@@ -195,6 +207,9 @@ pub fn push_frame(
     if th.depth > s.counters.peak_depth {
         s.counters.peak_depth = th.depth;
     }
+    s.pending_bytes = s
+        .pending_bytes
+        .saturating_add(val_bytes((code.params as usize + code.locals.len()) as u64));
     let sg = th.top()?;
     let n = code.params as usize;
     let base = sg.vals.len().checked_sub(n).ok_or_else(underflow)?;
@@ -277,7 +292,7 @@ pub fn tail_call(s: &mut Store, th: &mut Thread, a: Addr) -> Result<Rule> {
 
 /// `throw_ref` with exception `e` (4.4.9): unwinds labels and frames of the top segment to the
 /// innermost `try_table` with a matching catch clause (`try_table-catch`); past a segment's
-/// bottom the exception goes on in the resumer below (`resume-throw-propagate`); at the root it
+/// bottom the exception goes on in the resumer below (`exception-through-prompt`); at the root it
 /// reaches the host.
 pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
     let tag = s.exns[e as usize].tag;
@@ -593,6 +608,45 @@ pub const OUT_OF_MEMORY: &str = "out of memory";
 /// The host bytes of `n` values (heap objects are counted as so many values).
 pub fn val_bytes(n: u64) -> u64 {
     n.saturating_mul(std::mem::size_of::<Val>() as u64)
+}
+
+/// Bytes the evaluation contexts may hold together: the running thread and every suspended
+/// continuation or stack. Beyond it a run ends in exhaustion ("call stack exhausted"): the call
+/// depth budget alone does not bound frames parked in continuations, nor big frames.
+pub const MAX_CONTEXT_BYTES: u64 = 1 << 30;
+/// Steps between two measures of the contexts, at least.
+const AUDIT_STEPS: u64 = 1 << 16;
+/// Bytes of locals pushed that bring the next measure forward.
+const AUDIT_BYTES: u64 = 32 << 20;
+
+/// The host bytes of one segment, roughly.
+fn segment_bytes(sg: &Segment) -> u64 {
+    use std::mem::size_of;
+    val_bytes((sg.vals.len() + sg.locals.len()) as u64)
+        + (sg.frames.len() * size_of::<Frame>()) as u64
+        + (sg.labels.len() * size_of::<Label>()) as u64
+        + size_of::<Segment>() as u64
+}
+
+/// The bytes of all evaluation contexts of the store and of `th`, and the number of segments
+/// and slots visited (the cost of the measure).
+fn context_bytes(s: &Store, th: &Thread) -> (u64, u64) {
+    let mut bytes: u64 = th.segs.iter().map(segment_bytes).sum();
+    let mut items = th.segs.len() as u64;
+    for slot in &s.conts.slots {
+        items += 1;
+        if let Some(k) = &slot.cont {
+            items += k.segs.len() as u64;
+            bytes += k.segs.iter().map(segment_bytes).sum::<u64>();
+        }
+    }
+    for slot in &s.stacks.slots {
+        items += 1;
+        if let Some(st) = &slot.stack {
+            bytes += segment_bytes(&st.seg);
+        }
+    }
+    (bytes, items)
 }
 
 /// The host bytes of a table of `n` references.

@@ -133,10 +133,13 @@ fn stack_params(s: &Store, ia: Addr, x: TypeIdx) -> Result<usize> {
 fn operand(s: &Store, th: &mut Thread, switching: bool) -> Result<Addr> {
     let (a, g) = match th.top()?.pop_ref()? {
         Ref::Stack(a, g) => (a, g),
-        Ref::Null(_) => return Err(trap("null stack reference")), // <instr>-null
+        // <instr>-null: stack.switch-null, stack.switch_retire-null, stack.bind-null,
+        // stack.release-null, stack.switch_throw-null
+        Ref::Null(_) => return Err(trap("null stack reference")),
         _ => return Err(Error::crash("not a stack reference")),
     };
-    // <instr>-consumed
+    // <instr>-consumed: stack.switch-consumed, stack.switch_retire-consumed,
+    // stack.bind-consumed, stack.release-consumed, stack.switch_throw-consumed
     let st = s
         .stacks
         .get(a, g)

@@ -24,6 +24,7 @@ fn trap(m: &str) -> Error {
     Error::trap(m)
 }
 
+/// suspend-unhandled: the script outcome "unhandled tag" (not a trap).
 fn unhandled() -> Error {
     Error::new(ErrorKind::Suspension, "unhandled tag", None)
 }
@@ -40,7 +41,8 @@ fn cont_arity(s: &Store, ia: Addr, ct: TypeIdx) -> Result<(usize, usize)> {
     }
 }
 
-/// Consumes the continuation `r` refers to (one-shot).
+/// Consumes the continuation `r` refers to (one-shot): `resume-consumed` / `resume-null`
+/// (also for `resume_throw*` and `switch`), `cont.bind-consumed` / `cont.bind-null`.
 fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
     match r {
         Ref::Cont(a, gen) => s
@@ -173,7 +175,7 @@ pub fn step(
             // cont.new: a continuation that will call the function when resumed.
             let f = match th.top()?.pop_ref()? {
                 Ref::Func(a) => a,
-                _ => return Err(trap("null function reference")),
+                _ => return Err(trap("null function reference")), // cont.new-null
             };
             let r = alloc(
                 s,
@@ -258,7 +260,7 @@ pub fn step(
             let k = take(s, r)?;
             let e = match th.top()?.pop_ref()? {
                 Ref::Exn(e) => e,
-                _ => return Err(trap("null exception reference")),
+                _ => return Err(trap("null exception reference")), // resume_throw_ref-null-exn
             };
             resume_throw(s, th, k, e, prompt())
         }
@@ -276,13 +278,13 @@ pub fn step(
             let r = alloc(s, cur)?;
             args.push(Val::Ref(r));
             reinstate(s, th, target, args, prompt)?;
-            Ok("switch")
+            Ok("switch-handled")
         }
     }
 }
 
 /// `resume_throw`: a never-started continuation is dropped and the exception raised at the
-/// resumer (`resume_throw-fresh`); otherwise it is raised at the suspension point.
+/// resumer (`resume_throw-unstarted`); otherwise it is raised at the suspension point.
 fn resume_throw(
     s: &mut Store,
     th: &mut Thread,
@@ -293,7 +295,7 @@ fn resume_throw(
     if k.start.is_some() {
         drop(k);
         throw(s, th, e)?;
-        return Ok("resume_throw-fresh");
+        return Ok("resume_throw-unstarted");
     }
     reinstate(s, th, k, vec![], prompt)?;
     throw(s, th, e)?;

@@ -1,0 +1,356 @@
+//! Rule names agree between the code, the trace and the documents.
+//!
+//! Every reduction arm returns its rule's name, `--trace` prints it, and the same name heads the
+//! rule in `proposals/<design>/README.md` (`proposals/core/README.md` for the core rules). This
+//! test reads the sources as text (no parsing library) and checks both directions:
+//!
+//! - every name the code reports to the trace is a rule listed in the document's
+//!   reduction-rule section;
+//! - every rule listed there is reported by the code, or, for a rule that ends in a trap or in
+//!   an outcome (which the trace prints as `trap`), named in a comment of the code that
+//!   implements it.
+//!
+//! "Reported to the trace" means a string literal in return position in the non-test part of
+//! the file: `Ok("cont.new")`, or an arm's value `"block"`. A rule listed in a document is a
+//! bullet that starts with the rule's name in bold: `- **`stack.new`** ...` or
+//! `* **resume** ...`; several names may share a bullet (`**a**, **b**: traps`).
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use pretty_assertions::assert_eq;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the testsuite crate sits in the repository")
+        .to_path_buf()
+}
+
+fn read(rel: &str) -> String {
+    let path = repo().join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The file without its unit tests (they name rules as expectations, not as rules).
+fn code_part(src: &str) -> &str {
+    src.split("#[cfg(test)]").next().unwrap_or(src)
+}
+
+/// A rule name: lower case, digits, `_`, `.`, `-`; no spaces.
+fn is_rule_name(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c))
+}
+
+/// A string literal of the source with the code right before and after it.
+struct Literal {
+    text: String,
+    before: String,
+    after: String,
+}
+
+/// The string literals of Rust source `src`, skipping comments and char literals.
+fn literals(src: &str) -> Vec<Literal> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    // The code outside literals and comments, for context.
+    let mut code = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'\'' => {
+                // A char literal ('x', '\n', '"') or a lifetime ('_, 'a).
+                let end = if b.get(i + 1) == Some(&b'\\') {
+                    src[i + 2..].find('\'').map(|k| i + 2 + k)
+                } else if b.get(i + 2) == Some(&b'\'') {
+                    Some(i + 2)
+                } else {
+                    None
+                };
+                match end {
+                    Some(e) => {
+                        code.push_str("' '");
+                        i = e + 1;
+                    }
+                    None => {
+                        code.push('\'');
+                        i += 1;
+                    }
+                }
+            }
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let text = src[start..i.min(b.len())].to_string();
+                i += 1;
+                let after: String = src[i.min(b.len())..]
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                out.push(Literal {
+                    text,
+                    before: code.trim_end().to_string(),
+                    after,
+                });
+                code.push_str("\"\"");
+            }
+            _ => {
+                let c = src[i..].chars().next().unwrap_or(' ');
+                code.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    // Keep only a little context: what matters is the last token before.
+    for l in &mut out {
+        let cut = l.before.len().saturating_sub(8);
+        let cut = (cut..=l.before.len())
+            .find(|&k| l.before.is_char_boundary(k))
+            .unwrap_or(l.before.len());
+        l.before = l.before[cut..].to_string();
+    }
+    out
+}
+
+/// The rule names a file reports to the trace: string literals in return position (the value
+/// of `Ok(..)`, of a block, or of a match arm) that look like rule names.
+fn trace_names(src: &str) -> BTreeSet<String> {
+    literals(code_part(src))
+        .into_iter()
+        .filter(|l| is_rule_name(&l.text))
+        .filter(|l| {
+            let before = l.before.as_str();
+            let after = l.after.trim_start();
+            let opens = before.ends_with("Ok(")
+                || before.ends_with('{')
+                || before.ends_with(';')
+                || before.ends_with('}')
+                || before.ends_with("=>");
+            let closes = after.is_empty()
+                || after.starts_with("//")
+                || after.starts_with(')')
+                || after.starts_with('}')
+                || after.starts_with(',');
+            opens && closes
+        })
+        .map(|l| l.text)
+        .collect()
+}
+
+/// Whether `name` occurs in `text` as a whole word (not as part of a longer rule name).
+fn mentions(text: &str, name: &str) -> bool {
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || "_.-".contains(c);
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        // A `.` or `-` that nothing follows ends a sentence or a dash, not a name.
+        let rest = &text[at + name.len()..];
+        let after_ok = match after {
+            None => true,
+            Some('.' | '-') => {
+                !rest[1..].starts_with(|d: char| d.is_ascii_alphanumeric() || d == '_')
+            }
+            Some(c) => !is_name_char(c),
+        };
+        !before.is_some_and(is_name_char) && after_ok
+    })
+}
+
+/// The rules a document lists in its reduction-rule section (the section whose heading
+/// contains "Reduction rules", up to the next heading of the same or a higher level).
+fn document_rules(doc: &str) -> BTreeSet<String> {
+    let mut rules = BTreeSet::new();
+    let mut level = None;
+    for line in doc.lines() {
+        if line.starts_with('#') {
+            let here = line.chars().take_while(|&c| c == '#').count();
+            match level {
+                Some(l) if here <= l => break,
+                None if line.to_lowercase().contains("reduction rules") => level = Some(here),
+                _ => {}
+            }
+            continue;
+        }
+        if level.is_none() {
+            continue;
+        }
+        let Some(mut rest) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) else {
+            continue;
+        };
+        // Leading bold names, separated by commas.
+        while let Some(r) = rest.strip_prefix("**") {
+            let Some(end) = r.find("**") else { break };
+            let name = r[..end].trim_matches('`');
+            if is_rule_name(name) {
+                rules.insert(name.to_string());
+            }
+            rest = r[end + 2..].trim_start_matches([',', ' ']);
+        }
+    }
+    rules
+}
+
+fn missing(names: &BTreeSet<String>, known: impl Fn(&str) -> bool) -> Vec<String> {
+    names.iter().filter(|n| !known(n)).cloned().collect()
+}
+
+/// The core step function also performs a few design rules (a continuation returning to its
+/// resumer, a raw-stacks stack returning): its comments count as naming them.
+const CORE_CODE: [&str; 2] = [
+    "spec-interp/src/exec/step.rs",
+    "spec-interp/src/exec/thread.rs",
+];
+
+const DESIGNS: [&str; 3] = ["typed-cont", "raw-stacks", "effect-handlers"];
+
+fn module_of(design: &str) -> String {
+    format!("spec-interp/src/{}/exec.rs", design.replace('-', "_"))
+}
+
+#[test]
+fn document_rule_sections_parse() {
+    for design in DESIGNS.iter().chain(&["core"]) {
+        let rules = document_rules(&read(&format!("proposals/{design}/README.md")));
+        assert!(
+            rules.len() >= 5,
+            "proposals/{design}/README.md: found only {rules:?} in its reduction-rule section"
+        );
+    }
+}
+
+#[test]
+fn design_trace_names_are_documented() {
+    let mut undocumented = Vec::new();
+    for design in DESIGNS {
+        let doc = document_rules(&read(&format!("proposals/{design}/README.md")));
+        let trace = trace_names(&read(&module_of(design)));
+        assert!(
+            !trace.is_empty(),
+            "{design}: no rule names found in its code"
+        );
+        for n in missing(&trace, |n| doc.contains(n)) {
+            undocumented.push(format!("{design}: {n}"));
+        }
+    }
+    assert_eq!(
+        undocumented,
+        Vec::<String>::new(),
+        "rule names reported by spec-interp/src/<design>/exec.rs but not listed in \
+         proposals/<design>/README.md"
+    );
+}
+
+#[test]
+fn documented_design_rules_are_in_the_code() {
+    let core: String = CORE_CODE.iter().map(|p| read(p)).collect();
+    let core_trace = trace_names(&read(CORE_CODE[0]));
+    let mut absent = Vec::new();
+    for design in DESIGNS {
+        let doc = document_rules(&read(&format!("proposals/{design}/README.md")));
+        let src = read(&module_of(design));
+        let trace = trace_names(&src);
+        let code = format!("{}\n{}", code_part(&src), core);
+        let known = |n: &str| trace.contains(n) || core_trace.contains(n) || mentions(&code, n);
+        for n in missing(&doc, known) {
+            absent.push(format!("{design}: {n}"));
+        }
+    }
+    assert_eq!(
+        absent,
+        Vec::<String>::new(),
+        "rules listed in proposals/<design>/README.md that spec-interp/src/<design>/exec.rs \
+         (or exec/step.rs) neither reports nor names"
+    );
+}
+
+#[test]
+fn core_trace_names_are_documented() {
+    let mut doc = document_rules(&read("proposals/core/README.md"));
+    // A core function may report a design's rule (`resume-return` from `settle`).
+    for design in DESIGNS {
+        doc.extend(document_rules(&read(&format!(
+            "proposals/{design}/README.md"
+        ))));
+    }
+    let trace = trace_names(&read(CORE_CODE[0]));
+    assert!(
+        trace.len() > 50,
+        "core: too few rule names found: {trace:?}"
+    );
+    assert_eq!(
+        missing(&trace, |n| doc.contains(n)),
+        Vec::<String>::new(),
+        "core rule names reported by step.rs but not listed in proposals/core/README.md"
+    );
+}
+
+#[test]
+fn documented_core_rules_are_in_the_code() {
+    let doc = document_rules(&read("proposals/core/README.md"));
+    let core: String = CORE_CODE.iter().map(|p| read(p)).collect();
+    let trace = trace_names(&read(CORE_CODE[0]));
+    assert_eq!(
+        missing(&doc, |n| trace.contains(n) || mentions(&core, n)),
+        Vec::<String>::new(),
+        "rules listed in proposals/core/README.md that step.rs neither reports nor names"
+    );
+}
+
+mod scanner {
+    use super::{document_rules, mentions, trace_names};
+    use pretty_assertions::assert_eq;
+
+    #[test]
+    fn finds_rule_literals_in_return_position_only() {
+        let src = r#"
+            fn f() -> Result<Rule> {
+                let c = '"';
+                match i {
+                    A => "nop", // nop
+                    B => {
+                        x.push(1);
+                        "block"
+                    }
+                    C => return Err(trap("null function reference")),
+                    D => Err(Error::crash("no-frame")),
+                    E => Ok(if t { "continue-tail" } else { "continue" }),
+                }
+                Ok("cont.new")
+            }
+            #[cfg(test)]
+            const X: &str = "in-a-test";
+        "#;
+        let names: Vec<String> = trace_names(src).into_iter().collect();
+        assert_eq!(
+            names,
+            ["block", "cont.new", "continue", "continue-tail", "nop"]
+        );
+    }
+
+    #[test]
+    fn reads_leading_bold_names_of_the_rule_section() {
+        let doc = "# x\n## 5. Reduction rules\n- **`a.b`** text **`c`**\n\
+                   * **d-e**, **f**: traps\n- plain\n### sub\n- **g** x\n## 6. Other\n- **h**\n";
+        let rules: Vec<String> = document_rules(doc).into_iter().collect();
+        assert_eq!(rules, ["a.b", "d-e", "f", "g"]);
+    }
+
+    #[test]
+    fn mentions_whole_names() {
+        assert!(mentions("// stack.switch-null, x", "stack.switch-null"));
+        assert!(mentions("(see resume-return.)", "resume-return"));
+        assert!(!mentions("// stack.switch-null", "stack.switch"));
+        assert!(!mentions("// resume_throw", "resume"));
+    }
+}
