@@ -1478,3 +1478,42 @@ fn cli_files() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--trace` prints one line per step: its length must not grow with the call depth.
+#[test]
+fn trace_lines_stay_short() {
+    let src = "(module (func $f (export \"f\") (call $f)))\n\
+               (assert_exhaustion (invoke \"f\") \"call stack exhausted\")";
+    let script = text::parse_script(src, Design::TypedCont).expect("parses");
+    let mut engine = Switchyard::new(Config {
+        trace: true,
+        ..small_config(Design::TypedCont)
+    });
+    engine.store.trace_sink = Some(Vec::new());
+    run_script(&mut engine, &script, src);
+    let trace = engine.store.trace_sink.take().unwrap_or_default();
+    assert!(trace.len() > 1000);
+    let longest = trace.iter().map(String::len).max().unwrap_or(0);
+    assert!(longest < 1000, "a trace line of {longest} bytes");
+}
+
+/// A big script failing everywhere: the run and its diagnostics take linear time.
+#[test]
+fn many_failures_render_quickly() {
+    let mut src = String::from("(module (func (export \"f\") (result i32) (i32.const 0)))\n");
+    for _ in 0..50_000 {
+        src.push_str("(assert_return (invoke \"f\") (i32.const 1))\n");
+    }
+    let broken = format!("(module{src}");
+    for src in [src, broken] {
+        let start = Instant::now();
+        let report = run_source(Path::new("many.wast"), &src, &RunOptions::default());
+        let text = report::render_failures(&report, false);
+        assert!(text.len() < 100_000, "{} bytes of diagnostics", text.len());
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+}
