@@ -169,7 +169,9 @@ pub fn render(
         while !source.is_char_boundary(from) {
             from -= 1;
         }
-        let mut to = (from + LONG_LINE).min(line_end).max(end.min(line_end));
+        // The window stays short even when the span covers the whole line (a generated
+        // directive of a megabyte): the mark is cut with it.
+        let mut to = (from + LONG_LINE).min(line_end);
         while !source.is_char_boundary(to) {
             to += 1;
         }

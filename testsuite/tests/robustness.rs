@@ -23,7 +23,9 @@ use switchyard::exec::{Config, ExternVal};
 use switchyard::runtime::{Addr, Ref, Val};
 use switchyard::script::run::expected::{bundled_suite, spec_tests_root};
 use switchyard::script::run::scan::top_level_forms;
-use switchyard::script::run::{report, run_script, run_source, Engine, RunOptions, Switchyard};
+use switchyard::script::run::{
+    report, run_file, run_script, run_source, Engine, RunOptions, Switchyard,
+};
 use switchyard::script::{CommandKind, ModuleSource};
 use switchyard::syntax::{AbsHeapType, Module, ValType};
 use switchyard::text;
@@ -1427,5 +1429,91 @@ fn deep_nesting_other_forms() {
                 .collect()
         };
         assert!(bad.is_empty(), "{}: {bad:?}", &src[..80.min(src.len())]);
+    }
+}
+
+/// `switchyard run`'s path (`run_file`: its own big-stack thread, panics caught) on files that
+/// are not scripts, or are huge on one line: no crash, and the diagnostics stay short.
+#[test]
+fn cli_files() {
+    let dir = std::env::temp_dir().join(format!("robustness-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let deep = format!("(module (func {}))", "(block ".repeat(200_000));
+    let long_ok = format!(
+        "(module (func (export \"f\") (result i32) {}(i32.const 7){}))\n\
+         (assert_return (invoke \"f\") (i32.const 8))",
+        "(block (result i32) ".repeat(50_000),
+        ")".repeat(50_000)
+    );
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.wast", vec![]),
+        (
+            "garbage.wast",
+            (0..3000u32).map(|i| (i * 7919 % 251) as u8).collect(),
+        ),
+        ("open.wast", b"(".to_vec()),
+        ("close.wast", b")".to_vec()),
+        ("deep.wast", deep.into_bytes()),
+        ("long.wast", long_ok.into_bytes()),
+        (
+            "header.wast",
+            b";;! fuel = 99999999999999999999999\n(module)".to_vec(),
+        ),
+        ("bom.wast", b"\xef\xbb\xbf(module)".to_vec()),
+        ("nul.wast", b"(module \0)".to_vec()),
+    ];
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let report = run_file(&path, &RunOptions::default());
+        for o in &report.outcomes {
+            assert!(!o.actual.starts_with("crash"), "{name}: {}", o.actual);
+        }
+        let text = report::render_failures(&report, false);
+        assert!(
+            text.len() < 20_000,
+            "{name}: {} bytes of diagnostics",
+            text.len()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--trace` prints one line per step: its length must not grow with the call depth.
+#[test]
+fn trace_lines_stay_short() {
+    let src = "(module (func $f (export \"f\") (call $f)))\n\
+               (assert_exhaustion (invoke \"f\") \"call stack exhausted\")";
+    let script = text::parse_script(src, Design::TypedCont).expect("parses");
+    let mut engine = Switchyard::new(Config {
+        trace: true,
+        ..small_config(Design::TypedCont)
+    });
+    engine.store.trace_sink = Some(Vec::new());
+    run_script(&mut engine, &script, src);
+    let trace = engine.store.trace_sink.take().unwrap_or_default();
+    assert!(trace.len() > 1000);
+    let longest = trace.iter().map(String::len).max().unwrap_or(0);
+    assert!(longest < 1000, "a trace line of {longest} bytes");
+}
+
+/// A big script failing everywhere: the run and its diagnostics take linear time.
+#[test]
+fn many_failures_render_quickly() {
+    let mut src = String::from("(module (func (export \"f\") (result i32) (i32.const 0)))\n");
+    for _ in 0..50_000 {
+        src.push_str("(assert_return (invoke \"f\") (i32.const 1))\n");
+    }
+    let broken = format!("(module{src}");
+    for src in [src, broken] {
+        let start = Instant::now();
+        let report = run_source(Path::new("many.wast"), &src, &RunOptions::default());
+        let text = report::render_failures(&report, false);
+        assert!(text.len() < 100_000, "{} bytes of diagnostics", text.len());
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

@@ -40,7 +40,9 @@ pub struct Config {
     /// default allows the 10,000-deep recursions of the tests with room to spare while keeping
     /// a runaway recursion with many locals (skip-stack-guard-page.wast) well below 1 GiB.
     pub max_call_depth: usize,
-    /// Maximum number of reduction steps of one invocation; `None`: unlimited.
+    /// Maximum number of reduction steps of one invocation; `None`: unlimited. The default
+    /// (10^9, under a minute) is 10 times what the whole bundled and official suites need,
+    /// so a runaway loop ends in exhaustion rather than looking like a hang.
     pub fuel: Option<u64>,
     /// Maximum number of live continuations / stacks.
     pub max_live_conts: usize,
@@ -53,7 +55,7 @@ impl Default for Config {
         Config {
             design: Design::TypedCont,
             max_call_depth: 20_000,
-            fuel: Some(10_000_000_000),
+            fuel: Some(1_000_000_000),
             max_live_conts: 1_000_000,
             trace: false,
         }

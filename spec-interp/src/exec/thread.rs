@@ -221,7 +221,13 @@ impl fmt::Display for Segment {
             Prompt::Stack => "stack".to_string(),
         };
         write!(f, "[{prompt}]")?;
-        for fr in &self.frames {
+        // The top frames only, as for the values: a trace line per step must not grow with
+        // the call depth.
+        let hidden = self.frames.len().saturating_sub(4);
+        if hidden > 0 {
+            write!(f, " ..{hidden} frames")?;
+        }
+        for fr in &self.frames[hidden..] {
             write!(f, " frame(f{} pc={})", fr.code.func_idx, fr.pc)?;
         }
         write!(f, " labels={}", self.labels.len())?;

@@ -3,11 +3,21 @@
 use super::{FileReport, Status, Tally};
 use crate::diag;
 
-/// One rendered diagnostic per failed directive of a report.
+/// Diagnostics rendered per file at most: each one reads the whole source, so a big file with
+/// thousands of failures would take minutes; the rest are counted (and all are in the JSON).
+pub const MAX_RENDERED: usize = 100;
+
+/// One rendered diagnostic per failed directive of a report (the first `MAX_RENDERED`).
 pub fn render_failures(report: &FileReport, color: bool) -> String {
     let name = report.path.display().to_string();
     let mut text = String::new();
-    for outcome in report.failures() {
+    let failed = report.failures().count();
+    if failed > MAX_RENDERED {
+        text.push_str(&format!(
+            "note: {name}: showing the first {MAX_RENDERED} of {failed} failures\n"
+        ));
+    }
+    for outcome in report.failures().take(MAX_RENDERED) {
         let title = format!("{} failed", outcome.kind);
         let notes = vec![
             format!("expected: {}", outcome.expected),
