@@ -1,1 +1,2 @@
+#![forbid(unsafe_code)]
 //! Test-only crate: see tests/wast.rs.
