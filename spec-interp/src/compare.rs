@@ -84,6 +84,25 @@ pub struct DesignRun {
     pub wall: Duration,
 }
 
+impl DesignRun {
+    /// A run of `path` under `design` before anything has happened.
+    fn empty(design: Design, path: &Path) -> DesignRun {
+        DesignRun {
+            design,
+            path: path.to_path_buf(),
+            error: None,
+            failures: Vec::new(),
+            passed: 0,
+            directives: 0,
+            steps: Vec::new(),
+            transcript: Vec::new(),
+            counters: Counters::default(),
+            instrs: 0,
+            wall: Duration::ZERO,
+        }
+    }
+}
+
 /// The documented per-design outcome of one export.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Documented {
@@ -375,19 +394,7 @@ fn instruction_count(script: &Script) -> usize {
 
 /// Runs `path` under `design` (whatever its header says) on the current thread.
 pub fn run_version(design: Design, path: &Path) -> DesignRun {
-    let mut run = DesignRun {
-        design,
-        path: path.to_path_buf(),
-        error: None,
-        failures: Vec::new(),
-        passed: 0,
-        directives: 0,
-        steps: Vec::new(),
-        transcript: Vec::new(),
-        counters: Counters::default(),
-        instrs: 0,
-        wall: Duration::ZERO,
-    };
+    let mut run = DesignRun::empty(design, path);
     let src = match std::fs::read_to_string(path) {
         Ok(src) => src,
         Err(e) => {
@@ -487,7 +494,7 @@ fn run_version_threaded(design: Design, path: &Path) -> DesignRun {
         .spawn(move || run_version(design, &thread_path));
     let crashed = |message: String| DesignRun {
         error: Some(format!("crash: {message}")),
-        ..run_version_stub(design, path)
+        ..DesignRun::empty(design, path)
     };
     match spawned {
         Ok(handle) => match handle.join() {
@@ -495,22 +502,6 @@ fn run_version_threaded(design: Design, path: &Path) -> DesignRun {
             Err(_) => crashed("the run panicked".to_string()),
         },
         Err(e) => crashed(format!("cannot start a thread: {e}")),
-    }
-}
-
-fn run_version_stub(design: Design, path: &Path) -> DesignRun {
-    DesignRun {
-        design,
-        path: path.to_path_buf(),
-        error: None,
-        failures: Vec::new(),
-        passed: 0,
-        directives: 0,
-        steps: Vec::new(),
-        transcript: Vec::new(),
-        counters: Counters::default(),
-        instrs: 0,
-        wall: Duration::ZERO,
     }
 }
 

@@ -488,7 +488,7 @@ impl<'a> Parser<'a> {
         if !self.open_form("elem") {
             return Err(self.unexpected());
         }
-        let (ty, items) = self.elem_list(m, true, Some(elem_ty))?;
+        let (_, items) = self.elem_list(m, true, Some(elem_ty))?;
         let ee = self.rparen()?;
         let e = self.rparen()?;
         let n = items.len() as u64;
@@ -507,7 +507,6 @@ impl<'a> Parser<'a> {
         });
         // The segment takes the table's element type: `(table $t (ref null $ft) (elem $f))`
         // must validate (br_table.wast), whatever type the bare index list would get alone.
-        let _ = ty;
         module.elems.push(Elem {
             ty: elem_ty,
             init: items,
