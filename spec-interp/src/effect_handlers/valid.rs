@@ -6,30 +6,15 @@
 //! index, `ft` function type, `ts` value types.
 
 use crate::diag::Result;
-use crate::syntax::{FuncType, HeapType, RefType, ValType};
-use crate::valid::{Checker, FrameKind};
+use crate::syntax::{FuncType, RefType, ValType};
+use crate::typed_cont::valid::cont_type;
+use crate::valid::{ref_to, Checker, FrameKind};
 
 use super::Instr;
 
 /// Frame tags of `FrameKind::Design` for this design.
 const HANDLE_BODY: u8 = 0;
 const HANDLE_CLAUSE: u8 = 1;
-
-fn ref_to(nullable: bool, ct: u32) -> ValType {
-    ValType::Ref(RefType {
-        nullable,
-        heap: HeapType::Concrete(ct),
-    })
-}
-
-/// `C.types[x] ~~ cont $ft`, `$ft ~~ func [tr*] -> [t2*]`.
-fn cont_type(k: &Checker, x: u32) -> Result<(u32, FuncType)> {
-    let ct = k.c.type_idx(x, k.sp)?;
-    match k.reg().cont_func_type(ct) {
-        Some(ft) => Ok((ct, ft.clone())),
-        None => Err(k.err(format!("non-continuation type {x}"))),
-    }
-}
 
 pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
     match i {

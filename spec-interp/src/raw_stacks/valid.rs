@@ -7,16 +7,9 @@
 use crate::diag::{Error, Result, Span};
 use crate::syntax::{AbsHeapType, HeapType, RefType, ValType};
 use crate::types::TypeRegistry;
-use crate::valid::{Checker, Ctx};
+use crate::valid::{ref_to, Checker, Ctx};
 
 use super::Instr;
-
-fn ref_to(nullable: bool, ct: u32) -> ValType {
-    ValType::Ref(RefType {
-        nullable,
-        heap: HeapType::Concrete(ct),
-    })
-}
 
 /// A stack type, canonical: its parameters and return-stack type.
 struct StackTy {

@@ -7,19 +7,12 @@
 
 use crate::diag::Result;
 use crate::syntax::{FuncType, HeapType, RefType, ValType};
-use crate::valid::{show_val, Checker};
+use crate::valid::{ref_to, show_val, Checker};
 
 use super::{Handler, Instr};
 
-fn ref_to(nullable: bool, ct: u32) -> ValType {
-    ValType::Ref(RefType {
-        nullable,
-        heap: HeapType::Concrete(ct),
-    })
-}
-
 /// `C.types[x] ~~ cont [t1*] -> [t2*]`: the canonical index of `x` and its function type.
-fn cont_type(k: &Checker, x: u32) -> Result<(u32, FuncType)> {
+pub(crate) fn cont_type(k: &Checker, x: u32) -> Result<(u32, FuncType)> {
     let ct = k.c.type_idx(x, k.sp)?;
     match k.reg().cont_func_type(ct) {
         Some(ft) => Ok((ct, ft.clone())),

@@ -533,5 +533,14 @@ pub(crate) fn show_abs(a: AbsHeapType) -> &'static str {
     }
 }
 
+/// `(ref null? ct)` for a canonical type index `ct`: the reference types the designs' typing
+/// rules build for their continuations and stacks.
+pub(crate) fn ref_to(nullable: bool, ct: u32) -> ValType {
+    ValType::Ref(RefType {
+        nullable,
+        heap: HeapType::Concrete(ct),
+    })
+}
+
 #[cfg(test)]
 mod tests;
