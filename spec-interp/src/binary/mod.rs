@@ -8,7 +8,9 @@
 //!
 //! Instructions come out flat (`Block`/`Loop`/`If`/`Else`/`End`/`TryTable` markers, as in the
 //! binary), decoded by a loop with an explicit stack of open constructs, never by recursion.
+//! `encode` is the inverse: `decode_module(&encode_module(m), d)` is `m` again, up to spans.
 
+mod encode;
 mod instr;
 mod sections;
 mod types;
@@ -22,6 +24,9 @@ use crate::diag::{Error, Result, Span};
 use crate::syntax::Module;
 use nom::Parser;
 use values::{ValueError, UNEXPECTED_END};
+
+pub use encode::encode_module;
+pub(crate) use encode::Encoder;
 
 /// Decodes a binary module. Errors carry the byte offset range where decoding failed.
 pub fn decode_module(bytes: &[u8], design: Design) -> Result<Module> {

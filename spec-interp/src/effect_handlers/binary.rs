@@ -3,7 +3,7 @@
 //! checks that an `on` sits at the top level of an open handle.
 
 use super::Instr;
-use crate::binary::Decoder;
+use crate::binary::{Decoder, Encoder};
 use crate::diag::Result;
 
 /// The instructions: prefix 0xE8, then a u32 sub-opcode.
@@ -21,4 +21,37 @@ pub(crate) fn instr(d: &mut Decoder, op: u8, start: usize) -> Result<Option<Inst
         0x05 => Instr::DiscontinueRef(d.idx()?),
         _ => return Err(d.error_at(start, format!("illegal opcode e8 {sub:02x}"))),
     }))
+}
+
+/// The inverse of `instr`.
+pub(crate) fn encode_instr(e: &mut Encoder, i: &Instr) {
+    e.byte(0xE8);
+    match i {
+        Instr::Perform(tag) => {
+            e.u32(0x00);
+            e.idx(*tag);
+        }
+        Instr::Handle(bt) => {
+            e.u32(0x01);
+            e.block_type(*bt);
+        }
+        Instr::On(tag, k) => {
+            e.u32(0x02);
+            e.idx(*tag);
+            e.idx(*k);
+        }
+        Instr::Continue(k) => {
+            e.u32(0x03);
+            e.idx(*k);
+        }
+        Instr::Discontinue(k, tag) => {
+            e.u32(0x04);
+            e.idx(*k);
+            e.idx(*tag);
+        }
+        Instr::DiscontinueRef(k) => {
+            e.u32(0x05);
+            e.idx(*k);
+        }
+    }
 }

@@ -27,3 +27,25 @@ pub fn instr(
     };
     Ok(Some(CoreInstr::EffectHandlers(i)))
 }
+
+/// The printer's text of an instruction: the inverse of `instr` and of the core parser's
+/// flat `handle bt` / `on $e $k`.
+pub fn print_instr(i: &Instr) -> String {
+    match i {
+        Instr::Perform(tag) => format!("perform {tag}"),
+        Instr::Handle(bt) => {
+            let bt = match bt {
+                crate::syntax::BlockType::Empty => String::new(),
+                crate::syntax::BlockType::Val(t) => {
+                    format!(" (result {})", crate::text::print::val_type(*t))
+                }
+                crate::syntax::BlockType::Type(x) => format!(" (type {x})"),
+            };
+            format!("handle{bt}")
+        }
+        Instr::On(tag, k) => format!("on {tag} {k}"),
+        Instr::Continue(k) => format!("continue {k}"),
+        Instr::Discontinue(k, tag) => format!("discontinue {k} {tag}"),
+        Instr::DiscontinueRef(k) => format!("discontinue_ref {k}"),
+    }
+}

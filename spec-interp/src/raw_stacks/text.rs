@@ -58,3 +58,16 @@ pub fn instr(
     };
     Ok(Some(CoreInstr::RawStacks(i)))
 }
+
+/// The printer's text of an instruction: the inverse of `instr`.
+pub fn print_instr(i: &Instr) -> String {
+    match i {
+        Instr::StackNew(s, f) => format!("stack.new {s} {f}"),
+        Instr::StackNewRef(s) => format!("stack.new_ref {s}"),
+        Instr::StackSwitch(s) => format!("stack.switch {s}"),
+        Instr::StackSwitchRetire(s) => format!("stack.switch_retire {s}"),
+        Instr::StackBind(a, b) => format!("stack.bind {a} {b}"),
+        Instr::StackRelease(s) => format!("stack.release {s}"),
+        Instr::StackSwitchThrow(s, tag) => format!("stack.switch_throw {s} {tag}"),
+    }
+}

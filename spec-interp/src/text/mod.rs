@@ -7,6 +7,7 @@
 pub mod lexer;
 pub mod num;
 pub mod parser;
+pub mod print;
 
 mod instr;
 mod module;
@@ -21,6 +22,8 @@ use crate::diag::{Error, Result, Span};
 use crate::script::Script;
 use crate::syntax::Module;
 use parser::Parser;
+
+pub use print::print_module;
 
 /// The design named by a leading `;;! design = "NAME"` line, if any.
 pub fn script_design(src: &str) -> Option<Result<Design>> {

@@ -58,3 +58,24 @@ pub fn instr(
     };
     Ok(Some(CoreInstr::TypedCont(i)))
 }
+
+/// The printer's text of an instruction: the inverse of `instr`.
+pub fn print_instr(i: &Instr) -> String {
+    let handlers = |hs: &[Handler]| -> String {
+        hs.iter()
+            .map(|h| match h {
+                Handler::OnLabel(tag, label) => format!(" (on {tag} {label})"),
+                Handler::OnSwitch(tag) => format!(" (on {tag} switch)"),
+            })
+            .collect()
+    };
+    match i {
+        Instr::ContNew(x) => format!("cont.new {x}"),
+        Instr::ContBind(x, y) => format!("cont.bind {x} {y}"),
+        Instr::Suspend(tag) => format!("suspend {tag}"),
+        Instr::Resume(x, hs) => format!("resume {x}{}", handlers(hs)),
+        Instr::ResumeThrow(x, tag, hs) => format!("resume_throw {x} {tag}{}", handlers(hs)),
+        Instr::ResumeThrowRef(x, hs) => format!("resume_throw_ref {x}{}", handlers(hs)),
+        Instr::Switch(x, tag) => format!("switch {x} {tag}"),
+    }
+}
