@@ -110,16 +110,146 @@ pub fn spectest(store: &mut Store) -> Result<Addr> {
     Ok(s.modules.len() as Addr - 1)
 }
 
-/// Prints a value like the reference interpreter (`42 : i32`).
-fn line(v: &Val) -> String {
+/// A value the way the reference interpreter prints it: `1_000`, `-0.5`, `nan:0x40_0000`,
+/// `1.000_000_015_047_466_2e+30` (C's `%.17g` with digits grouped by threes).
+pub fn value_text(v: &Val) -> String {
     match v {
-        Val::I32(x) => format!("{x} : i32"),
-        Val::I64(x) => format!("{x} : i64"),
-        Val::F32(x) => format!("{:?} : f32", f32::from_bits(*x)),
-        Val::F64(x) => format!("{:?} : f64", f64::from_bits(*x)),
-        Val::V128(x) => format!("{x:#034x} : v128"),
-        Val::Ref(r) => format!("{r:?} : ref"),
+        Val::I32(x) => group_int(&x.to_string()),
+        Val::I64(x) => group_int(&x.to_string()),
+        Val::F32(bits) => {
+            let x = f32::from_bits(*bits);
+            float_text(
+                x.is_sign_negative(),
+                x.is_nan(),
+                u64::from(bits & 0x7f_ffff),
+                f64::from(x.abs()),
+            )
+        }
+        Val::F64(bits) => {
+            let x = f64::from_bits(*bits);
+            float_text(
+                x.is_sign_negative(),
+                x.is_nan(),
+                bits & 0xf_ffff_ffff_ffff,
+                x.abs(),
+            )
+        }
+        Val::V128(x) => format!("{x:#034x}"),
+        Val::Ref(r) => crate::script::run::values::val_text(&Val::Ref(r.clone())),
     }
+}
+
+/// The type name printed after a value (`i32`; `ref` for references).
+pub fn value_type_text(v: &Val) -> &'static str {
+    match v {
+        Val::I32(_) => "i32",
+        Val::I64(_) => "i64",
+        Val::F32(_) => "f32",
+        Val::F64(_) => "f64",
+        Val::V128(_) => "v128",
+        Val::Ref(_) => "ref",
+    }
+}
+
+/// Results the way the reference interpreter prints them: `42 : [i32]`, `[1 2.5] : [i32 f64]`;
+/// nothing for no results.
+pub fn results_text(vals: &[Val]) -> Option<String> {
+    let values: Vec<String> = vals.iter().map(value_text).collect();
+    let types: Vec<&str> = vals.iter().map(value_type_text).collect();
+    match values.as_slice() {
+        [] => None,
+        [one] => Some(format!("{one} : [{}]", types[0])),
+        _ => Some(format!("[{}] : [{}]", values.join(" "), types.join(" "))),
+    }
+}
+
+/// `-1234567` as `-1_234_567`.
+fn group_int(s: &str) -> String {
+    let (sign, digits) = s.split_at(usize::from(s.starts_with('-')));
+    format!("{sign}{}", group_from_right(digits, 3))
+}
+
+fn group_from_right(digits: &str, n: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % n == 0 {
+            out.push('_');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn group_from_left(digits: &str, n: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && i % n == 0 {
+            out.push('_');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A float as the reference prints it; `magnitude` is the absolute value widened to f64.
+fn float_text(negative: bool, nan: bool, payload: u64, magnitude: f64) -> String {
+    let sign = if negative { "-" } else { "" };
+    if nan {
+        return format!(
+            "{sign}nan:0x{}",
+            group_from_right(&format!("{payload:x}"), 4)
+        );
+    }
+    if magnitude.is_infinite() {
+        return format!("{sign}inf");
+    }
+    let g = percent_17g(magnitude);
+    // Group the integer digits from the right and the fraction digits from the left, up to
+    // the exponent.
+    let (number, exponent) = match g.find('e') {
+        Some(at) => g.split_at(at),
+        None => (g.as_str(), ""),
+    };
+    let (int, frac) = match number.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (number, None),
+    };
+    let mut out = format!("{sign}{}", group_from_right(int, 3));
+    if let Some(frac) = frac {
+        out.push('.');
+        out.push_str(&group_from_left(frac, 3));
+    }
+    out.push_str(exponent);
+    out
+}
+
+/// C's `printf("%.17g", x)` for a finite non-negative `x`: 17 significant digits, fixed
+/// notation for exponents from -4 to 16, trailing zeros dropped.
+fn percent_17g(x: f64) -> String {
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    let sci = format!("{x:.16e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let trim = |s: &str| -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    if !(-4..17).contains(&exp) {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{}e{sign}{:02}", trim(mantissa), exp.abs())
+    } else {
+        trim(&format!("{x:.*}", (16 - exp) as usize))
+    }
+}
+
+/// One transcript line of a print function: `42 : i32`.
+fn line(v: &Val) -> String {
+    format!("{} : {}", value_text(v), value_type_text(v))
 }
 
 /// Runs a host function: the print functions append one line per argument to the transcript.
@@ -163,4 +293,63 @@ pub(crate) fn call_ref(s: &mut Store, th: &mut Thread) -> Result<()> {
     th.segs.push(nested);
     crate::exec::step::call(s, th, a)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    /// The texts are the reference interpreter's (`wasm` on a script calling `spectest.print_*`).
+    #[test]
+    fn values_print_like_the_reference() {
+        let cases = [
+            (Val::I32(1_000_000), "1_000_000 : i32"),
+            (Val::I32(i32::MIN), "-2_147_483_648 : i32"),
+            (Val::I64(12_345_678_901), "12_345_678_901 : i64"),
+            (Val::F32(666.6f32.to_bits()), "666.599_975_585_937_5 : f32"),
+            (
+                Val::F32(1e30f32.to_bits()),
+                "1.000_000_015_047_466_2e+30 : f32",
+            ),
+            (Val::F32(0.1f32.to_bits()), "0.100_000_001_490_116_12 : f32"),
+            (Val::F32(100f32.to_bits()), "100 : f32"),
+            (Val::F32(1.5f32.to_bits()), "1.5 : f32"),
+            (Val::F32(0x7fc0_0000), "nan:0x40_0000 : f32"),
+            (Val::F32(0xffc0_0000), "-nan:0x40_0000 : f32"),
+            (Val::F32(0x7f80_0001), "nan:0x1 : f32"),
+            (Val::F32(f32::NEG_INFINITY.to_bits()), "-inf : f32"),
+            (Val::F64(666.6f64.to_bits()), "666.600_000_000_000_02 : f64"),
+            (
+                Val::F64(1e300f64.to_bits()),
+                "1.000_000_000_000_000_1e+300 : f64",
+            ),
+            (Val::F64(0.1f64.to_bits()), "0.100_000_000_000_000_01 : f64"),
+            (Val::F64(123_456_789f64.to_bits()), "123_456_789 : f64"),
+            (Val::F64(1e21f64.to_bits()), "1e+21 : f64"),
+            (
+                Val::F64(1e-5f64.to_bits()),
+                "1.000_000_000_000_000_1e-05 : f64",
+            ),
+            (Val::F64(1_234_567.5f64.to_bits()), "1_234_567.5 : f64"),
+            (
+                Val::F64(5e-323f64.to_bits()),
+                "4.940_656_458_412_465_4e-323 : f64",
+            ),
+            (Val::F64((-0.0f64).to_bits()), "-0 : f64"),
+            (Val::F64(f64::INFINITY.to_bits()), "inf : f64"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(line(&v), want);
+        }
+        assert_eq!(
+            results_text(&[Val::I32(1000), Val::I64(-5), Val::F32(0.5f32.to_bits())]),
+            Some("[1_000 -5 0.5] : [i32 i64 f32]".to_string())
+        );
+        assert_eq!(
+            results_text(&[Val::I32(41)]),
+            Some("41 : [i32]".to_string())
+        );
+        assert_eq!(results_text(&[]), None);
+    }
 }

@@ -10,12 +10,14 @@
 pub mod bench;
 pub mod binary;
 pub mod compare;
+pub mod convert;
 pub mod design;
 pub mod diag;
 pub mod effect_handlers;
 pub mod exec;
 pub mod host;
 pub mod raw_stacks;
+pub mod repl;
 pub mod runtime;
 pub mod script;
 pub mod syntax;

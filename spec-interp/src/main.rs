@@ -8,7 +8,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use switchyard::design::Design;
 use switchyard::script::run::expected::{self, ExpectedFailures};
-use switchyard::script::run::{files, report, run_file, FileReport, RunOptions, Tally};
+use switchyard::script::run::{
+    files, report, run_file, Budgets, FileReport, Invocation, RunOptions, Tally,
+};
+
+mod cli;
+use cli::{convert, repl};
 
 #[derive(Parser)]
 #[command(
@@ -17,15 +22,27 @@ use switchyard::script::run::{files, report, run_file, FileReport, RunOptions, T
     about = "A reference interpreter for WebAssembly stack switching designs"
 )]
 struct Cli {
+    /// Without a command: the REPL (`switchyard repl`).
     #[command(subcommand)]
-    command: Commands,
+    command: Option<Commands>,
 }
 
 #[derive(Subcommand)]
 enum Commands {
-    /// Run `.wast` scripts: one line per file, then the failures, then a summary line
-    /// `N passed, N failed, N skipped` (counting directives). Exits with 1 if any failed.
+    /// Run `.wast` scripts and `.wat` / `.wasm` modules: one line per file, then the failures,
+    /// then a summary line `N passed, N failed, N skipped` (counting directives). With
+    /// `--invoke`, call an export and print its results. Exits with 1 if any failed.
     Run(RunArgs),
+    /// Read and validate scripts and modules (text or binary) without running them: one line
+    /// per file, a diagnostic per invalid module. Exits with 1 if any is invalid.
+    Validate(ValidateArgs),
+    /// Convert between formats: `.wat` <-> `.wasm` (modules), `.wast` -> `.json` (a manifest
+    /// and one binary per module, as wast2json writes) or `.js` (one self-contained file for
+    /// any JS engine). The formats come from the file names, or --to.
+    Convert(ConvertArgs),
+    /// Interactive: define modules, invoke exports, see results (`:help` inside). Started also
+    /// by `switchyard` without a command.
+    Repl(ReplArgs),
     /// Run a program written in every design (`typed-cont.wast`, `raw-stacks.wast`,
     /// `effect-handlers.wast` in one folder) and print a side-by-side table: results equal,
     /// reduction steps, stack switches, handler-search steps, peak live continuations/stacks,
@@ -71,6 +88,92 @@ struct CompareArgs {
     dirs: Vec<PathBuf>,
 }
 
+/// The budgets every command that runs code takes.
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
+struct BudgetArgs {
+    /// Reduction steps allowed per invocation (default 10^9; 0: unlimited). Overrides a
+    /// `;;! fuel` line.
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
+    /// Nested activations allowed on a thread, across its stacks (default 20,000). Overrides a
+    /// `;;! call-depth` line.
+    #[arg(long, value_name = "N")]
+    call_depth: Option<usize>,
+    /// Live continuations (typed-cont, effect-handlers) or stacks (raw-stacks) allowed at once
+    /// (default 1,000,000).
+    #[arg(long, value_name = "N")]
+    max_conts: Option<usize>,
+    /// Bytes of memories, tables and heap objects allowed (default 2 GiB; suffixes K, M, G).
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    max_heap: Option<u64>,
+}
+
+impl BudgetArgs {
+    fn budgets(self) -> Budgets {
+        Budgets {
+            fuel: self.fuel,
+            call_depth: self.call_depth,
+            max_conts: self.max_conts,
+            max_heap: self.max_heap,
+        }
+    }
+}
+
+/// `4096`, `64K`, `512M`, `2G` (powers of 1024).
+fn parse_bytes(text: &str) -> Result<u64, String> {
+    let text = text.trim().replace('_', "");
+    let (digits, scale) = match text.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&text[..text.len() - 1], 1u64 << 10),
+        Some('M') => (&text[..text.len() - 1], 1 << 20),
+        Some('G') => (&text[..text.len() - 1], 1 << 30),
+        _ => (text.as_str(), 1),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (like 4096, 64K, 512M, 2G)"))?;
+    n.checked_mul(scale)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+#[derive(clap::Args)]
+struct ValidateArgs {
+    /// Read every file under this design (default: a `;;! design` line, the folder, typed-cont).
+    #[arg(long, value_name = "NAME")]
+    design: Option<Design>,
+    /// Print only the per-file lines and the summary.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Scripts, modules or folders (searched recursively for `.wast`, `.wat`, `.wasm`).
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ConvertArgs {
+    /// Read the input under this design (default: a `;;! design` line, the folder, typed-cont).
+    #[arg(long, value_name = "NAME")]
+    design: Option<Design>,
+    /// The output format: wat, wasm, json or js (default: OUT's extension).
+    #[arg(long, value_name = "FORMAT")]
+    to: Option<String>,
+    /// The output file (`-`: standard output, for wat and js). For json, the binaries go next
+    /// to it as `STEM.N.wasm`.
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// A module (`.wat`, `.wasm`) or a script (`.wast`).
+    #[arg(value_name = "IN")]
+    input: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct ReplArgs {
+    /// The design to start under (`:design` changes it).
+    #[arg(long, value_name = "NAME", default_value_t = Design::TypedCont)]
+    design: Design,
+    #[command(flatten)]
+    budgets: BudgetArgs,
+}
+
 #[derive(clap::Args)]
 struct RunArgs {
     /// Run every script under this design (typed-cont, raw-stacks, effect-handlers), ignoring
@@ -87,18 +190,48 @@ struct RunArgs {
     /// are kept).
     #[arg(long, value_name = "FILE")]
     write_expected_failures: Option<PathBuf>,
-    /// Print only the per-file lines and the summary, not the diagnostics.
+    /// Print only the per-file lines and the summary, not the diagnostics nor what the
+    /// scripts print.
     #[arg(long, short)]
     quiet: bool,
-    /// Scripts or folders (searched recursively for `*.wast`; `simd/` and `relaxed-simd/`
-    /// folders are skipped). Default: the repository's bundled `testsuite/`.
+    #[command(flatten)]
+    budgets: BudgetArgs,
+    /// After each file's own directives, call export NAME of its last instance with ARGs
+    /// (script constants like `(i32.const 7)`, or plain numbers typed by the export's
+    /// parameters) and print the results (`42 : [i32]`). Put it after the PATHs.
+    #[arg(long, value_name = "NAME [ARG]...", num_args = 1.., allow_negative_numbers = true)]
+    invoke: Option<Vec<String>>,
+    /// Scripts (`.wast`), modules (`.wat`, `.wasm`; told apart by their content) or folders
+    /// (searched recursively; `simd/` and `relaxed-simd/` folders are skipped). Default: the
+    /// repository's bundled `testsuite/`.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
 }
 
+/// 0 when nothing failed, 1 when something did, 2 when the command could not run.
+fn exit(result: Result<bool, String>) -> ExitCode {
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("switchyard: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let Some(command) = cli.command else {
+        return exit(repl::main(ReplArgs {
+            design: Design::TypedCont,
+            budgets: BudgetArgs::default(),
+        }));
+    };
+    match command {
+        Commands::Validate(args) => exit(validate(args)),
+        Commands::Convert(args) => exit(convert::main(args)),
+        Commands::Repl(args) => exit(repl::main(args)),
         Commands::Run(args) => match run(args) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),
@@ -180,9 +313,29 @@ fn run(args: RunArgs) -> Result<bool, String> {
     };
     let (scripts, skipped_folders) =
         files::collect_wast_files(&paths).map_err(|e| e.to_string())?;
+    if scripts.is_empty() {
+        return Err(format!(
+            "no scripts or modules (.wast, .wat, .wasm) under {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let invoke = match args.invoke.as_deref() {
+        Some([name, rest @ ..]) => Some(Invocation {
+            name: name.clone(),
+            args: rest.to_vec(),
+        }),
+        _ => None,
+    };
+    let invoking = invoke.is_some();
     let options = RunOptions {
         design: args.design,
         trace: args.trace,
+        budgets: args.budgets.budgets(),
+        invoke,
     };
     let color = std::io::stdout().is_terminal();
     let mut out = std::io::stdout().lock();
@@ -203,7 +356,31 @@ fn run(args: RunArgs) -> Result<bool, String> {
     for script in &scripts {
         let mut file_report = run_file(script, &options);
         total.add(file_report.tally());
-        write(&format!("{}\n", report::file_line(&file_report)));
+        if !args.quiet {
+            // What the scripts print (`spectest.print_*`), then the invoked results.
+            let mut printed = String::new();
+            for outcome in &file_report.outcomes {
+                for line in &outcome.printed {
+                    printed.push_str(line);
+                    printed.push('\n');
+                }
+            }
+            if invoking {
+                let last = file_report.outcomes.last();
+                let values = last
+                    .filter(|o| o.kind == "invoke")
+                    .and_then(|o| o.values.as_deref());
+                if let Some(text) = values.and_then(switchyard::host::results_text) {
+                    printed.push_str(&text);
+                    printed.push('\n');
+                }
+            }
+            write(&printed);
+        }
+        // With --invoke a passing file says no more than its results.
+        if !invoking || file_report.tally().failed > 0 {
+            write(&format!("{}\n", report::file_line(&file_report)));
+        }
         if !args.quiet {
             diagnostics.push_str(&report::render_failures(&file_report, color));
         }
@@ -224,8 +401,51 @@ fn run(args: RunArgs) -> Result<bool, String> {
         }
         std::fs::write(path, list.render()).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    write(&format!("{total}\n"));
+    if !invoking || total.failed > 0 {
+        write(&format!("{total}\n"));
+    }
     Ok(total.failed == 0)
+}
+
+/// Validates the files; `Ok(true)` when every module is valid.
+fn validate(args: ValidateArgs) -> Result<bool, String> {
+    use switchyard::script::run::validate::validate_file;
+    let (files, skipped_folders) =
+        files::collect_wast_files(&args.paths).map_err(|e| e.to_string())?;
+    if files.is_empty() {
+        return Err("no scripts or modules (.wast, .wat, .wasm) found".to_string());
+    }
+    let color = std::io::stdout().is_terminal();
+    let mut out = std::io::stdout().lock();
+    for folder in &skipped_folders {
+        let _ = writeln!(out, "SKIP {}: SIMD is not supported", folder.display());
+    }
+    let (mut valid, mut invalid) = (0, 0);
+    let mut diagnostics = String::new();
+    for path in &files {
+        let file_report = validate_file(path, args.design);
+        let tally = file_report.tally();
+        valid += tally.passed;
+        invalid += tally.failed;
+        let verdict = if tally.failed == 0 { "OK  " } else { "FAIL" };
+        let design = file_report
+            .design
+            .map(|d| format!(" [{d}]"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{verdict} {}{design}: {} valid, {} invalid",
+            path.display(),
+            tally.passed,
+            tally.failed
+        );
+        if !args.quiet {
+            diagnostics.push_str(&report::render_failures(&file_report, color));
+        }
+    }
+    let _ = write!(out, "{diagnostics}");
+    let _ = writeln!(out, "{valid} valid, {invalid} invalid");
+    Ok(invalid == 0)
 }
 
 /// The bundled suites, relative to the current folder when they lie below it (shorter lines).

@@ -225,7 +225,11 @@ pub fn instantiate(s: &mut Store, m: Rc<Module>, imports: &[ExternVal]) -> Resul
         if t.ty.limits.min > 10_000_000 {
             return Err(Error::trap("out of memory: table too large"));
         }
-        step::charge_heap(&mut s.heap_bytes, step::ref_bytes(t.ty.limits.min))?;
+        step::charge_heap(
+            &mut s.heap_bytes,
+            s.config.max_heap_bytes,
+            step::ref_bytes(t.ty.limits.min),
+        )?;
         let elems = vec![init; t.ty.limits.min as usize];
         s.tables.push(TableInst {
             addr: t.ty.addr,
@@ -241,7 +245,11 @@ pub fn instantiate(s: &mut Store, m: Rc<Module>, imports: &[ExternVal]) -> Resul
         if pages > 16384 {
             return Err(Error::trap("out of memory: memory too large"));
         }
-        step::charge_heap(&mut s.heap_bytes, pages * PAGE_SIZE as u64)?;
+        step::charge_heap(
+            &mut s.heap_bytes,
+            s.config.max_heap_bytes,
+            pages * PAGE_SIZE as u64,
+        )?;
         s.mems.push(MemInst {
             addr: mem.ty.addr,
             max: mem.ty.limits.max,

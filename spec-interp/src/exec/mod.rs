@@ -46,6 +46,8 @@ pub struct Config {
     pub fuel: Option<u64>,
     /// Maximum number of live continuations / stacks.
     pub max_live_conts: usize,
+    /// Bytes of memories, tables and heap objects one store may hold (`step::MAX_HEAP_BYTES`).
+    pub max_heap_bytes: u64,
     /// Print every reduction step's rule name and the top of the configuration to stderr.
     pub trace: bool,
 }
@@ -57,6 +59,7 @@ impl Default for Config {
             max_call_depth: 20_000,
             fuel: Some(1_000_000_000),
             max_live_conts: 1_000_000,
+            max_heap_bytes: step::MAX_HEAP_BYTES,
             trace: false,
         }
     }
@@ -114,7 +117,7 @@ pub struct Store {
     /// raw-stacks: fresh and suspended stacks.
     pub(crate) stacks: crate::raw_stacks::exec::StackStore,
     pub(crate) modules: Vec<ModuleInst>,
-    /// Bytes of memories, tables and heap objects allocated so far (`step::MAX_HEAP_BYTES`).
+    /// Bytes of memories, tables and heap objects allocated so far (`Config::max_heap_bytes`).
     pub(crate) heap_bytes: u64,
     /// Bytes of locals pushed since the evaluation contexts were last measured
     /// (`step::MAX_CONTEXT_BYTES`).

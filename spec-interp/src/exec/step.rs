@@ -75,7 +75,7 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
             break Err(Error::exhaustion("fuel exhausted"));
         }
         // Small allocations (exceptions) are charged after the fact: stop once over budget.
-        if s.heap_bytes > MAX_HEAP_BYTES {
+        if s.heap_bytes > s.config.max_heap_bytes {
             break Err(Error::exhaustion(OUT_OF_MEMORY));
         }
         let before = if trace {
@@ -599,7 +599,8 @@ const MAX_PAGES: u64 = 16384;
 /// Largest table the interpreter allocates.
 const MAX_TABLE: u64 = 10_000_000;
 
-/// Bytes of memories, tables and heap objects (structs, arrays, exceptions) one store may hold.
+/// Bytes of memories, tables and heap objects (structs, arrays, exceptions) one store may hold,
+/// by default (`Config::max_heap_bytes`, `--max-heap`).
 /// Nothing is freed (there is no GC), so this bounds a whole run; beyond it, `memory.grow` and
 /// `table.grow` fail (-1) and everything else ends in exhaustion ("out of memory").
 pub const MAX_HEAP_BYTES: u64 = 2 << 30;
@@ -654,10 +655,11 @@ pub fn ref_bytes(n: u64) -> u64 {
     n.saturating_mul(std::mem::size_of::<Ref>() as u64)
 }
 
-/// Takes `bytes` from the heap budget `heap` (`Store::heap_bytes`), or fails leaving it as is.
-pub fn charge_heap(heap: &mut u64, bytes: u64) -> Result<()> {
+/// Adds `bytes` to the heap in use `heap` (`Store::heap_bytes`) if it stays within `budget`
+/// (`Config::max_heap_bytes`), or fails leaving it as is.
+pub fn charge_heap(heap: &mut u64, budget: u64, bytes: u64) -> Result<()> {
     match heap.checked_add(bytes) {
-        Some(total) if total <= MAX_HEAP_BYTES => {
+        Some(total) if total <= budget => {
             *heap = total;
             Ok(())
         }
@@ -951,7 +953,12 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
                 Some(new)
                     if new <= limit
                         && new <= MAX_TABLE
-                        && charge_heap(&mut s.heap_bytes, ref_bytes(n)).is_ok() =>
+                        && charge_heap(
+                            &mut s.heap_bytes,
+                            s.config.max_heap_bytes,
+                            ref_bytes(n),
+                        )
+                        .is_ok() =>
                 {
                     t.elems.resize(new as usize, r);
                     sg.vals.push(addr_val(t.addr, old));
@@ -1045,7 +1052,12 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
                 Some(new)
                     if new <= limit
                         && new <= MAX_PAGES
-                        && charge_heap(&mut s.heap_bytes, n * PAGE_SIZE as u64).is_ok() =>
+                        && charge_heap(
+                            &mut s.heap_bytes,
+                            s.config.max_heap_bytes,
+                            n * PAGE_SIZE as u64,
+                        )
+                        .is_ok() =>
                 {
                     // A fresh zeroed allocation stays untouched (and unresident) past the copy.
                     let mut bytes = vec![0u8; new as usize * PAGE_SIZE];
@@ -1186,7 +1198,11 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             } else {
                 fs.iter().map(|f| default_field(s, f.storage)).collect()
             };
-            charge_heap(&mut s.heap_bytes, val_bytes(fields.len() as u64 + 2))?;
+            charge_heap(
+                &mut s.heap_bytes,
+                s.config.max_heap_bytes,
+                val_bytes(fields.len() as u64 + 2),
+            )?;
             let ty = s.modules[ia].types[*x as usize];
             s.structs.push(StructInst { ty, fields });
             sg.vals
@@ -1217,7 +1233,11 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
                 default_field(s, f.storage)
             };
             // Charged before allocating: a huge length must not reach the host allocator.
-            charge_heap(&mut s.heap_bytes, val_bytes(n as u64 + 2))?;
+            charge_heap(
+                &mut s.heap_bytes,
+                s.config.max_heap_bytes,
+                val_bytes(n as u64 + 2),
+            )?;
             let ty = s.modules[ia].types[*x as usize];
             s.arrays.push(ArrayInst {
                 ty,
@@ -1234,7 +1254,11 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
                 .into_iter()
                 .map(|v| pack(f.storage, v))
                 .collect();
-            charge_heap(&mut s.heap_bytes, val_bytes(*n as u64 + 2))?;
+            charge_heap(
+                &mut s.heap_bytes,
+                s.config.max_heap_bytes,
+                val_bytes(*n as u64 + 2),
+            )?;
             let ty = s.modules[ia].types[*x as usize];
             s.arrays.push(ArrayInst { ty, elems });
             sg.vals
@@ -1251,7 +1275,7 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             if !fits(i, n * z, bytes.len()) {
                 return Err(trap("out of bounds memory access"));
             }
-            charge_heap(&mut s.heap_bytes, val_bytes(n + 2))?;
+            charge_heap(&mut s.heap_bytes, s.config.max_heap_bytes, val_bytes(n + 2))?;
             let elems = (0..n)
                 .map(|k| {
                     read_storage(
@@ -1273,7 +1297,7 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             if !fits(i, n, s.elems[ea].elems.len()) {
                 return Err(trap("out of bounds table access"));
             }
-            charge_heap(&mut s.heap_bytes, val_bytes(n + 2))?;
+            charge_heap(&mut s.heap_bytes, s.config.max_heap_bytes, val_bytes(n + 2))?;
             let elems = s.elems[ea].elems[i as usize..(i + n) as usize]
                 .iter()
                 .cloned()

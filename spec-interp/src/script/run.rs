@@ -6,8 +6,10 @@
 
 pub mod expected;
 pub mod files;
+pub mod modules;
 pub mod report;
 pub mod scan;
+pub mod validate;
 pub mod values;
 
 use std::collections::{HashMap, HashSet};
@@ -49,6 +51,48 @@ pub trait Engine {
     fn get(&mut self, instance: Self::Instance, name: &str) -> Result<Val>;
     /// Instances registered before the script starts (`spectest`).
     fn host_instances(&mut self) -> Result<Vec<(String, Self::Instance)>>;
+    /// How many lines the host's print functions have printed so far.
+    fn printed_count(&self) -> usize {
+        0
+    }
+    /// The lines printed since the first `from`.
+    fn printed_since(&self, _from: usize) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// An engine behind a mutable borrow is an engine too (`run_script` borrows its engine).
+impl<E: Engine> Engine for &mut E {
+    type Module = E::Module;
+    type Instance = E::Instance;
+    fn parse(&mut self, source: &ModuleSource) -> Result<E::Module> {
+        (**self).parse(source)
+    }
+    fn validate(&mut self, module: &E::Module) -> Result<()> {
+        (**self).validate(module)
+    }
+    fn instantiate(
+        &mut self,
+        module: &E::Module,
+        resolve: &dyn Fn(&str) -> Option<E::Instance>,
+    ) -> Result<E::Instance> {
+        (**self).instantiate(module, resolve)
+    }
+    fn invoke(&mut self, instance: E::Instance, name: &str, args: Vec<Val>) -> Result<Vec<Val>> {
+        (**self).invoke(instance, name, args)
+    }
+    fn get(&mut self, instance: E::Instance, name: &str) -> Result<Val> {
+        (**self).get(instance, name)
+    }
+    fn host_instances(&mut self) -> Result<Vec<(String, E::Instance)>> {
+        (**self).host_instances()
+    }
+    fn printed_count(&self) -> usize {
+        (**self).printed_count()
+    }
+    fn printed_since(&self, from: usize) -> Vec<String> {
+        (**self).printed_since(from)
+    }
 }
 
 /// The Switchyard interpreter as a script engine.
@@ -156,6 +200,14 @@ impl Engine for Switchyard {
             host::spectest(&mut self.store)?,
         )])
     }
+
+    fn printed_count(&self) -> usize {
+        self.store.transcript.len()
+    }
+
+    fn printed_since(&self, from: usize) -> Vec<String> {
+        self.store.transcript[from.min(self.store.transcript.len())..].to_vec()
+    }
 }
 
 /// How a directive ended.
@@ -182,6 +234,10 @@ pub struct Outcome {
     pub status: Status,
     /// Where a failure is best shown: the error's own place when it lies in the script.
     pub focus: Span,
+    /// Lines the host's print functions printed while the directive ran (`42 : i32`).
+    pub printed: Vec<String>,
+    /// The values an action returned.
+    pub values: Option<Vec<Val>>,
 }
 
 /// The outcomes of one script file.
@@ -245,21 +301,49 @@ pub struct RunOptions {
     pub design: Option<Design>,
     /// Print each reduction step (`Config::trace`).
     pub trace: bool,
+    /// Budgets from the command line; they override the scripts' `;;!` headers.
+    pub budgets: Budgets,
+    /// After the file's own directives, call this export of the last instance.
+    pub invoke: Option<Invocation>,
+}
+
+/// Budgets set on the command line (`--fuel`, `--call-depth`, `--max-conts`, `--max-heap`);
+/// `None` keeps the script's header or the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Budgets {
+    /// Reduction steps per invocation; 0: unlimited.
+    pub fuel: Option<u64>,
+    pub call_depth: Option<usize>,
+    pub max_conts: Option<usize>,
+    pub max_heap: Option<u64>,
+}
+
+/// `--invoke NAME ARG...`: arguments in the script syntax (`(i32.const 1)`) or plain numbers,
+/// typed by the export's parameters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Invocation {
+    pub name: String,
+    pub args: Vec<String>,
 }
 
 /// The stack of the thread a script runs on: a safety net for deep inputs, since the
 /// interpreter itself keeps its depth on the heap.
 pub const SCRIPT_STACK_SIZE: usize = 256 << 20;
 
-/// Reads and runs a script on a thread of its own with a large stack. Never panics: a crash
-/// becomes a failed outcome.
+/// Reads and runs a script, or a text or binary module (`files::input_kind`), on a thread of
+/// its own with a large stack. Never panics: a crash becomes a failed outcome.
 pub fn run_file(path: &Path, options: &RunOptions) -> FileReport {
-    let source = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => return unreadable(path, err.to_string()),
+    };
+    let kind = files::input_kind(path, &bytes);
+    let source = match kind {
+        files::InputKind::BinaryModule => modules::hex_dump(&bytes),
+        _ => match String::from_utf8(bytes.clone()) {
             Ok(source) => source,
             Err(_) => return unreadable(path, "the file is not UTF-8".to_string()),
         },
-        Err(err) => return unreadable(path, err.to_string()),
     };
     let thread_path = path.to_path_buf();
     let thread_options = options.clone();
@@ -267,7 +351,15 @@ pub fn run_file(path: &Path, options: &RunOptions) -> FileReport {
     let spawned = std::thread::Builder::new()
         .name(format!("script {}", path.display()))
         .stack_size(SCRIPT_STACK_SIZE)
-        .spawn(move || run_source(&thread_path, &thread_source, &thread_options));
+        .spawn(move || match kind {
+            files::InputKind::Script => run_source(&thread_path, &thread_source, &thread_options),
+            files::InputKind::TextModule => {
+                modules::run_text_module(&thread_path, &thread_source, &thread_options)
+            }
+            files::InputKind::BinaryModule => {
+                modules::run_binary_module(&thread_path, &bytes, &thread_options)
+            }
+        });
     let crashed = |message: String| {
         let span = Span::new(0, source.len().min(1));
         FileReport {
@@ -306,6 +398,8 @@ fn unreadable(path: &Path, message: String) -> FileReport {
             actual: message,
             status: Status::Failed,
             focus: Span::NONE,
+            printed: Vec::new(),
+            values: None,
         }],
     }
 }
@@ -336,6 +430,8 @@ fn failed(
         actual,
         status: Status::Failed,
         focus,
+        printed: Vec::new(),
+        values: None,
     }
 }
 
@@ -365,7 +461,24 @@ pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
         )
     };
     match text::parse_script(src, design) {
-        Ok(script) => report.outcomes = run(script),
+        Ok(mut script) => {
+            // `--invoke` calls the last instance once the script's own directives ran.
+            let at_end = Span::new(src.len(), src.len());
+            let mut late_failure = None;
+            if let Some(invocation) = &options.invoke {
+                let module = modules::last_module(&script, design);
+                match modules::invoke_command(invocation, module.as_ref(), design, at_end) {
+                    Ok(command) => script.commands.push(command),
+                    Err(err) => late_failure = Some(err),
+                }
+            }
+            report.outcomes = run(script);
+            if let Some(err) = late_failure {
+                report
+                    .outcomes
+                    .push(modules::invoke_failure(&err, at_end, src));
+            }
+        }
         Err(err) => {
             let forms = scan::top_level_forms(src);
             let at = err.span.map_or(0, |s| s.start as usize).min(src.len());
@@ -392,7 +505,7 @@ pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
     report
 }
 
-fn config(design: Design, headers: &Headers, options: &RunOptions) -> exec::Config {
+pub(crate) fn config(design: Design, headers: &Headers, options: &RunOptions) -> exec::Config {
     let mut config = exec::Config {
         design,
         trace: options.trace,
@@ -403,6 +516,19 @@ fn config(design: Design, headers: &Headers, options: &RunOptions) -> exec::Conf
     }
     if let Some(depth) = headers.call_depth {
         config.max_call_depth = depth;
+    }
+    let budgets = &options.budgets;
+    if let Some(fuel) = budgets.fuel {
+        config.fuel = (fuel > 0).then_some(fuel);
+    }
+    if let Some(depth) = budgets.call_depth {
+        config.max_call_depth = depth;
+    }
+    if let Some(n) = budgets.max_conts {
+        config.max_live_conts = n;
+    }
+    if let Some(bytes) = budgets.max_heap {
+        config.max_heap_bytes = bytes;
     }
     config
 }
@@ -452,52 +578,90 @@ fn fail_forms(src: &str, first: usize, err: &Error, expected: &str) -> Vec<Outco
 /// Runs a parsed script with an engine; one outcome per command. A panic inside a command
 /// fails that command ("crash") and the script goes on.
 pub fn run_script<E: Engine>(engine: &mut E, script: &Script, src: &str) -> Vec<Outcome> {
-    let mut runner = Runner {
-        engine,
-        registry: HashMap::new(),
-        instances: HashMap::new(),
-        definitions: HashMap::new(),
-        last_instance: None,
-        last_definition: None,
-        opaque: HashSet::new(),
-    };
-    let mut outcomes = Vec::with_capacity(script.commands.len());
-    let lines = scan::Lines::new(src);
-    let hosts = panic::catch_unwind(AssertUnwindSafe(|| runner.engine.host_instances()));
-    let host_error = match hosts {
-        Ok(Ok(hosts)) => {
-            runner.registry.extend(hosts);
-            None
-        }
-        Ok(Err(err)) => Some(error_text(&err)),
-        Err(payload) => Some(format!("crash: {}", panic_message(payload.as_ref()))),
-    };
-    for command in &script.commands {
-        let kind = command_keyword(&command.kind);
-        let line = lines.line(command.span.start as usize);
-        let mut outcome = match &host_error {
-            Some(err) => Checked::fail("spectest available", format!("spectest: {err}"), None),
-            None => match panic::catch_unwind(AssertUnwindSafe(|| runner.command(command))) {
-                Ok(checked) => checked,
-                Err(payload) => Checked::fail(
-                    "no crash",
-                    format!("crash: {}", panic_message(payload.as_ref())),
-                    None,
-                ),
-            },
+    Session::new(engine).run(script, src)
+}
+
+/// A script run that can go on: commands run one batch at a time against the same registry
+/// and instances (the REPL feeds it one input at a time).
+pub struct Session<E: Engine> {
+    pub engine: E,
+    /// Instances by the names imports use (`register`, `spectest`).
+    registry: HashMap<String, E::Instance>,
+    /// Instances by their script `$id`.
+    instances: HashMap<String, E::Instance>,
+    /// Module definitions by their script `$id`.
+    definitions: HashMap<String, E::Module>,
+    last_instance: Option<E::Instance>,
+    last_definition: Option<E::Module>,
+    /// Instances of binary or quoted modules: spans in their errors do not point into the script.
+    opaque: HashSet<E::Instance>,
+    /// Why the host modules could not be made, if they could not: every command fails with it.
+    host_error: Option<String>,
+}
+
+impl<E: Engine> Session<E> {
+    /// A session with the host modules (`spectest`) registered.
+    pub fn new(engine: E) -> Session<E> {
+        let mut session = Session {
+            engine,
+            registry: HashMap::new(),
+            instances: HashMap::new(),
+            definitions: HashMap::new(),
+            last_instance: None,
+            last_definition: None,
+            opaque: HashSet::new(),
+            host_error: None,
         };
-        let focus = outcome.focus.take().unwrap_or(command.span);
-        outcomes.push(Outcome {
-            span: command.span,
-            line,
-            kind: kind.to_string(),
-            expected: outcome.expected,
-            actual: outcome.actual,
-            status: outcome.status,
-            focus,
-        });
+        let hosts = panic::catch_unwind(AssertUnwindSafe(|| session.engine.host_instances()));
+        match hosts {
+            Ok(Ok(hosts)) => session.registry.extend(hosts),
+            Ok(Err(err)) => session.host_error = Some(error_text(&err)),
+            Err(payload) => {
+                session.host_error = Some(format!("crash: {}", panic_message(payload.as_ref())))
+            }
+        }
+        session
     }
-    outcomes
+
+    /// The module of the last `module` command that defined or instantiated one.
+    pub fn last_module(&self) -> Option<&E::Module> {
+        self.last_definition.as_ref()
+    }
+
+    /// Runs the commands of `script` (whose spans point into `src`), one outcome each.
+    pub fn run(&mut self, script: &Script, src: &str) -> Vec<Outcome> {
+        let mut outcomes = Vec::with_capacity(script.commands.len());
+        let lines = scan::Lines::new(src);
+        for command in &script.commands {
+            let kind = command_keyword(&command.kind);
+            let line = lines.line(command.span.start as usize);
+            let printed_before = self.engine.printed_count();
+            let mut outcome = match &self.host_error {
+                Some(err) => Checked::fail("spectest available", format!("spectest: {err}"), None),
+                None => match panic::catch_unwind(AssertUnwindSafe(|| self.command(command))) {
+                    Ok(checked) => checked,
+                    Err(payload) => Checked::fail(
+                        "no crash",
+                        format!("crash: {}", panic_message(payload.as_ref())),
+                        None,
+                    ),
+                },
+            };
+            let focus = outcome.focus.take().unwrap_or(command.span);
+            outcomes.push(Outcome {
+                span: command.span,
+                line,
+                kind: kind.to_string(),
+                expected: outcome.expected,
+                actual: outcome.actual,
+                status: outcome.status,
+                focus,
+                printed: self.engine.printed_since(printed_before),
+                values: outcome.values,
+            });
+        }
+        outcomes
+    }
 }
 
 pub fn command_keyword(kind: &CommandKind) -> &'static str {
@@ -525,6 +689,7 @@ struct Checked {
     actual: String,
     status: Status,
     focus: Option<Span>,
+    values: Option<Vec<Val>>,
 }
 
 impl Checked {
@@ -540,6 +705,7 @@ impl Checked {
             actual: actual.into(),
             status,
             focus,
+            values: None,
         }
     }
     fn fail(
@@ -551,20 +717,6 @@ impl Checked {
     }
 }
 
-struct Runner<'e, E: Engine> {
-    engine: &'e mut E,
-    /// Instances by the names imports use (`register`, `spectest`).
-    registry: HashMap<String, E::Instance>,
-    /// Instances by their script `$id`.
-    instances: HashMap<String, E::Instance>,
-    /// Module definitions by their script `$id`.
-    definitions: HashMap<String, E::Module>,
-    last_instance: Option<E::Instance>,
-    last_definition: Option<E::Module>,
-    /// Instances of binary or quoted modules: spans in their errors do not point into the script.
-    opaque: HashSet<E::Instance>,
-}
-
 /// `kind "message"`, the way outcomes print an error.
 fn error_text(err: &Error) -> String {
     format!("{} \"{}\"", err.kind.name(), err.message)
@@ -574,7 +726,7 @@ fn expected_error(kind: ErrorKind, message: &str) -> String {
     format!("{} \"{}\"", kind.name(), message)
 }
 
-impl<E: Engine> Runner<'_, E> {
+impl<E: Engine> Session<E> {
     fn command(&mut self, command: &Command) -> Checked {
         match &command.kind {
             CommandKind::Module(module) => {
@@ -620,7 +772,10 @@ impl<E: Engine> Runner<'_, E> {
                 Err(err) => Checked::fail("registered", error_text(&err), None),
             },
             CommandKind::Action(action) => match self.action(action) {
-                Ok(values) => Checked::new("no error", vals_text(&values), true, None),
+                Ok(values) => Checked {
+                    values: Some(values.clone()),
+                    ..Checked::new("no error", vals_text(&values), true, None)
+                },
                 Err((err, focus)) => Checked::fail("no error", error_text(&err), focus),
             },
             CommandKind::AssertReturn { action, results } => {
@@ -629,7 +784,10 @@ impl<E: Engine> Runner<'_, E> {
                     Ok(values) => {
                         let ok = values.len() == results.len()
                             && results.iter().zip(&values).all(|(p, v)| matches(p, v));
-                        Checked::new(expected, vals_text(&values), ok, None)
+                        Checked {
+                            values: Some(values.clone()),
+                            ..Checked::new(expected, vals_text(&values), ok, None)
+                        }
                     }
                     Err((err, focus)) => Checked::fail(expected, error_text(&err), focus),
                 }

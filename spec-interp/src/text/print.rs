@@ -186,7 +186,7 @@ fn sub_type(s: &SubType) -> String {
     text
 }
 
-fn limits(addr: AddrType, l: &Limits) -> String {
+pub fn limits_text(addr: AddrType, l: &Limits) -> String {
     let mut s = String::new();
     if addr == AddrType::I64 {
         s.push_str("i64 ");
@@ -198,7 +198,7 @@ fn limits(addr: AddrType, l: &Limits) -> String {
     s
 }
 
-fn global_type(g: &GlobalType) -> String {
+pub fn global_type_text(g: &GlobalType) -> String {
     if g.mutable {
         format!("(mut {})", val_type(g.val))
     } else {
@@ -484,17 +484,21 @@ impl Printer<'_> {
                     format!(
                         "(table (;{};) {} {})",
                         tables - 1,
-                        limits(t.addr, &t.limits),
+                        limits_text(t.addr, &t.limits),
                         ref_type(t.elem)
                     )
                 }
                 ImportDesc::Mem(t) => {
                     mems += 1;
-                    format!("(memory (;{};) {})", mems - 1, limits(t.addr, &t.limits))
+                    format!(
+                        "(memory (;{};) {})",
+                        mems - 1,
+                        limits_text(t.addr, &t.limits)
+                    )
                 }
                 ImportDesc::Global(g) => {
                     globals += 1;
-                    format!("(global (;{};) {})", globals - 1, global_type(g))
+                    format!("(global (;{};) {})", globals - 1, global_type_text(g))
                 }
                 ImportDesc::Tag(t) => {
                     tags += 1;
@@ -532,7 +536,7 @@ impl Printer<'_> {
             let head = format!(
                 "(table (;{};) {} {}",
                 tables + k,
-                limits(t.ty.addr, &t.ty.limits),
+                limits_text(t.ty.addr, &t.ty.limits),
                 ref_type(t.ty.elem)
             );
             match &t.init {
@@ -546,7 +550,7 @@ impl Printer<'_> {
                 &format!(
                     "(memory (;{};) {})",
                     mems + k,
-                    limits(mem.ty.addr, &mem.ty.limits)
+                    limits_text(mem.ty.addr, &mem.ty.limits)
                 ),
             );
         }
@@ -562,7 +566,7 @@ impl Printer<'_> {
                 &format!(
                     "(global (;{};) {} {})",
                     globals + k,
-                    global_type(&g.ty),
+                    global_type_text(&g.ty),
                     Self::inline_expr(&g.init)
                 ),
             );

@@ -79,7 +79,65 @@ pub fn choose_design(forced: Option<Design>, headers: &Headers, path: &Path) -> 
         .unwrap_or_default()
 }
 
-/// The `.wast` files named by `paths` (folders are walked recursively, in name order). Folders
+/// What a file holds, judged by its content (a `.wasm` name is trusted as binary, so that a file
+/// without the magic bytes is reported as a malformed module rather than as text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    /// A `.wast` script: directives.
+    Script,
+    /// A `.wat` module: `(module ...)` alone, or bare module fields.
+    TextModule,
+    /// A binary module (`\0asm`).
+    BinaryModule,
+}
+
+/// The keywords of module fields, which a `.wat` file may hold without `(module ...)` around.
+const FIELD_KEYWORDS: [&str; 12] = [
+    "type", "rec", "import", "func", "table", "memory", "global", "tag", "export", "start", "elem",
+    "data",
+];
+
+pub fn input_kind(path: &Path, bytes: &[u8]) -> InputKind {
+    let wasm_name = path.extension().is_some_and(|e| e == "wasm");
+    if bytes.starts_with(b"\0asm") || wasm_name {
+        return InputKind::BinaryModule;
+    }
+    let Ok(src) = std::str::from_utf8(bytes) else {
+        return InputKind::Script;
+    };
+    let forms = super::scan::top_level_forms(src);
+    let keywords: Vec<&str> = forms
+        .iter()
+        .map(|f| super::scan::form_keyword(src, *f))
+        .collect();
+    let is_module_form = |form: Span| {
+        let text = &src[form.range()];
+        let after = text
+            .strip_prefix('(')
+            .unwrap_or(text)
+            .trim_start()
+            .trim_start_matches("module")
+            .trim_start();
+        // `(module binary ...)`, `quote`, `definition`, `instance` are script directives.
+        !["binary", "quote", "definition", "instance"]
+            .iter()
+            .any(|w| after.starts_with(w))
+    };
+    match keywords.as_slice() {
+        [] => InputKind::Script,
+        ["module"] if is_module_form(forms[0]) => InputKind::TextModule,
+        _ if keywords.iter().all(|k| FIELD_KEYWORDS.contains(k)) => InputKind::TextModule,
+        _ => InputKind::Script,
+    }
+}
+
+/// Whether a folder walk picks up a file: scripts and modules by their extensions.
+fn runnable_name(name: &str) -> bool {
+    name.ends_with(".wast") || name.ends_with(".wat") || name.ends_with(".wasm")
+}
+
+/// The scripts and modules (`.wast`, `.wat`, `.wasm`) named by `paths` (folders are walked
+/// recursively, in name order). Folders
 /// named in `SKIPPED_FOLDERS` are left out when met during a walk, and returned as the second
 /// list so the caller can say so.
 pub fn collect_wast_files(paths: &[PathBuf]) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
@@ -120,7 +178,7 @@ fn walk(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>) -> st
                 } else {
                     subdirs.push(entry);
                 }
-            } else if name.ends_with(".wast") {
+            } else if runnable_name(name) {
                 files.push(entry);
             }
         }

@@ -19,10 +19,11 @@ pub fn render_failures(report: &FileReport, color: bool) -> String {
     }
     for outcome in report.failures().take(MAX_RENDERED) {
         let title = format!("{} failed", outcome.kind);
-        let notes = vec![
+        let mut notes = vec![
             format!("expected: {}", outcome.expected),
             format!("   found: {}", outcome.actual),
         ];
+        notes.extend(exhaustion_hint(&outcome.actual).map(String::from));
         let label = first_line(&outcome.actual);
         text.push_str(&diag::render(
             &name,
@@ -35,6 +36,26 @@ pub fn render_failures(report: &FileReport, color: bool) -> String {
         ));
     }
     text
+}
+
+/// For an exhaustion (an outcome's `actual`, `exhaustion "..."`), how to raise the budget that
+/// ran out.
+pub fn exhaustion_hint(actual: &str) -> Option<&'static str> {
+    let message = actual.strip_prefix("exhaustion \"")?;
+    Some(if message.starts_with("fuel exhausted") {
+        "help: raise the step budget with --fuel N (0: unlimited) or a `;;! fuel = N` line; \
+         the default is 10^9 steps per invocation"
+    } else if message.starts_with("call stack exhausted") {
+        "help: raise the call depth with --call-depth N or a `;;! call-depth = N` line (default \
+         20,000 activations); the evaluation contexts are also capped at 1 GiB"
+    } else if message.starts_with("too many live") {
+        "help: raise the number of live continuations or stacks with --max-conts N (default \
+         1,000,000)"
+    } else if message.starts_with("out of memory") {
+        "help: raise the heap budget with --max-heap BYTES (default 2 GiB)"
+    } else {
+        return None;
+    })
 }
 
 fn first_line(text: &str) -> &str {
@@ -100,7 +121,7 @@ pub fn to_json(reports: &[FileReport], total: Tally) -> String {
 }
 
 /// A JSON string literal.
-fn string(text: &str) -> String {
+pub fn string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
