@@ -368,7 +368,7 @@ fn run(args: RunArgs) -> Result<bool, String> {
             if invoking {
                 let last = file_report.outcomes.last();
                 let values = last
-                    .filter(|o| o.kind == "invoke")
+                    .filter(|o| o.kind == switchyard::script::run::modules::INVOKE_KIND)
                     .and_then(|o| o.values.as_deref());
                 if let Some(text) = values.and_then(switchyard::host::results_text) {
                     printed.push_str(&text);

@@ -477,6 +477,8 @@ pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
                 report
                     .outcomes
                     .push(modules::invoke_failure(&err, at_end, src));
+            } else if options.invoke.is_some() {
+                modules::mark_invoke(&mut report.outcomes);
             }
         }
         Err(err) => {

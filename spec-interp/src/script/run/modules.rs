@@ -160,9 +160,21 @@ fn run_module(
     let mut outcomes = run_script(&mut engine, &script, src);
     if let Some(err) = late_failure {
         outcomes.push(invoke_failure(&err, invoke_span, src));
+    } else if options.invoke.is_some() {
+        mark_invoke(&mut outcomes);
     }
     outcomes
 }
+
+/// The directive `--invoke` added is named after the flag in reports.
+pub(crate) fn mark_invoke(outcomes: &mut [super::Outcome]) {
+    if let Some(last) = outcomes.last_mut() {
+        last.kind = INVOKE_KIND.to_string();
+    }
+}
+
+/// The kind of the outcome of `--invoke`.
+pub const INVOKE_KIND: &str = "--invoke";
 
 /// The failed `invoke` directive of arguments that do not fit.
 pub(crate) fn invoke_failure(err: &Error, span: Span, src: &str) -> super::Outcome {
@@ -170,7 +182,7 @@ pub(crate) fn invoke_failure(err: &Error, span: Span, src: &str) -> super::Outco
     failed(
         line,
         span,
-        "invoke",
+        INVOKE_KIND,
         "arguments that fit the export",
         super::error_text(err),
         span,
@@ -187,6 +199,19 @@ pub fn invoke_command(
     span: Span,
 ) -> Result<Command> {
     let params = module.and_then(|m| export_params(m, &invocation.name));
+    if let Some(params) = &params {
+        if params.len() != invocation.args.len() {
+            return Err(Error::script(
+                format!(
+                    "export {} takes {} argument(s), {} given",
+                    invocation.name,
+                    params.len(),
+                    invocation.args.len()
+                ),
+                span,
+            ));
+        }
+    }
     let mut args = Vec::new();
     for (k, arg) in invocation.args.iter().enumerate() {
         let arg = arg.trim();

@@ -1,0 +1,379 @@
+//! The `switchyard` binary as a user meets it: every command through the built executable, with
+//! its output and exit status.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const EXE: &str = env!("CARGO_BIN_EXE_switchyard");
+
+const MUL: &str = r#"(module
+  (import "spectest" "print_i32" (func $print (param i32)))
+  (func (export "mul") (param i32 i32) (result i32)
+    (call $print (local.get 0))
+    (i32.mul (local.get 0) (local.get 1)))
+  (func (export "pair") (result i64 f64) (i64.const 1000000) (f64.const 0.5))
+  (func (export "spin") (loop (br 0)))
+  (func (export "div") (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0))))
+"#;
+
+/// A fresh folder under the system's temporary folder.
+fn scratch() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "switchyard-cli-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn run(args: &[&str], dir: &Path) -> Output {
+    run_with_input(args, dir, "")
+}
+
+fn run_with_input(args: &[&str], dir: &Path, input: &str) -> Output {
+    let mut child = Command::new(EXE)
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn status(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn run_invokes_an_export_of_a_text_module() {
+    let dir = scratch();
+    write(&dir, "mul.wat", MUL);
+    let o = run(&["run", "mul.wat", "--invoke", "mul", "6", "-7"], &dir);
+    assert_eq!(stdout(&o), "6 : i32\n-42 : [i32]\n", "{}", stderr(&o));
+    assert_eq!(status(&o), 0);
+    let o = run(&["run", "mul.wat", "--invoke", "pair"], &dir);
+    assert_eq!(stdout(&o), "[1_000_000 0.5] : [i64 f64]\n");
+    // Script syntax for arguments too.
+    let o = run(
+        &["run", "mul.wat", "--invoke", "mul", "(i32.const 2)", "0x10"],
+        &dir,
+    );
+    assert_eq!(stdout(&o), "2 : i32\n32 : [i32]\n");
+}
+
+#[test]
+fn run_reports_traps_and_bad_arguments() {
+    let dir = scratch();
+    write(&dir, "mul.wat", MUL);
+    let o = run(&["run", "mul.wat", "--invoke", "div", "0"], &dir);
+    assert_eq!(status(&o), 1);
+    let out = stdout(&o);
+    assert!(out.contains("trap \"integer divide by zero\""), "{out}");
+    assert!(out.contains("1 passed, 1 failed, 0 skipped"), "{out}");
+    let o = run(&["run", "mul.wat", "--invoke", "mul", "1"], &dir);
+    assert_eq!(status(&o), 1);
+    assert!(stdout(&o).contains("export mul takes 2 argument(s), 1 given"));
+    let o = run(&["run", "mul.wat", "--invoke", "nope"], &dir);
+    assert_eq!(status(&o), 1);
+    assert!(stdout(&o).contains("unknown export"), "{}", stdout(&o));
+}
+
+#[test]
+fn budgets_come_from_flags_and_exhaustion_names_them() {
+    let dir = scratch();
+    write(&dir, "mul.wat", MUL);
+    let o = run(
+        &["run", "mul.wat", "--fuel", "1000", "--invoke", "spin"],
+        &dir,
+    );
+    assert_eq!(status(&o), 1);
+    let out = stdout(&o);
+    assert!(out.contains("exhaustion \"fuel exhausted\""), "{out}");
+    assert!(out.contains("--fuel N"), "{out}");
+    let o = run(&["run", "mul.wat", "--max-heap", "12X"], &dir);
+    assert_eq!(status(&o), 2);
+    // A memory bigger than the heap budget cannot be made.
+    write(&dir, "mem.wat", "(module (memory 2))");
+    let o = run(&["run", "mem.wat", "--max-heap", "64K"], &dir);
+    assert_eq!(status(&o), 1);
+    assert!(stdout(&o).contains("out of memory"), "{}", stdout(&o));
+    let o = run(&["run", "mem.wat", "--max-heap", "1M"], &dir);
+    assert_eq!(status(&o), 0, "{}", stdout(&o));
+}
+
+#[test]
+fn binary_modules_are_told_by_their_content() {
+    let dir = scratch();
+    write(&dir, "mul.wat", MUL);
+    let o = run(&["convert", "mul.wat", "-o", "mul.wasm"], &dir);
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    // A binary under any name, even `.wast`, is read as a binary.
+    std::fs::copy(dir.join("mul.wasm"), dir.join("disguised.wast")).unwrap();
+    for name in ["mul.wasm", "disguised.wast"] {
+        let o = run(&["run", name, "--invoke", "mul", "3", "4"], &dir);
+        assert_eq!(stdout(&o), "3 : i32\n12 : [i32]\n", "{name}");
+    }
+    // A folder of binaries: each file counts.
+    let only = dir.join("only");
+    std::fs::create_dir(&only).unwrap();
+    std::fs::copy(dir.join("mul.wasm"), only.join("a.wasm")).unwrap();
+    let o = run(&["run", "only"], &dir);
+    assert_eq!(status(&o), 0);
+    assert!(stdout(&o).contains("PASS only/a.wasm [typed-cont]: 1 passed"));
+    // A malformed binary: the diagnostic shows the bytes.
+    write(&dir, "bad.wasm", b"\0asm\x02\0\0\0");
+    let o = run(&["run", "bad.wasm"], &dir);
+    assert_eq!(status(&o), 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("malformed \"unknown binary version\""),
+        "{out}"
+    );
+    assert!(out.contains("00000000: 00 61 73 6d 02 00 00 00"), "{out}");
+    assert!(out.contains("bad.wasm:1:23"), "{out}");
+    // Nothing to run, or nothing there: usage errors.
+    std::fs::create_dir(dir.join("empty")).unwrap();
+    assert_eq!(status(&run(&["run", "empty"], &dir)), 2);
+    assert_eq!(status(&run(&["run", "missing.wasm"], &dir)), 2);
+}
+
+#[test]
+fn scripts_print_and_invoke() {
+    let dir = scratch();
+    write(
+        &dir,
+        "s.wast",
+        r#"(module (import "spectest" "print_f32" (func $p (param f32)))
+             (func (export "f") (param i32) (result i32) (call $p (f32.const 666.6)) (local.get 0)))
+           (assert_return (invoke "f" (i32.const 1)) (i32.const 1))"#,
+    );
+    let o = run(&["run", "s.wast"], &dir);
+    assert_eq!(
+        stdout(&o),
+        "666.599_975_585_937_5 : f32\nPASS s.wast [typed-cont]: 2 passed, 0 failed, 0 skipped\n\
+         2 passed, 0 failed, 0 skipped\n"
+    );
+    let o = run(&["run", "--quiet", "s.wast"], &dir);
+    assert!(!stdout(&o).contains("666"));
+    let o = run(&["run", "s.wast", "--invoke", "f", "5"], &dir);
+    assert_eq!(
+        stdout(&o),
+        "666.599_975_585_937_5 : f32\n666.599_975_585_937_5 : f32\n5 : [i32]\n"
+    );
+}
+
+#[test]
+fn validate_checks_without_running() {
+    let dir = scratch();
+    write(&dir, "mul.wat", MUL);
+    // Valid, though running it would trap at start.
+    write(
+        &dir,
+        "trap.wat",
+        "(module (func $s unreachable) (start $s))",
+    );
+    write(
+        &dir,
+        "bad.wat",
+        "(module (func (result i32) (i64.const 1)))",
+    );
+    write(
+        &dir,
+        "s.wast",
+        "(module (func))\n(module quote \"(func (result i32) i32.const 1)\")\n",
+    );
+    let o = run(&["validate", "mul.wat", "trap.wat", "s.wast"], &dir);
+    assert_eq!(status(&o), 0, "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with("4 valid, 0 invalid\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["validate", "bad.wat"], &dir);
+    assert_eq!(status(&o), 1);
+    let out = stdout(&o);
+    assert!(out.contains("bad.wat:1:"), "{out}");
+    assert!(out.contains("invalid \"type mismatch"), "{out}");
+    assert_eq!(status(&run(&["validate", "missing.wat"], &dir)), 2);
+    // Under a design whose syntax the module does not have.
+    write(
+        &dir,
+        "k.wat",
+        "(module (type $f (func)) (type $k (cont $f)))",
+    );
+    assert_eq!(status(&run(&["validate", "k.wat"], &dir)), 0);
+    let o = run(&["validate", "--design", "raw-stacks", "k.wat"], &dir);
+    assert_eq!(status(&o), 1, "{}", stdout(&o));
+}
+
+#[test]
+fn convert_between_text_binary_json_and_js() {
+    let dir = scratch();
+    write(&dir, "mul.wat", MUL);
+    assert_eq!(
+        status(&run(&["convert", "mul.wat", "-o", "a.wasm"], &dir)),
+        0
+    );
+    assert_eq!(status(&run(&["convert", "a.wasm", "-o", "b.wat"], &dir)), 0);
+    assert_eq!(status(&run(&["convert", "b.wat", "-o", "c.wasm"], &dir)), 0);
+    let a = std::fs::read(dir.join("a.wasm")).unwrap();
+    assert_eq!(a, std::fs::read(dir.join("c.wasm")).unwrap());
+    assert!(a.starts_with(b"\0asm\x01\0\0\0"));
+    let o = run(&["convert", "a.wasm", "-o", "-"], &dir);
+    assert!(stdout(&o).starts_with("(module\n"), "{}", stdout(&o));
+
+    write(
+        &dir,
+        "s.wast",
+        "(module $M (func (export \"f\") (param i32) (result i32) local.get 0))\n\
+         (assert_return (invoke \"f\" (i32.const 7)) (i32.const 7))\n\
+         (assert_malformed (module quote \"(func\") \"unexpected end\")\n",
+    );
+    let o = run(&["convert", "s.wast", "-o", "s.json"], &dir);
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    let json = std::fs::read_to_string(dir.join("s.json")).unwrap();
+    assert!(json.contains("\"filename\": \"s.0.wasm\""), "{json}");
+    assert!(json.contains("\"module_type\": \"text\""), "{json}");
+    assert!(std::fs::read(dir.join("s.0.wasm"))
+        .unwrap()
+        .starts_with(b"\0asm"));
+    assert_eq!(std::fs::read(dir.join("s.1.wat")).unwrap(), b"(func");
+
+    let o = run(&["convert", "s.wast", "-o", "s.js"], &dir);
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    let js = std::fs::read_to_string(dir.join("s.js")).unwrap();
+    assert!(js.contains("xc.call(0, \"f\", [7])"), "{js}");
+    // With a JS engine at hand, the file runs and the assertions pass.
+    let node = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/.engines/bin/node26");
+    if node.exists() {
+        let o = Command::new(&node).arg(dir.join("s.js")).output().unwrap();
+        assert!(
+            stdout(&o).ends_with("{\"done\":true,\"passed\":2,\"failed\":0}\n"),
+            "{}",
+            stdout(&o)
+        );
+    }
+
+    // Usage errors: a script to a module format, an unknown format, a missing input.
+    assert_eq!(
+        status(&run(&["convert", "s.wast", "-o", "s.wasm"], &dir)),
+        2
+    );
+    assert_eq!(status(&run(&["convert", "s.wast", "-o", "s.txt"], &dir)), 2);
+    assert_eq!(
+        status(&run(&["convert", "none.wat", "-o", "x.wasm"], &dir)),
+        2
+    );
+    // Unreadable input: a diagnostic and status 1.
+    write(&dir, "bad.wat", "(module (func (i32.const)))");
+    let o = run(&["convert", "bad.wat", "-o", "bad.wasm"], &dir);
+    assert_eq!(status(&o), 1);
+    assert!(stderr(&o).contains("bad.wat:1:"), "{}", stderr(&o));
+}
+
+const SESSION: &str =
+    "(module $M\n  (func (export \"f\") (param i32) (result i32)\n    local.get 0))\n\
+                       (invoke \"f\" (i32.const 41))\n\
+                       :design\n\
+                       (assert_return (invoke \"f\" (i32.const 1)) (i32.const 2))\n\
+                       (invoke \"f\" (i32.const 2))\n";
+
+#[test]
+fn repl_reads_standard_input() {
+    let dir = scratch();
+    let o = run_with_input(&["repl"], &dir, SESSION);
+    assert_eq!(
+        stdout(&o),
+        "module $M :\n  export \"f\" : func [i32] -> [i32]\n41 : [i32]\ndesign: typed-cont\n\
+         2 : [i32]\n"
+    );
+    assert!(
+        stderr(&o).contains("error: assert_return failed"),
+        "{}",
+        stderr(&o)
+    );
+    // A piped session with a failure exits with 1; one without, 0.
+    assert_eq!(status(&o), 1);
+    let o = run_with_input(&[], &dir, "(module)\n:quit\n(invoke \"never\")\n");
+    assert_eq!(stdout(&o), "module :\n");
+    assert_eq!(status(&o), 0);
+    write(&dir, "mul.wat", MUL);
+    let o = run_with_input(
+        &["repl", "--design", "raw-stacks"],
+        &dir,
+        ":load mul.wat\n(invoke \"mul\" (i32.const 2) (i32.const 3))\n",
+    );
+    assert!(
+        stdout(&o).ends_with("2 : i32\n6 : [i32]\n"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// On a terminal the REPL edits lines and keeps a history; `script` (util-linux) gives it a
+/// pseudo-terminal.
+#[test]
+fn repl_on_a_pseudo_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("notice: no `script` command: the pseudo-terminal test is skipped");
+        return;
+    }
+    let dir = scratch();
+    let mut child = Command::new("script")
+        .args(["-qfec", &format!("{EXE} repl"), "/dev/null"])
+        .current_dir(&dir)
+        .env("HOME", &dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // One line at a time, as typed: the line editor reads from the terminal as it comes.
+    for line in [
+        "(module (func (export \"f\") (result i32)\n",
+        "  i32.const 42))\n",
+        "(invoke \"f\")\n",
+        ":quit\n",
+    ] {
+        stdin.write_all(line.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    let out = stdout(&o).replace('\r', "");
+    assert!(out.contains("REPL, design typed-cont"), "{out}");
+    assert!(out.contains("... "), "the continuation prompt: {out}");
+    assert!(out.contains("42 : [i32]"), "{out}");
+    let history = std::fs::read_to_string(dir.join(".switchyard_history")).unwrap();
+    assert!(history.contains("(invoke \"f\")"), "{history}");
+}
