@@ -560,7 +560,34 @@ pub struct Module {
     pub datas: Vec<Data>,
     /// The binary data count section, if present (text modules: `None`).
     pub data_count: Option<u32>,
+    /// Names of definitions, from the text's `$id`s or the binary's name section.
+    pub names: Names,
     pub span: Span,
+}
+
+/// Names of a module's definitions by index: the text's `$id`s, or the binary's `name` custom
+/// section (its module name is `Module::id`). They do not change what the module means; the
+/// encoder writes them to a name section and the printer prints them as `$id`s.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Names {
+    pub types: std::collections::BTreeMap<TypeIdx, String>,
+    pub funcs: std::collections::BTreeMap<FuncIdx, String>,
+    /// Per function, its locals' (parameters first) names.
+    pub locals: std::collections::BTreeMap<FuncIdx, std::collections::BTreeMap<LocalIdx, String>>,
+    pub tables: std::collections::BTreeMap<TableIdx, String>,
+    pub mems: std::collections::BTreeMap<MemIdx, String>,
+    pub globals: std::collections::BTreeMap<GlobalIdx, String>,
+    pub tags: std::collections::BTreeMap<TagIdx, String>,
+    pub elems: std::collections::BTreeMap<ElemIdx, String>,
+    pub datas: std::collections::BTreeMap<DataIdx, String>,
+    /// Per struct type, its fields' names.
+    pub fields: std::collections::BTreeMap<TypeIdx, std::collections::BTreeMap<FieldIdx, String>>,
+}
+
+impl Names {
+    pub fn is_empty(&self) -> bool {
+        *self == Names::default()
+    }
 }
 
 impl Module {

@@ -507,6 +507,59 @@ impl Encoder {
             }
             e.bytes(&d.init);
         });
+        self.name_section(m);
+    }
+
+    /// The `name` custom section, when the module has names: the module's `$id` (subsection
+    /// 0), then functions, locals, and the extended name section's types, tables, memories,
+    /// globals, element and data segments, fields and tags.
+    fn name_section(&mut self, m: &Module) {
+        use std::collections::BTreeMap;
+        let n = &m.names;
+        if m.id.is_none() && n.is_empty() {
+            return;
+        }
+        let name_map = |e: &mut Self, map: &BTreeMap<u32, String>| {
+            e.len(map.len());
+            for (idx, name) in map {
+                e.idx(*idx);
+                e.name(name);
+            }
+        };
+        let indirect = |e: &mut Self, map: &BTreeMap<u32, BTreeMap<u32, String>>| {
+            e.len(map.len());
+            for (idx, names) in map {
+                e.idx(*idx);
+                name_map(e, names);
+            }
+        };
+        self.section(0, |e| {
+            e.name("name");
+            if let Some(id) = &m.id {
+                e.section(0, |e| e.name(id));
+            }
+            let maps = [
+                (1, &n.funcs),
+                (4, &n.types),
+                (5, &n.tables),
+                (6, &n.mems),
+                (7, &n.globals),
+                (8, &n.elems),
+                (9, &n.datas),
+                (11, &n.tags),
+            ];
+            for (sub, map) in maps {
+                if !map.is_empty() {
+                    e.section(sub, |e| name_map(e, map));
+                }
+                if sub == 1 && !n.locals.is_empty() {
+                    e.section(2, |e| indirect(e, &n.locals));
+                }
+                if sub == 9 && !n.fields.is_empty() {
+                    e.section(10, |e| indirect(e, &n.fields));
+                }
+            }
+        });
     }
 
     /// `locals`: runs of equal types.

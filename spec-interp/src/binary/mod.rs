@@ -43,6 +43,8 @@ pub(crate) struct Decoder<'a> {
     /// Some function body names a data segment (`memory.init`, `data.drop`, `array.new_data`,
     /// `array.init_data`): the module then needs a data count section.
     pub(crate) uses_data: bool,
+    /// The module name and the names of a `name` custom section, when it has one that decodes.
+    pub(crate) names: Option<(Option<String>, crate::syntax::Names)>,
 }
 
 impl<'a> Decoder<'a> {
@@ -52,11 +54,16 @@ impl<'a> Decoder<'a> {
             pos: 0,
             design,
             uses_data: false,
+            names: None,
         }
     }
 
     pub(crate) fn pos(&self) -> usize {
         self.pos
+    }
+
+    pub(crate) fn bytes(&self) -> &'a [u8] {
+        self.bytes
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -7,7 +7,7 @@ use super::Decoder;
 use crate::diag::Result;
 use crate::syntax::{
     Data, DataMode, Elem, ElemMode, Export, Expr, ExternIdx, Func, Global, Import, ImportDesc,
-    Instr, Memory, Module, RefType, Start, Table, Tag, ValType,
+    Instr, Memory, Module, Names, RefType, Start, Table, Tag, ValType,
 };
 
 const MAGIC: &[u8; 4] = b"\0asm";
@@ -54,18 +54,24 @@ impl Decoder<'_> {
         Ok(value)
     }
 
-    /// Skips custom sections; their names must still be valid UTF-8.
+    /// Skips custom sections (their names must still be valid UTF-8), reading the names of a
+    /// `name` section on the way.
     fn customs(&mut self) -> Result<()> {
         while self.section_id()? == Some(id::CUSTOM) {
             self.skip(1)?;
             self.sized(|d, size| {
                 let start = d.pos();
-                d.name()?;
+                let name = d.name()?;
                 let used = d.pos() - start;
                 if used > size {
                     return Err(d.error_at(d.len(), UNEXPECTED_END));
                 }
-                d.skip(size - used)
+                let content = d.pos();
+                d.skip(size - used)?;
+                if name == "name" && d.names.is_none() {
+                    d.names = name_section(&d.bytes()[content..d.pos()], d.design);
+                }
+                Ok(())
             })?;
         }
         Ok(())
@@ -138,6 +144,7 @@ pub(crate) fn module(d: &mut Decoder) -> Result<Module> {
     } else if d.uses_data {
         return Err(d.error_at(end, "data count section required"));
     }
+    let (id, names) = d.names.take().unwrap_or_default();
     let funcs = func_types
         .into_iter()
         .zip(codes)
@@ -149,7 +156,7 @@ pub(crate) fn module(d: &mut Decoder) -> Result<Module> {
         })
         .collect();
     Ok(Module {
-        id: None,
+        id,
         types,
         imports,
         funcs,
@@ -162,8 +169,54 @@ pub(crate) fn module(d: &mut Decoder) -> Result<Module> {
         elems,
         datas,
         data_count,
+        names,
         span: d.span_from(0),
     })
+}
+
+/// The `name` custom section (spec 7.4.1, with the extended name section's subsections for
+/// types, tables, memories, globals, element and data segments, fields and tags). A section
+/// that does not decode is ignored, as custom sections may be: it never makes a module
+/// malformed.
+fn name_section(bytes: &[u8], design: crate::design::Design) -> Option<(Option<String>, Names)> {
+    use std::collections::BTreeMap;
+    let mut d = Decoder::new(bytes, design);
+    let mut module = None;
+    let mut names = Names::default();
+    let name_map = |d: &mut Decoder| -> Result<BTreeMap<u32, String>> {
+        Ok(d.vec(|d| Ok((d.idx()?, d.name()?)))?.into_iter().collect())
+    };
+    let indirect = |d: &mut Decoder| -> Result<BTreeMap<u32, BTreeMap<u32, String>>> {
+        Ok(d.vec(|d| Ok((d.idx()?, name_map(d)?)))?
+            .into_iter()
+            .collect())
+    };
+    while !d.at_end() {
+        let sub = d.byte().ok()?;
+        let size = d.u32().ok()? as usize;
+        let end = d.pos().checked_add(size).filter(|&e| e <= d.len())?;
+        let mut part = Decoder::new(&bytes[d.pos()..end], design);
+        let ok = match sub {
+            0 => part.name().map(|n| module = Some(n)).is_ok(),
+            1 => name_map(&mut part).map(|m| names.funcs = m).is_ok(),
+            2 => indirect(&mut part).map(|m| names.locals = m).is_ok(),
+            4 => name_map(&mut part).map(|m| names.types = m).is_ok(),
+            5 => name_map(&mut part).map(|m| names.tables = m).is_ok(),
+            6 => name_map(&mut part).map(|m| names.mems = m).is_ok(),
+            7 => name_map(&mut part).map(|m| names.globals = m).is_ok(),
+            8 => name_map(&mut part).map(|m| names.elems = m).is_ok(),
+            9 => name_map(&mut part).map(|m| names.datas = m).is_ok(),
+            10 => indirect(&mut part).map(|m| names.fields = m).is_ok(),
+            11 => name_map(&mut part).map(|m| names.tags = m).is_ok(),
+            // Labels (3) and subsections of later proposals are skipped.
+            _ => true,
+        };
+        if !ok {
+            return None;
+        }
+        d.skip(size).ok()?;
+    }
+    Some((module, names))
 }
 
 fn header(d: &mut Decoder) -> Result<()> {

@@ -5,7 +5,8 @@
 use super::Instr;
 use crate::diag::Result;
 use crate::syntax::Instr as CoreInstr;
-use crate::text::parser::{FuncCtx, ModCtx, Parser, Space};
+use crate::text::parser::{FuncCtx, ModCtx, Parser, Space as ParseSpace};
+use crate::text::print::{Namer, Space};
 
 /// The effect-handlers instruction named `kw`, if it is one.
 pub fn instr(
@@ -14,13 +15,13 @@ pub fn instr(
     m: &mut ModCtx,
     _f: &FuncCtx,
 ) -> Result<Option<CoreInstr>> {
-    let t = Space::Type;
+    let t = ParseSpace::Type;
     let i = match kw {
-        "perform" => Instr::Perform(p.idx(m, Space::Tag)?),
+        "perform" => Instr::Perform(p.idx(m, ParseSpace::Tag)?),
         "continue" => Instr::Continue(p.idx(m, t)?),
         "discontinue" => {
             let k = p.idx(m, t)?;
-            Instr::Discontinue(k, p.idx(m, Space::Tag)?)
+            Instr::Discontinue(k, p.idx(m, ParseSpace::Tag)?)
         }
         "discontinue_ref" => Instr::DiscontinueRef(p.idx(m, t)?),
         _ => return Ok(None),
@@ -30,22 +31,15 @@ pub fn instr(
 
 /// The printer's text of an instruction: the inverse of `instr` and of the core parser's
 /// flat `handle bt` / `on $e $k`.
-pub fn print_instr(i: &Instr) -> String {
+pub fn print_instr(i: &Instr, n: &Namer) -> String {
+    let ty = |x: &u32| n.idx(Space::Type, *x);
+    let tag = |x: &u32| n.idx(Space::Tag, *x);
     match i {
-        Instr::Perform(tag) => format!("perform {tag}"),
-        Instr::Handle(bt) => {
-            let bt = match bt {
-                crate::syntax::BlockType::Empty => String::new(),
-                crate::syntax::BlockType::Val(t) => {
-                    format!(" (result {})", crate::text::print::val_type(*t))
-                }
-                crate::syntax::BlockType::Type(x) => format!(" (type {x})"),
-            };
-            format!("handle{bt}")
-        }
-        Instr::On(tag, k) => format!("on {tag} {k}"),
-        Instr::Continue(k) => format!("continue {k}"),
-        Instr::Discontinue(k, tag) => format!("discontinue {k} {tag}"),
-        Instr::DiscontinueRef(k) => format!("discontinue_ref {k}"),
+        Instr::Perform(e) => format!("perform {}", tag(e)),
+        Instr::Handle(bt) => format!("handle{}", crate::text::print::block_type(*bt, n)),
+        Instr::On(e, k) => format!("on {} {}", tag(e), ty(k)),
+        Instr::Continue(k) => format!("continue {}", ty(k)),
+        Instr::Discontinue(k, e) => format!("discontinue {} {}", ty(k), tag(e)),
+        Instr::DiscontinueRef(k) => format!("discontinue_ref {}", ty(k)),
     }
 }

@@ -4,7 +4,8 @@ use super::Instr;
 use crate::diag::Result;
 use crate::syntax::{CompType, Instr as CoreInstr};
 use crate::text::lexer::Tok;
-use crate::text::parser::{FuncCtx, ModCtx, Parser, Space};
+use crate::text::parser::{FuncCtx, ModCtx, Parser, Space as ParseSpace};
+use crate::text::print::{Namer, Space};
 
 /// The body of `(stack (param t*) rt)` after the `stack` keyword.
 pub fn stack_type(p: &mut Parser<'_>, m: &ModCtx) -> Result<CompType> {
@@ -36,11 +37,11 @@ pub fn instr(
     m: &mut ModCtx,
     _f: &FuncCtx,
 ) -> Result<Option<CoreInstr>> {
-    let t = Space::Type;
+    let t = ParseSpace::Type;
     let i = match kw {
         "stack.new" => {
             let s = p.idx(m, t)?;
-            Instr::StackNew(s, p.idx(m, Space::Func)?)
+            Instr::StackNew(s, p.idx(m, ParseSpace::Func)?)
         }
         "stack.new_ref" => Instr::StackNewRef(p.idx(m, t)?),
         "stack.switch" => Instr::StackSwitch(p.idx(m, t)?),
@@ -52,7 +53,7 @@ pub fn instr(
         "stack.release" => Instr::StackRelease(p.idx(m, t)?),
         "stack.switch_throw" => {
             let s = p.idx(m, t)?;
-            Instr::StackSwitchThrow(s, p.idx(m, Space::Tag)?)
+            Instr::StackSwitchThrow(s, p.idx(m, ParseSpace::Tag)?)
         }
         _ => return Ok(None),
     };
@@ -60,14 +61,17 @@ pub fn instr(
 }
 
 /// The printer's text of an instruction: the inverse of `instr`.
-pub fn print_instr(i: &Instr) -> String {
+pub fn print_instr(i: &Instr, n: &Namer) -> String {
+    let ty = |x: &u32| n.idx(Space::Type, *x);
     match i {
-        Instr::StackNew(s, f) => format!("stack.new {s} {f}"),
-        Instr::StackNewRef(s) => format!("stack.new_ref {s}"),
-        Instr::StackSwitch(s) => format!("stack.switch {s}"),
-        Instr::StackSwitchRetire(s) => format!("stack.switch_retire {s}"),
-        Instr::StackBind(a, b) => format!("stack.bind {a} {b}"),
-        Instr::StackRelease(s) => format!("stack.release {s}"),
-        Instr::StackSwitchThrow(s, tag) => format!("stack.switch_throw {s} {tag}"),
+        Instr::StackNew(s, f) => format!("stack.new {} {}", ty(s), n.idx(Space::Func, *f)),
+        Instr::StackNewRef(s) => format!("stack.new_ref {}", ty(s)),
+        Instr::StackSwitch(s) => format!("stack.switch {}", ty(s)),
+        Instr::StackSwitchRetire(s) => format!("stack.switch_retire {}", ty(s)),
+        Instr::StackBind(a, b) => format!("stack.bind {} {}", ty(a), ty(b)),
+        Instr::StackRelease(s) => format!("stack.release {}", ty(s)),
+        Instr::StackSwitchThrow(s, e) => {
+            format!("stack.switch_throw {} {}", ty(s), n.idx(Space::Tag, *e))
+        }
     }
 }

@@ -15,6 +15,11 @@ use super::parser::{FuncCtx, ModCtx, Parser, Space};
 use crate::diag::{Error, Result, Span};
 use crate::syntax::*;
 
+/// Index to name, from an id space's name to index.
+fn invert(map: &std::collections::HashMap<String, u32>) -> std::collections::BTreeMap<u32, String> {
+    map.iter().map(|(name, idx)| (*idx, name.clone())).collect()
+}
+
 /// A module field, located by token positions.
 #[derive(Clone, Copy)]
 struct Field<'a> {
@@ -127,6 +132,19 @@ impl<'a> Parser<'a> {
             }
         }
         module.types.append(&mut m.implicit);
+        module.names.types = invert(&m.types.map);
+        module.names.funcs = invert(&m.funcs.map);
+        module.names.tables = invert(&m.tables.map);
+        module.names.mems = invert(&m.mems.map);
+        module.names.globals = invert(&m.globals.map);
+        module.names.tags = invert(&m.tags.map);
+        module.names.elems = invert(&m.elems.map);
+        module.names.datas = invert(&m.datas.map);
+        module.names.fields = m
+            .fields
+            .iter()
+            .map(|(ty, fields)| (*ty, invert(fields)))
+            .collect();
         self.pos = end_pos;
         module.span = start.to(end_span);
         Ok(module)
@@ -327,6 +345,10 @@ impl<'a> Parser<'a> {
         let mut body = Expr::default();
         self.instrs(m, &mut f, &mut body)?;
         let e = self.rparen()?;
+        let local_names = invert(&f.locals.map);
+        if !local_names.is_empty() {
+            module.names.locals.insert(idx, local_names);
+        }
         module.funcs.push(Func {
             type_idx: tu.idx,
             locals,

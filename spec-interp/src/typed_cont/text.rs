@@ -5,13 +5,14 @@
 use super::{Handler, Instr};
 use crate::diag::Result;
 use crate::syntax::Instr as CoreInstr;
-use crate::text::parser::{FuncCtx, ModCtx, Parser, Space};
+use crate::text::parser::{FuncCtx, ModCtx, Parser, Space as ParseSpace};
+use crate::text::print::{Namer, Space};
 
 /// Handler clauses `(on $e $l)*` and `(on $e switch)*`.
 fn handlers(p: &mut Parser<'_>, m: &ModCtx, f: &FuncCtx) -> Result<Box<[Handler]>> {
     let mut hs = Vec::new();
     while p.open_form("on") {
-        let tag = p.idx(m, Space::Tag)?;
+        let tag = p.idx(m, ParseSpace::Tag)?;
         if p.eat_keyword("switch") {
             hs.push(Handler::OnSwitch(tag));
         } else {
@@ -29,21 +30,21 @@ pub fn instr(
     m: &mut ModCtx,
     f: &FuncCtx,
 ) -> Result<Option<CoreInstr>> {
-    let t = Space::Type;
+    let t = ParseSpace::Type;
     let i = match kw {
         "cont.new" => Instr::ContNew(p.idx(m, t)?),
         "cont.bind" => {
             let a = p.idx(m, t)?;
             Instr::ContBind(a, p.idx(m, t)?)
         }
-        "suspend" => Instr::Suspend(p.idx(m, Space::Tag)?),
+        "suspend" => Instr::Suspend(p.idx(m, ParseSpace::Tag)?),
         "resume" => {
             let ct = p.idx(m, t)?;
             Instr::Resume(ct, handlers(p, m, f)?)
         }
         "resume_throw" => {
             let ct = p.idx(m, t)?;
-            let e = p.idx(m, Space::Tag)?;
+            let e = p.idx(m, ParseSpace::Tag)?;
             Instr::ResumeThrow(ct, e, handlers(p, m, f)?)
         }
         "resume_throw_ref" => {
@@ -52,7 +53,7 @@ pub fn instr(
         }
         "switch" => {
             let ct = p.idx(m, t)?;
-            Instr::Switch(ct, p.idx(m, Space::Tag)?)
+            Instr::Switch(ct, p.idx(m, ParseSpace::Tag)?)
         }
         _ => return Ok(None),
     };
@@ -60,22 +61,26 @@ pub fn instr(
 }
 
 /// The printer's text of an instruction: the inverse of `instr`.
-pub fn print_instr(i: &Instr) -> String {
+pub fn print_instr(i: &Instr, n: &Namer) -> String {
+    let ty = |x: &u32| n.idx(Space::Type, *x);
+    let tag = |x: &u32| n.idx(Space::Tag, *x);
     let handlers = |hs: &[Handler]| -> String {
         hs.iter()
             .map(|h| match h {
-                Handler::OnLabel(tag, label) => format!(" (on {tag} {label})"),
-                Handler::OnSwitch(tag) => format!(" (on {tag} switch)"),
+                Handler::OnLabel(e, label) => format!(" (on {} {label})", tag(e)),
+                Handler::OnSwitch(e) => format!(" (on {} switch)", tag(e)),
             })
             .collect()
     };
     match i {
-        Instr::ContNew(x) => format!("cont.new {x}"),
-        Instr::ContBind(x, y) => format!("cont.bind {x} {y}"),
-        Instr::Suspend(tag) => format!("suspend {tag}"),
-        Instr::Resume(x, hs) => format!("resume {x}{}", handlers(hs)),
-        Instr::ResumeThrow(x, tag, hs) => format!("resume_throw {x} {tag}{}", handlers(hs)),
-        Instr::ResumeThrowRef(x, hs) => format!("resume_throw_ref {x}{}", handlers(hs)),
-        Instr::Switch(x, tag) => format!("switch {x} {tag}"),
+        Instr::ContNew(x) => format!("cont.new {}", ty(x)),
+        Instr::ContBind(x, y) => format!("cont.bind {} {}", ty(x), ty(y)),
+        Instr::Suspend(e) => format!("suspend {}", tag(e)),
+        Instr::Resume(x, hs) => format!("resume {}{}", ty(x), handlers(hs)),
+        Instr::ResumeThrow(x, e, hs) => {
+            format!("resume_throw {} {}{}", ty(x), tag(e), handlers(hs))
+        }
+        Instr::ResumeThrowRef(x, hs) => format!("resume_throw_ref {}{}", ty(x), handlers(hs)),
+        Instr::Switch(x, e) => format!("switch {} {}", ty(x), tag(e)),
     }
 }
