@@ -178,6 +178,8 @@ mod tests {
             actual: "[(i32.const 2)]".into(),
             status,
             focus: Span::NONE,
+            printed: Vec::new(),
+            values: None,
         }
     }
 

@@ -162,6 +162,8 @@ mod tests {
                 actual: "trap \"unreachable\"".into(),
                 status: Status::Failed,
                 focus: span,
+                printed: Vec::new(),
+                values: None,
             }],
         };
         let json = to_json(std::slice::from_ref(&report), report.tally());
