@@ -170,25 +170,27 @@ fn group_int(s: &str) -> String {
 }
 
 fn group_from_right(digits: &str, n: usize) -> String {
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % n == 0 {
-            out.push('_');
-        }
-        out.push(c);
+    // The digits are ASCII: the first group takes what is left over from groups of `n`.
+    let (first, rest) = digits.split_at(digits.len() % n);
+    let mut groups: Vec<&str> = Vec::new();
+    if !first.is_empty() {
+        groups.push(first);
     }
-    out
+    groups.extend(
+        rest.as_bytes()
+            .chunks(n)
+            .map(|c| std::str::from_utf8(c).unwrap_or("")),
+    );
+    groups.join("_")
 }
 
 fn group_from_left(digits: &str, n: usize) -> String {
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && i % n == 0 {
-            out.push('_');
-        }
-        out.push(c);
-    }
-    out
+    let groups: Vec<&str> = digits
+        .as_bytes()
+        .chunks(n)
+        .map(|c| std::str::from_utf8(c).unwrap_or(""))
+        .collect();
+    groups.join("_")
 }
 
 /// A float as the reference prints it; `magnitude` is the absolute value widened to f64.

@@ -209,6 +209,8 @@ fn strip(mut m: Module) -> Module {
     if let Some(s) = &mut m.start {
         s.span = S::NONE;
     }
+    // Names are what the abbreviations may differ in.
+    m.names = crate::syntax::Names::default();
     m
 }
 

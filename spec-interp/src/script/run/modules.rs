@@ -358,7 +358,9 @@ mod tests {
             panic!("not an invoke")
         };
         assert_eq!(args.len(), 4);
-        assert!(invoke_command(&inv("f", &["1"]), Some(&m), Design::TypedCont, Span::NONE).is_ok());
+        assert!(
+            invoke_command(&inv("f", &["1"]), Some(&m), Design::TypedCont, Span::NONE).is_err()
+        );
         let err = invoke_command(
             &inv("f", &["1", "2", "3", "4", "5"]),
             Some(&m),
