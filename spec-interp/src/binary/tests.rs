@@ -921,3 +921,37 @@ fn external_text_and_binary_agree() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn name_section_round_trip() {
+    let m = crate::text::parse_module(
+        "(module $mod (type $t (struct (field $x i32))) (global $g i32 (i32.const 1)) \
+         (func $f (param $p i32) (local $l i64)) (memory $m 1) (tag $e) (data $d \"\") \
+         (elem $s func $f) (table $tab 1 funcref))",
+        Design::TypedCont,
+    )
+    .unwrap();
+    let bytes = super::encode_module(&m);
+    let back = decode(&bytes).unwrap();
+    assert_eq!(back.id.as_deref(), Some("mod"));
+    assert_eq!(back.names, m.names);
+    assert_eq!(back.names.funcs.get(&0).map(String::as_str), Some("f"));
+    assert_eq!(back.names.locals[&0].get(&1).map(String::as_str), Some("l"));
+    assert_eq!(back.names.fields[&0].get(&0).map(String::as_str), Some("x"));
+}
+
+/// A `name` section that does not decode is ignored: custom sections never make a module
+/// malformed.
+#[test]
+fn broken_name_sections_are_ignored() {
+    for content in [
+        &b"\x04name\x01\x05\x01\x00\x09abc"[..], // a name longer than its subsection
+        &b"\x04name\x01\xff"[..],                // a subsection size past the end
+        &b"\x04name\x00\x02\x01\xc0"[..],        // a module name that is not UTF-8
+    ] {
+        let bytes = module(&[(0, content)]);
+        let m = decode(&bytes).unwrap();
+        assert_eq!(m.names, Names::default());
+        assert_eq!(m.id, None);
+    }
+}
