@@ -7,6 +7,7 @@
 pub mod expected;
 pub mod files;
 pub mod modules;
+pub mod poke;
 pub mod report;
 pub mod scan;
 pub mod validate;
