@@ -18,6 +18,7 @@ pub mod host;
 pub mod raw_stacks;
 pub mod runtime;
 pub mod script;
+pub mod simd;
 pub mod syntax;
 pub mod text;
 pub mod typed_cont;

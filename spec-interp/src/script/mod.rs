@@ -69,8 +69,8 @@ pub enum ResultPat {
     I64(i64),
     F32(NanPat<u32>),
     F64(NanPat<u64>),
-    /// `v128.const` patterns: lanes as written (SIMD is not run yet, kept for completeness).
-    V128(u128),
+    /// `v128.const shape pat*`: each lane a value, or for float shapes also a NaN pattern.
+    V128(V128Pat),
     /// `ref.null` with a heap type, or without (`(ref.null)`: any null).
     RefNull(Option<HeapType>),
     /// `ref.host n`
@@ -82,6 +82,17 @@ pub enum ResultPat {
     RefKind(crate::syntax::AbsHeapType),
     /// `(either r1 r2 ...)`
     Either(Vec<ResultPat>),
+}
+
+/// An expected `v128` result, lane by lane.
+#[derive(Clone, Debug, PartialEq)]
+pub enum V128Pat {
+    /// Integer shapes: the exact bits (written in the shape's lanes, kept for messages).
+    Int { bits: u32, value: u128 },
+    /// `f32x4` lanes.
+    F32([NanPat<u32>; 4]),
+    /// `f64x2` lanes.
+    F64([NanPat<u64>; 2]),
 }
 
 #[derive(Clone, Debug, PartialEq)]

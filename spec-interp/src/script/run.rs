@@ -245,6 +245,8 @@ pub struct RunOptions {
     pub design: Option<Design>,
     /// Print each reduction step (`Config::trace`).
     pub trace: bool,
+    /// Overrides the relaxed SIMD choice of every script.
+    pub relaxed: Option<crate::simd::Relaxed>,
 }
 
 /// The stack of the thread a script runs on: a safety net for deep inputs, since the
@@ -403,6 +405,9 @@ fn config(design: Design, headers: &Headers, options: &RunOptions) -> exec::Conf
     }
     if let Some(depth) = headers.call_depth {
         config.max_call_depth = depth;
+    }
+    if let Some(relaxed) = options.relaxed.or(headers.relaxed) {
+        config.relaxed = relaxed;
     }
     config
 }

@@ -328,8 +328,13 @@ impl<'a> Parser<'a> {
         Ok((e, k))
     }
 
-    fn memarg(&mut self, m: &ModCtx, natural: u32) -> Result<MemArg> {
+    pub(crate) fn memarg(&mut self, m: &ModCtx, natural: u32) -> Result<MemArg> {
         let mem = self.opt_idx(m, Space::Mem)?.unwrap_or(0);
+        self.memarg_after_mem(mem, natural)
+    }
+
+    /// The `offset=` and `align=` parts of a memory argument, after its memory index.
+    pub(crate) fn memarg_after_mem(&mut self, mem: MemIdx, natural: u32) -> Result<MemArg> {
         let mut offset = 0;
         if let Some(text) = self.peek_keyword().and_then(|k| k.strip_prefix("offset=")) {
             let span = self.span();
@@ -368,7 +373,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn int_const(&mut self, bits: u32) -> Result<u64> {
+    pub(crate) fn int_const(&mut self, bits: u32) -> Result<u64> {
         let span = self.span();
         match self.peek() {
             Some(Tok::Num(text)) => {
@@ -418,6 +423,9 @@ impl<'a> Parser<'a> {
         }
         if let Some(op) = StoreOp::from_name(kw) {
             return Ok(Instr::Store(op, self.memarg(m, op.bytes())?));
+        }
+        if let Some(op) = crate::simd::Op::from_name(kw) {
+            return Ok(Instr::Simd(crate::simd::text::instr(self, op, m)?));
         }
         use Instr::*;
         let t = Space::Type;

@@ -4,7 +4,8 @@
 use super::lexer::Tok;
 use super::num;
 use super::parser::{ModCtx, Parser};
-use crate::diag::{Error, Result};
+use crate::diag::{Error, Result, Span};
+use crate::simd;
 use crate::script::*;
 use crate::syntax::AbsHeapType;
 
@@ -236,6 +237,7 @@ impl<'a> Parser<'a> {
             "i64.const" => Const::I64(self.script_int(64)? as i64),
             "f32.const" => Const::F32(self.float_const(num::F32)? as u32),
             "f64.const" => Const::F64(self.float_const(num::F64)?),
+            "v128.const" => Const::V128(u128::from_le_bytes(simd::text::v128_const(self)?)),
             "ref.null" => Const::RefNull(self.heap_type(&ModCtx::default())?),
             "ref.host" => Const::RefHost(self.nat_u32()?),
             "ref.extern" => Const::RefExtern(self.nat_u32()?),
@@ -259,6 +261,45 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// `v128.const shape pat*` of a result: float lanes may be NaN patterns.
+    fn v128_pat(&mut self) -> Result<V128Pat> {
+        let span = self.span();
+        let (bits, float) = self
+            .peek_keyword()
+            .and_then(simd::text::const_shape)
+            .ok_or_else(|| self.unexpected())?;
+        self.advance();
+        let lits = simd::text::lane_literals(self, float, true);
+        if !float {
+            let value = u128::from_le_bytes(simd::text::lanes_to_bytes(bits, false, &lits, span)?);
+            return Ok(V128Pat::Int { bits, value });
+        }
+        if lits.len() as u32 != 128 / bits {
+            return Err(Error::malformed("wrong number of lane literals", span));
+        }
+        let lane = |(text, span): &(&str, Span)| -> Result<NanPat<u64>> {
+            Ok(match *text {
+                "nan:canonical" => NanPat::Canonical,
+                "nan:arithmetic" => NanPat::Arithmetic,
+                _ => NanPat::Value(
+                    simd::text::lane_literal(text, bits, true)
+                        .ok_or_else(|| Error::malformed("constant out of range", *span))?,
+                ),
+            })
+        };
+        let pats = lits.iter().map(lane).collect::<Result<Vec<_>>>()?;
+        Ok(if bits == 32 {
+            let narrow = |p: &NanPat<u64>| match *p {
+                NanPat::Value(x) => NanPat::Value(x as u32),
+                NanPat::Canonical => NanPat::Canonical,
+                NanPat::Arithmetic => NanPat::Arithmetic,
+            };
+            V128Pat::F32([narrow(&pats[0]), narrow(&pats[1]), narrow(&pats[2]), narrow(&pats[3])])
+        } else {
+            V128Pat::F64([pats[0], pats[1]])
+        })
+    }
+
     /// A result pattern; `either` only at the top (its alternatives are plain patterns, which
     /// also keeps this free of recursion).
     fn result_pat(&mut self, either_ok: bool) -> Result<ResultPat> {
@@ -280,6 +321,7 @@ impl<'a> Parser<'a> {
                 Some(false) => NanPat::Arithmetic,
                 None => NanPat::Value(self.float_const(num::F64)?),
             }),
+            "v128.const" => ResultPat::V128(self.v128_pat()?),
             "ref.null" => {
                 if self.is_rparen() {
                     ResultPat::RefNull(None)

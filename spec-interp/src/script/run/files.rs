@@ -5,9 +5,6 @@ use std::path::{Path, PathBuf};
 use crate::design::Design;
 use crate::diag::{Error, Result, Span};
 
-/// Folders of the official suite that need SIMD, which Switchyard does not run.
-pub const SKIPPED_FOLDERS: [&str; 2] = ["simd", "relaxed-simd"];
-
 /// Settings read from the leading `;;! key = value` lines of a script.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Headers {
@@ -16,6 +13,8 @@ pub struct Headers {
     pub fuel: Option<u64>,
     /// `;;! call-depth = N`: nested activations.
     pub call_depth: Option<usize>,
+    /// `;;! relaxed = "deterministic" | "x86"`: the results of relaxed SIMD instructions.
+    pub relaxed: Option<crate::simd::Relaxed>,
 }
 
 /// Reads the leading `;;!` lines (blank lines and ordinary comments may come between them).
@@ -42,6 +41,7 @@ pub fn script_headers(src: &str) -> Result<Headers> {
             "fuel" => {
                 headers.fuel = Some(number(value).ok_or_else(|| Error::script("bad fuel", span))?)
             }
+            "relaxed" => headers.relaxed = Some(value.parse().map_err(|m| Error::script(m, span))?),
             "call-depth" => {
                 headers.call_depth = Some(
                     number(value).ok_or_else(|| Error::script("bad call-depth", span))? as usize,
@@ -79,15 +79,12 @@ pub fn choose_design(forced: Option<Design>, headers: &Headers, path: &Path) -> 
         .unwrap_or_default()
 }
 
-/// The `.wast` files named by `paths` (folders are walked recursively, in name order). Folders
-/// named in `SKIPPED_FOLDERS` are left out when met during a walk, and returned as the second
-/// list so the caller can say so.
-pub fn collect_wast_files(paths: &[PathBuf]) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+/// The `.wast` files named by `paths` (folders are walked recursively, in name order).
+pub fn collect_wast_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    let mut skipped = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut files, &mut skipped)?;
+            walk(path, &mut files)?;
         } else if path.exists() {
             files.push(path.clone());
         } else {
@@ -97,11 +94,11 @@ pub fn collect_wast_files(paths: &[PathBuf]) -> std::io::Result<(Vec<PathBuf>, V
             ));
         }
     }
-    Ok((files, skipped))
+    Ok(files)
 }
 
 /// An explicit work list instead of recursion, so deep folder trees cost no Rust stack.
-fn walk(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn walk(root: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut todo = vec![root.to_path_buf()];
     while let Some(dir) = todo.pop() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)?
@@ -115,11 +112,7 @@ fn walk(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>) -> st
                 continue;
             }
             if entry.is_dir() {
-                if SKIPPED_FOLDERS.contains(&name) {
-                    skipped.push(entry);
-                } else {
-                    subdirs.push(entry);
-                }
+                subdirs.push(entry);
             } else if name.ends_with(".wast") {
                 files.push(entry);
             }
