@@ -371,6 +371,7 @@ pub fn eval(i: &Instr, args: &[Val], rx: Relaxed) -> Result<Val> {
             let (a, l) = (vec(0)?, usize::from(*l));
             return Ok(match op {
                 I8x16ExtractLaneS | I16x8ExtractLaneS => Val::I32(sh.get_s(a, l) as i32),
+                I8x16ExtractLaneU | I16x8ExtractLaneU => Val::I32(sh.get(a, l) as i32),
                 _ => sh.to_val(sh.get(a, l)),
             });
         }

@@ -50,8 +50,13 @@ fn lane_idx(p: &mut Parser<'_>) -> Result<u8> {
 fn shuffle_lanes(p: &mut Parser<'_>) -> Result<[u8; 16]> {
     let span = p.span();
     let mut texts = Vec::new();
-    while let Some(Tok::Num(text)) = p.peek() {
-        texts.push((*text, p.span()));
+    // Float words are numbers too, if malformed lane indices.
+    while let Some(Tok::Num(text) | Tok::Keyword(text)) = p.peek() {
+        let text = *text;
+        if matches!(p.peek(), Some(Tok::Keyword(_))) && !(text == "inf" || text.starts_with("nan")) {
+            break;
+        }
+        texts.push((text, p.span()));
         p.advance();
     }
     if texts.len() != 16 {
@@ -94,7 +99,9 @@ pub fn lane_literals<'a>(p: &mut Parser<'a>, float: bool, patterns: bool) -> Vec
                     && (*k == "inf"
                         || *k == "nan"
                         || k.starts_with("nan:0x")
-                        || (patterns && (*k == "nan:canonical" || *k == "nan:arithmetic"))) =>
+                        || (patterns && (*k == "nan:canonical" || *k == "nan:arithmetic"))
+                        // not a literal: reported as the unknown word it is, after the count
+                        || k.starts_with("nan:")) =>
             {
                 *k
             }
@@ -125,6 +132,9 @@ pub fn lanes_to_bytes(bits: u32, float: bool, lits: &[(&str, Span)], span: Span)
     }
     let mut v: u128 = 0;
     for (i, (text, span)) in lits.iter().enumerate() {
+        if text.starts_with("nan:") && !text.starts_with("nan:0x") {
+            return Err(Error::malformed(format!("unknown operator {text}"), *span));
+        }
         let lane = lane_literal(text, bits, float)
             .ok_or_else(|| Error::malformed("constant out of range", *span))?;
         v |= (lane as u128) << (i as u32 * bits);
