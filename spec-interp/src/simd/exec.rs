@@ -191,6 +191,14 @@ fn f64_of(x: u64) -> f64 {
     f64::from_bits(x)
 }
 
+fn is_nan(sh: Shape, x: u64) -> bool {
+    if sh.bits == 32 {
+        f32_of(x).is_nan()
+    } else {
+        f64_of(x).is_nan()
+    }
+}
+
 /// `fpmin`/`fpmax` (pseudo-min/max): `b < a ? b : a` and `a < b ? b : a`, NaNs untouched.
 fn pmin(sh: Shape, a: u128, b: u128) -> u128 {
     zip(sh, a, b, |x, y| if flt(sh, y, x) { y } else { x })
@@ -473,8 +481,8 @@ fn unary(op: Op, sh: Shape, a: u128, rx: Relaxed) -> Result<u128> {
         F64x2ConvertLowI32x4U => lift(sh, I32X4, N::F64ConvertI32U, &[a])?,
         F32x4DemoteF64x2Zero => lift(sh, F64X2, N::F32DemoteF64, &[a])?,
         F64x2PromoteLowF32x4 => lift(sh, F32X4, N::F64PromoteF32, &[a])?,
-        // relaxed_trunc: trunc_sat; x86 gives 0x80000000 (signed) or 0xFFFFFFFF (unsigned)
-        // for NaN and out-of-range lanes
+        // relaxed_trunc: trunc_sat; x86 gives 0x80000000 (signed: NaN and out of range) or
+        // 0xFFFFFFFF (unsigned: out of range)
         I32x4RelaxedTruncF32x4S | I32x4RelaxedTruncF32x4U | I32x4RelaxedTruncF64x2SZero
         | I32x4RelaxedTruncF64x2UZero => relaxed_trunc(op, sh, a, rx)?,
         _ => return Err(Error::crash("not a unary vector instruction")),
@@ -499,8 +507,11 @@ fn relaxed_trunc(op: Op, sh: Shape, a: u128, rx: Relaxed) -> Result<u128> {
             return 0;
         }
         // where the trapping conversion would trap, x86 returns its "integer indefinite"
-        match numeric::eval(trapping, &[from.to_val(from.get(a, i))]) {
+        // (unsigned: NaN still gives 0)
+        let x = from.get(a, i);
+        match numeric::eval(trapping, &[from.to_val(x)]) {
             Ok(r) => from_val(&r),
+            Err(_) if unsigned && is_nan(from, x) => 0,
             Err(_) => bad,
         }
     }))
