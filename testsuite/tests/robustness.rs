@@ -125,6 +125,7 @@ fn small_config(design: Design) -> Config {
         fuel: Some(50_000),
         max_live_conts: 2_000,
         trace: false,
+        ..Config::default()
     }
 }
 
@@ -350,16 +351,14 @@ fn wast_files(root: &Path, out: &mut Vec<PathBuf>) {
     for path in entries {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if path.is_dir() {
-            if name != "simd" && name != "relaxed-simd" {
-                wast_files(&path, out);
-            }
-        } else if name.ends_with(".wast") && !name.starts_with("simd_") {
+            wast_files(&path, out);
+        } else if name.ends_with(".wast") {
             out.push(path);
         }
     }
 }
 
-/// The scripts to mutate: the official core suite (without SIMD) and our design suites.
+/// The scripts to mutate: the official core suite and our design suites.
 fn corpus() -> Vec<(PathBuf, String)> {
     let mut paths = Vec::new();
     wast_files(&spec_tests_root().join("core"), &mut paths);

@@ -141,8 +141,10 @@ fn lift(sh: Shape, from: Shape, op: NumOp, args: &[u128]) -> Result<u128> {
         if i >= from.lanes() {
             return 0;
         }
-        let vals: Vec<Val> = args.iter().map(|a| from.to_val(from.get(*a, i))).collect();
-        match numeric::eval(op, &vals) {
+        // unary and binary operators only: no allocation per lane
+        let lane = |k: usize| args.get(k).map_or(Val::I32(0), |a| from.to_val(from.get(*a, i)));
+        let vals = [lane(0), lane(1)];
+        match numeric::eval(op, &vals[..args.len()]) {
             Ok(r) => from_val(&r),
             Err(m) => {
                 err = Some(m);

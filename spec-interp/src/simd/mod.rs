@@ -371,8 +371,8 @@ simd_ops! {
 /// run; `;;! relaxed = "..."` in a script or `--relaxed` on the command line).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Relaxed {
-    /// The spec's deterministic profile: each relaxed instruction behaves as its non-relaxed
-    /// counterpart (swizzle, trunc_sat, fused multiply-add, bitselect, min/max, q15mulr_sat,
+    /// Each relaxed instruction behaves as its non-relaxed counterpart, as in the reference
+    /// interpreter (swizzle, trunc_sat, fused multiply-add, bitselect, min/max, q15mulr_sat,
     /// signed dot products).
     #[default]
     Deterministic,

@@ -10,7 +10,14 @@ const SUITE: &str = "/work/shared/spec-tests/core";
 
 fn suite_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for dir in ["", "gc", "multi-memory", "stack-switching"] {
+    for dir in [
+        "",
+        "gc",
+        "multi-memory",
+        "stack-switching",
+        "simd",
+        "relaxed-simd",
+    ] {
         let Ok(entries) = std::fs::read_dir(Path::new(SUITE).join(dir)) else {
             continue;
         };
@@ -72,7 +79,7 @@ fn check_quotes(
     }
 }
 
-/// Parses every non-SIMD script of the suite, and every quoted module in it. Reports all
+/// Parses every script of the suite, and every quoted module in it. Reports all
 /// problems at once.
 #[test]
 fn official_suite_parses() {

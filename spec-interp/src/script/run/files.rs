@@ -138,10 +138,15 @@ mod tests {
             Headers {
                 design: Some(Design::RawStacks),
                 fuel: Some(1000),
-                call_depth: None
+                call_depth: None,
+                relaxed: None,
             }
         );
         assert!(script_headers(";;! colour = red\n").is_err());
+        let relaxed = script_headers(";;! relaxed = \"x86\"\n").unwrap().relaxed;
+        assert_eq!(relaxed, Some(crate::simd::Relaxed::X86));
+        let err = script_headers(";;! relaxed = \"arm\"\n").unwrap_err();
+        assert!(err.message.starts_with("unknown relaxed SIMD choice `arm`"));
     }
 
     #[test]
