@@ -19,7 +19,9 @@ fn run(path: &Path, relaxed: Relaxed) -> (usize, usize) {
 
 #[test]
 fn official_relaxed_scripts_accept_every_choice() {
-    let dir = expected::spec_tests_root().join("core").join("relaxed-simd");
+    let dir = expected::spec_tests_root()
+        .join("core")
+        .join("relaxed-simd");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         eprintln!("notice: {} not found; skipped", dir.display());
         return;
@@ -30,7 +32,11 @@ fn official_relaxed_scripts_accept_every_choice() {
     for file in &files {
         for relaxed in [Relaxed::Deterministic, Relaxed::X86] {
             let (passed, failed) = run(file, relaxed);
-            assert!(passed > 0 && failed == 0, "{} under {relaxed}: {failed} failed", file.display());
+            assert!(
+                passed > 0 && failed == 0,
+                "{} under {relaxed}: {failed} failed",
+                file.display()
+            );
         }
     }
 }
@@ -39,7 +45,11 @@ fn official_relaxed_scripts_accept_every_choice() {
 fn the_choices_differ_on_every_case() {
     let core = expected::bundled_suite().join("core");
     for (file, own, other) in [
-        ("relaxed-deterministic.wast", Relaxed::Deterministic, Relaxed::X86),
+        (
+            "relaxed-deterministic.wast",
+            Relaxed::Deterministic,
+            Relaxed::X86,
+        ),
         ("relaxed-x86.wast", Relaxed::X86, Relaxed::Deterministic),
     ] {
         let path = core.join(file);

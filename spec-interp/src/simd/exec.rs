@@ -142,7 +142,10 @@ fn lift(sh: Shape, from: Shape, op: NumOp, args: &[u128]) -> Result<u128> {
             return 0;
         }
         // unary and binary operators only: no allocation per lane
-        let lane = |k: usize| args.get(k).map_or(Val::I32(0), |a| from.to_val(from.get(*a, i)));
+        let lane = |k: usize| {
+            args.get(k)
+                .map_or(Val::I32(0), |a| from.to_val(from.get(*a, i)))
+        };
         let vals = [lane(0), lane(1)];
         match numeric::eval(op, &vals[..args.len()]) {
             Ok(r) => from_val(&r),
@@ -428,8 +431,8 @@ pub fn eval(i: &Instr, args: &[Val], rx: Relaxed) -> Result<Val> {
 /// vunop, and the conversions (`extend`, `extadd_pairwise`, `trunc_sat`, `convert`, `demote`,
 /// `promote`).
 fn unary(op: Op, sh: Shape, a: u128, rx: Relaxed) -> Result<u128> {
-    use Op::*;
     use NumOp as N;
+    use Op::*;
     Ok(match op {
         // v128.not
         V128Not => !a,
@@ -485,7 +488,9 @@ fn unary(op: Op, sh: Shape, a: u128, rx: Relaxed) -> Result<u128> {
         F64x2PromoteLowF32x4 => lift(sh, F32X4, N::F64PromoteF32, &[a])?,
         // relaxed_trunc: trunc_sat; x86 gives 0x80000000 (signed: NaN and out of range) or
         // 0xFFFFFFFF (unsigned: out of range)
-        I32x4RelaxedTruncF32x4S | I32x4RelaxedTruncF32x4U | I32x4RelaxedTruncF64x2SZero
+        I32x4RelaxedTruncF32x4S
+        | I32x4RelaxedTruncF32x4U
+        | I32x4RelaxedTruncF64x2SZero
         | I32x4RelaxedTruncF64x2UZero => relaxed_trunc(op, sh, a, rx)?,
         _ => return Err(Error::crash("not a unary vector instruction")),
     })
@@ -503,7 +508,11 @@ fn relaxed_trunc(op: Op, sh: Shape, a: u128, rx: Relaxed) -> Result<u128> {
     if rx == Relaxed::Deterministic {
         return lift(sh, from, sat, &[a]);
     }
-    let bad = if unsigned { u64::from(u32::MAX) } else { 0x8000_0000 };
+    let bad = if unsigned {
+        u64::from(u32::MAX)
+    } else {
+        0x8000_0000
+    };
     Ok(sh.build(|i| {
         if i >= from.lanes() {
             return 0;
@@ -574,7 +583,7 @@ fn binary(op: Op, sh: Shape, a: u128, b: u128, rx: Relaxed) -> Result<u128> {
         I8x16MaxS | I16x8MaxS | I32x4MaxS => zip_s(sh, a, b, i64::max),
         I8x16MaxU | I16x8MaxU | I32x4MaxU => zip(sh, a, b, u64::max),
         // iavgr_u: the rounded-up average
-        I8x16AvgrU | I16x8AvgrU => zip(sh, a, b, |x, y| (x + y + 1) / 2),
+        I8x16AvgrU | I16x8AvgrU => zip(sh, a, b, |x, y| (x + y).div_ceil(2)),
         // iq15mulr_sat_s: the Q15 product, rounded and saturated
         I16x8Q15mulrSatS => zip_s(sh, a, b, |x, y| sat_s(16, (x * y + 0x4000) >> 15) as i64),
         // i16x8.relaxed_q15mulr_s: as q15mulr_sat_s; x86 (pmulhrsw) wraps the one overflow
@@ -590,7 +599,11 @@ fn binary(op: Op, sh: Shape, a: u128, b: u128, rx: Relaxed) -> Result<u128> {
             let n = from.lanes();
             let signed = matches!(op, I8x16NarrowI16x8S | I16x8NarrowI32x4S);
             sh.build(|i| {
-                let x = if i < n { from.get_s(a, i) } else { from.get_s(b, i - n) };
+                let x = if i < n {
+                    from.get_s(a, i)
+                } else {
+                    from.get_s(b, i - n)
+                };
                 if signed {
                     sat_s(bits, x)
                 } else {
@@ -687,7 +700,9 @@ fn ternary(op: Op, sh: Shape, a: u128, b: u128, c: u128, rx: Relaxed) -> u128 {
         // v128.bitselect: bits of a where c is 1, of b where c is 0
         V128Bitselect => (a & c) | (b & !c),
         // relaxed_laneselect: bitselect; x86 picks whole lanes by the top bit of c's lane
-        I8x16RelaxedLaneselect | I16x8RelaxedLaneselect | I32x4RelaxedLaneselect
+        I8x16RelaxedLaneselect
+        | I16x8RelaxedLaneselect
+        | I32x4RelaxedLaneselect
         | I64x2RelaxedLaneselect => match rx {
             Relaxed::Deterministic => (a & c) | (b & !c),
             Relaxed::X86 => sh.build(|i| {
@@ -704,7 +719,13 @@ fn ternary(op: Op, sh: Shape, a: u128, b: u128, c: u128, rx: Relaxed) -> u128 {
         }
         // relaxed_nmadd: -(a*b) + c
         F32x4RelaxedNmadd | F64x2RelaxedNmadd => sh.build(|i| {
-            madd(sh, sh.get(a, i) ^ sign(sh), sh.get(b, i), sh.get(c, i), fused)
+            madd(
+                sh,
+                sh.get(a, i) ^ sign(sh),
+                sh.get(b, i),
+                sh.get(c, i),
+                fused,
+            )
         }),
         // i32x4.relaxed_dot_i8x16_i7x16_add_s: sums of four signed byte products, plus c; x86
         // reads b's lanes unsigned and saturates the pairwise i16 sums

@@ -39,9 +39,10 @@ impl Instr {
         match self {
             Instr::Const(_) => Op::V128Const,
             Instr::Shuffle(_) => Op::I8x16Shuffle,
-            Instr::Mem(op, _) | Instr::MemLane(op, _, _) | Instr::Lane(op, _) | Instr::Plain(op) => {
-                *op
-            }
+            Instr::Mem(op, _)
+            | Instr::MemLane(op, _, _)
+            | Instr::Lane(op, _)
+            | Instr::Plain(op) => *op,
         }
     }
 

@@ -17,7 +17,10 @@ pub fn instr(p: &mut Parser<'_>, op: Op, m: &ModCtx) -> Result<Instr> {
         Sig::LoadLane(n) | Sig::StoreLane(n) => {
             // `op mem? memarg lane`: a leading number is the memory only if a lane follows it.
             let mem_follows = matches!(p.peek(), Some(Tok::Id(_)))
-                || matches!((p.peek(), p.peek_at(1)), (Some(Tok::Num(_)), Some(Tok::Num(_))))
+                || matches!(
+                    (p.peek(), p.peek_at(1)),
+                    (Some(Tok::Num(_)), Some(Tok::Num(_)))
+                )
                 || matches!((p.peek(), p.peek_at(1)), (Some(Tok::Num(_)), Some(Tok::Keyword(k)))
                     if k.starts_with("offset=") || k.starts_with("align="));
             let mem = if mem_follows {
@@ -53,7 +56,8 @@ fn shuffle_lanes(p: &mut Parser<'_>) -> Result<[u8; 16]> {
     // Float words are numbers too, if malformed lane indices.
     while let Some(Tok::Num(text) | Tok::Keyword(text)) = p.peek() {
         let text = *text;
-        if matches!(p.peek(), Some(Tok::Keyword(_))) && !(text == "inf" || text.starts_with("nan")) {
+        if matches!(p.peek(), Some(Tok::Keyword(_))) && !(text == "inf" || text.starts_with("nan"))
+        {
             break;
         }
         texts.push((text, p.span()));
@@ -126,7 +130,12 @@ pub fn v128_const(p: &mut Parser<'_>) -> Result<[u8; 16]> {
 }
 
 /// Checks the lane count and converts each literal; float lanes keep their exact bits.
-pub fn lanes_to_bytes(bits: u32, float: bool, lits: &[(&str, Span)], span: Span) -> Result<[u8; 16]> {
+pub fn lanes_to_bytes(
+    bits: u32,
+    float: bool,
+    lits: &[(&str, Span)],
+    span: Span,
+) -> Result<[u8; 16]> {
     if lits.len() as u32 != 128 / bits {
         return Err(Error::malformed("wrong number of lane literals", span));
     }

@@ -55,9 +55,14 @@ fn memarg_nat(text: &str, span: Span) -> Result<u64> {
     let digits = text.strip_prefix("0x").unwrap_or(text);
     let hex = digits.len() != text.len();
     let well_formed = !digits.is_empty()
-        && digits
-            .chars()
-            .all(|c| c == '_' || if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() });
+        && digits.chars().all(|c| {
+            c == '_'
+                || if hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                }
+        });
     if !well_formed {
         return Err(Error::malformed("unknown operator", span));
     }

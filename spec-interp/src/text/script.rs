@@ -5,8 +5,8 @@ use super::lexer::Tok;
 use super::num;
 use super::parser::{ModCtx, Parser};
 use crate::diag::{Error, Result, Span};
-use crate::simd;
 use crate::script::*;
+use crate::simd;
 use crate::syntax::AbsHeapType;
 
 impl<'a> Parser<'a> {
@@ -294,7 +294,12 @@ impl<'a> Parser<'a> {
                 NanPat::Canonical => NanPat::Canonical,
                 NanPat::Arithmetic => NanPat::Arithmetic,
             };
-            V128Pat::F32([narrow(&pats[0]), narrow(&pats[1]), narrow(&pats[2]), narrow(&pats[3])])
+            V128Pat::F32([
+                narrow(&pats[0]),
+                narrow(&pats[1]),
+                narrow(&pats[2]),
+                narrow(&pats[3]),
+            ])
         } else {
             V128Pat::F64([pats[0], pats[1]])
         })

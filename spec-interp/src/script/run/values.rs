@@ -221,7 +221,10 @@ pub fn pattern_text(pattern: &ResultPat) -> String {
         ResultPat::F64(NanPat::Canonical) => format!("(f64.const {})", nan("canonical")),
         ResultPat::F64(NanPat::Arithmetic) => format!("(f64.const {})", nan("arithmetic")),
         ResultPat::V128(V128Pat::Int { bits, value }) => {
-            let shape = crate::simd::exec::Shape { bits: *bits, float: false };
+            let shape = crate::simd::exec::Shape {
+                bits: *bits,
+                float: false,
+            };
             let lanes: Vec<String> = (0..shape.lanes())
                 .map(|i| shape.get_s(*value, i).to_string())
                 .collect();
