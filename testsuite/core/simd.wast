@@ -157,3 +157,31 @@
 (assert_invalid
   (module (global v128 (i32x4.splat (i32.const 0))))
   "constant expression required")
+
+;; The binary format: the 0xFD prefix, then the sub-opcode as LEB128 u32, here two bytes
+;; (i32x4.dot_i16x8_s is 186) and the same padded to four bytes.
+(module binary
+  "\00asm" "\01\00\00\00"
+  "\01\05\01\60\00\01\7b"                              ;; type 0: [] -> [v128]
+  "\03\03\02\00\00"                                    ;; funcs 0 and 1: type 0
+  "\07\10\02\03dot\00\00\06padded\00\01"              ;; exports "dot", "padded"
+  "\0a\57\02"                                          ;; code: two bodies of 41 and 43 bytes
+  "\29\00"
+  "\fd\0c\01\00\02\00\03\00\04\00\05\00\06\00\07\00\08\00"
+  "\fd\0c\01\00\01\00\01\00\01\00\01\00\01\00\01\00\01\00"
+  "\fd\ba\01" "\0b"
+  "\2b\00"
+  "\fd\0c\01\00\02\00\03\00\04\00\05\00\06\00\07\00\08\00"
+  "\fd\0c\01\00\01\00\01\00\01\00\01\00\01\00\01\00\01\00"
+  "\fd\ba\81\80\00" "\0b"
+)
+(assert_return (invoke "dot") (v128.const i32x4 3 7 11 15))
+(assert_return (invoke "padded") (v128.const i32x4 3 7 11 15))
+
+;; 154 (0x9a) is not an opcode
+(assert_malformed
+  (module binary
+    "\00asm" "\01\00\00\00"
+    "\01\05\01\60\00\01\7b" "\03\02\01\00"
+    "\0a\07\01\05\00" "\fd\9a\01" "\0b")
+  "illegal opcode")

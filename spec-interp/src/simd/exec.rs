@@ -738,3 +738,81 @@ fn ternary(op: Op, sh: Shape, a: u128, b: u128, c: u128, rx: Relaxed) -> u128 {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    #[test]
+    fn shapes_cut_and_build_lanes() {
+        let v = u128::from_le_bytes([
+            0x01, 0x80, 0xff, 0x7f, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0xf0,
+        ]);
+        assert_eq!(I8X16.get(v, 1), 0x80);
+        assert_eq!(I8X16.get_s(v, 1), -128);
+        assert_eq!(I8X16.get_s(v, 3), 127);
+        assert_eq!(I16X8.get(v, 0), 0x8001);
+        assert_eq!(I16X8.get_s(v, 0), -32767);
+        assert_eq!(
+            I64X2.get_s(v, 1),
+            i64::from_le_bytes([8, 9, 10, 11, 12, 13, 14, 0xf0])
+        );
+        // build takes each lane modulo 2^width and is the inverse of get
+        for sh in [I8X16, I16X8, I32X4, I64X2, F32X4, F64X2] {
+            assert_eq!(sh.build(|i| sh.get(v, i)), v);
+            assert_eq!(sh.build(|i| sh.get_s(v, i) as u64), v);
+        }
+        assert_eq!(I8X16.build(|i| 0x100 + i as u64), I8X16.build(|i| i as u64));
+    }
+
+    fn run(op: Op, args: &[Val], rx: Relaxed) -> u128 {
+        match eval(&Instr::Plain(op), args, rx) {
+            Ok(Val::V128(v)) => v,
+            other => panic!("{}: {other:?}", op.name()),
+        }
+    }
+
+    #[test]
+    fn lane_rules() {
+        let v = |lanes: [i16; 8]| Val::V128(I16X8.build(|i| lanes[i] as u64));
+        let a = v([i16::MIN, -1, 0, 1, i16::MAX, 100, -100, 7]);
+        let b = v([-1, -1, 1, 1, 1, 100, 100, 0]);
+        let d = Relaxed::Deterministic;
+        assert_eq!(
+            run(Op::I16x8AddSatS, &[a.clone(), b.clone()], d),
+            I16X8.build(|i| [i16::MIN, -2, 1, 2, i16::MAX, 200, 0, 7][i] as u64)
+        );
+        assert_eq!(
+            run(Op::I16x8SubSatU, &[a.clone(), b.clone()], d),
+            I16X8.build(|i| [0, 0, 0, 0, 0x7ffe, 0, 0xff9c - 100, 7][i] as u64)
+        );
+        assert_eq!(
+            run(Op::I16x8MinS, &[a.clone(), b.clone()], d),
+            I16X8.build(|i| [i16::MIN, -1, 0, 1, 1, 100, -100, 0][i] as u64)
+        );
+        // narrow: a's lanes then b's, each saturated to i8 (signed) or u8 (unsigned)
+        assert_eq!(
+            run(Op::I8x16NarrowI16x8U, &[a.clone(), b.clone()], d),
+            I8X16.build(|i| [0, 0, 0, 1, 255, 100, 0, 7, 0, 0, 1, 1, 1, 100, 100, 0][i])
+        );
+        // shifts take the count modulo the lane width
+        assert_eq!(
+            run(Op::I16x8ShrS, &[a.clone(), Val::I32(17)], d),
+            run(Op::I16x8ShrS, &[a, Val::I32(1)], d)
+        );
+    }
+
+    #[test]
+    fn float_lanes_reuse_the_scalar_nan_choice() {
+        let nan_payload: u32 = 0x7fa0_0001; // a signalling NaN with a payload
+        let a = Val::V128(F32X4.build(|i| [nan_payload as u64, 0, 0x3f80_0000, 0][i]));
+        let b = Val::V128(F32X4.build(|i| [0x3f80_0000, 0x7fc0_0000, 0x3f80_0000, 0][i]));
+        let r = run(Op::F32x4Add, &[a, b], Relaxed::Deterministic);
+        // the NaN operand, quieted; the canonical NaN; 2.0; 0 + 0
+        assert_eq!(
+            r,
+            F32X4.build(|i| [0x7fe0_0001, 0x7fc0_0000, 0x4000_0000, 0][i])
+        );
+    }
+}

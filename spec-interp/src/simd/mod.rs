@@ -405,3 +405,57 @@ impl std::fmt::Display for Relaxed {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    /// The table is the only source of names, opcodes and signatures: each name and opcode is
+    /// unique and maps back to its instruction, and the signature agrees with the name.
+    #[test]
+    fn opcode_table_is_consistent() {
+        let mut names = HashSet::new();
+        let mut opcodes = HashSet::new();
+        for &op in Op::ALL {
+            assert!(names.insert(op.name()), "duplicate name {}", op.name());
+            assert!(
+                opcodes.insert(op.opcode()),
+                "duplicate opcode {:#x}",
+                op.opcode()
+            );
+            assert_eq!(Op::from_name(op.name()), Some(op));
+            assert_eq!(Op::from_opcode(op.opcode()), Some(op));
+            assert_eq!(
+                op.is_relaxed(),
+                op.name().contains("relaxed"),
+                "{}",
+                op.name()
+            );
+            let lanes_in_name = op.name().split('.').next().and_then(|shape| {
+                let (_, n) = shape.split_once('x')?;
+                n.parse::<u8>().ok()
+            });
+            match op.sig() {
+                Sig::Extract(_, n) | Sig::Replace(_, n) => assert_eq!(Some(n), lanes_in_name),
+                Sig::Load(_) | Sig::Store | Sig::LoadLane(_) | Sig::StoreLane(_) => {
+                    assert!(op.name().starts_with("v128."), "{}", op.name())
+                }
+                _ => {}
+            }
+        }
+        // 236 fixed-width SIMD opcodes (0x00..=0xFF less 20 gaps) and 20 relaxed ones
+        assert_eq!(Op::ALL.iter().filter(|op| !op.is_relaxed()).count(), 236);
+        assert_eq!(Op::ALL.iter().filter(|op| op.is_relaxed()).count(), 20);
+        assert_eq!(Op::from_opcode(0x9A), None);
+    }
+
+    #[test]
+    fn relaxed_choices_parse_and_print() {
+        for r in [Relaxed::Deterministic, Relaxed::X86] {
+            assert_eq!(r.to_string().parse::<Relaxed>(), Ok(r));
+        }
+        assert!("arm".parse::<Relaxed>().is_err());
+        assert_eq!(Relaxed::default(), Relaxed::Deterministic);
+    }
+}
