@@ -26,6 +26,12 @@ reference_once() {
   local f
   for f in "${files[@]}"; do "$ref" "$f" </dev/null >/dev/null || { echo "reference fails $f" >&2; return 1; }; done
 }
+# the reference's process start-up, as many times as there are files (an empty script)
+empty=$(mktemp --suffix=.wast)
+startup_once() {
+  local f
+  for f in "${files[@]}"; do "$ref" "$empty" </dev/null >/dev/null; done
+}
 # best wall time of $runs runs, in seconds
 best() {
   local fn=$1 best="" t0 t1 t i
@@ -38,9 +44,12 @@ best() {
 }
 s=$(best switchyard_once)
 r=$(best reference_once)
+u=$(best startup_once)
+rm -f "$empty"
 echo "SIMD scripts: ${#files[@]} files, best of $runs runs (wall seconds)"
 echo "| engine | time |"
 echo "|---|---|"
 echo "| switchyard ($sy) | $s |"
 echo "| OCaml reference ($ref, one process per file) | $r |"
+echo "| of which the reference's start-up (${#files[@]} empty scripts) | $u |"
 if awk -v s="$s" -v r="$r" 'BEGIN { exit !(s <= r) }'; then echo "switchyard is not slower"; else echo "switchyard is SLOWER"; exit 1; fi
