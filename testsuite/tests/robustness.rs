@@ -26,7 +26,7 @@ use switchyard::script::run::scan::top_level_forms;
 use switchyard::script::run::{
     report, run_file, run_script, run_source, Engine, RunOptions, Switchyard,
 };
-use switchyard::script::{CommandKind, ModuleSource};
+use switchyard::script::{CommandKind, Instantiation, ModuleSource};
 use switchyard::syntax::{AbsHeapType, Module, ValType};
 use switchyard::text;
 
@@ -709,8 +709,14 @@ fn script_binaries(corpus: &[(PathBuf, String)]) -> Vec<Vec<u8>> {
                     CommandKind::Module(m)
                     | CommandKind::AssertInvalid { module: m, .. }
                     | CommandKind::AssertMalformed { module: m, .. }
-                    | CommandKind::AssertUnlinkable { module: m, .. }
-                    | CommandKind::AssertUninstantiable { module: m, .. } => m,
+                    | CommandKind::AssertUnlinkable {
+                        module: Instantiation::Module(m),
+                        ..
+                    }
+                    | CommandKind::AssertUninstantiable {
+                        module: Instantiation::Module(m),
+                        ..
+                    } => m,
                     _ => continue,
                 };
                 if let ModuleSource::Binary(bytes) = &m.source {

@@ -20,7 +20,9 @@ use crate::design::Design;
 use crate::diag::{Error, ErrorKind, Result, Span};
 use crate::exec::{self, ExternVal, Store};
 use crate::runtime::{Addr, Val};
-use crate::script::{Action, Command, CommandKind, ModuleSource, Script, ScriptModule};
+use crate::script::{
+    Action, Command, CommandKind, Instantiation, ModuleSource, Script, ScriptModule,
+};
 use crate::syntax::{ImportDesc, Module};
 use crate::{binary, host, text, valid};
 
@@ -192,6 +194,8 @@ pub struct FileReport {
     /// The design the script ran under (none if it could not be read).
     pub design: Option<Design>,
     pub outcomes: Vec<Outcome>,
+    /// Header lines Switchyard read but does not act on (one per key).
+    pub notices: Vec<files::Notice>,
 }
 
 /// Counts of directives.
@@ -274,6 +278,7 @@ pub fn run_file(path: &Path, options: &RunOptions) -> FileReport {
             path: path.to_path_buf(),
             source: source.clone(),
             design: None,
+            notices: vec![],
             outcomes: vec![failed(
                 1,
                 span,
@@ -298,6 +303,7 @@ fn unreadable(path: &Path, message: String) -> FileReport {
         path: path.to_path_buf(),
         source: String::new(),
         design: None,
+        notices: vec![],
         outcomes: vec![Outcome {
             span: Span::NONE,
             line: 0,
@@ -347,6 +353,7 @@ pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
         source: src.to_string(),
         design: None,
         outcomes: vec![],
+        notices: vec![],
     };
     let headers = match files::script_headers(src) {
         Ok(headers) => headers,
@@ -357,11 +364,21 @@ pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
     };
     let design = files::choose_design(options.design, &headers, path);
     report.design = Some(design);
+    report.notices = headers.notices.clone();
+    if !headers.missing_features.is_empty() {
+        report.outcomes = skip_forms(src, &headers.missing_features);
+        return report;
+    }
+    let context = ScriptContext {
+        dir: path.parent().map(Path::to_path_buf),
+        design,
+    };
     let run = |script: Script| {
-        run_script(
+        run_script_in(
             &mut Switchyard::new(config(design, &headers, options)),
             &script,
             src,
+            &context,
         )
     };
     match text::parse_script(src, design) {
@@ -407,6 +424,31 @@ fn config(design: Design, headers: &Headers, options: &RunOptions) -> exec::Conf
     config
 }
 
+/// Skipped outcomes for every top-level form of a script that needs features Switchyard does
+/// not implement.
+fn skip_forms(src: &str, features: &[String]) -> Vec<Outcome> {
+    let lines = scan::Lines::new(src);
+    let keys: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
+    let reason = format!(
+        "its `;;!` header lines turn on {}, which Switchyard does not implement",
+        keys.join(", ")
+    );
+    scan::top_level_forms(src)
+        .into_iter()
+        .map(|form| Outcome {
+            span: form,
+            line: lines.line(form.start as usize),
+            kind: scan::form_keyword(src, form).to_string(),
+            expected: "run".to_string(),
+            actual: format!("not run: {reason}"),
+            status: Status::Skipped {
+                reason: reason.clone(),
+            },
+            focus: form,
+        })
+        .collect()
+}
+
 /// Failed outcomes for the top-level forms from `first` on, after the script error `err`: the
 /// form holding the error shows it, the others say they were not run.
 fn fail_forms(src: &str, first: usize, err: &Error, expected: &str) -> Vec<Outcome> {
@@ -449,9 +491,31 @@ fn fail_forms(src: &str, first: usize, err: &Error, expected: &str) -> Vec<Outco
     outcomes
 }
 
+/// Where a script lives, for its `input` commands: files are read relative to `dir` (else the
+/// current folder), and `.wast` and `.wat` files are parsed for `design`.
+#[derive(Clone, Debug, Default)]
+pub struct ScriptContext {
+    pub dir: Option<PathBuf>,
+    pub design: Design,
+}
+
+/// How deeply `input` commands may nest (a script that inputs itself stops here).
+pub const MAX_INPUT_DEPTH: usize = 16;
+
 /// Runs a parsed script with an engine; one outcome per command. A panic inside a command
-/// fails that command ("crash") and the script goes on.
+/// fails that command ("crash") and the script goes on. `input` files are read relative to the
+/// current folder.
 pub fn run_script<E: Engine>(engine: &mut E, script: &Script, src: &str) -> Vec<Outcome> {
+    run_script_in(engine, script, src, &ScriptContext::default())
+}
+
+/// `run_script` for a script at a known place (see `ScriptContext`).
+pub fn run_script_in<E: Engine>(
+    engine: &mut E,
+    script: &Script,
+    src: &str,
+    context: &ScriptContext,
+) -> Vec<Outcome> {
     let mut runner = Runner {
         engine,
         registry: HashMap::new(),
@@ -460,6 +524,8 @@ pub fn run_script<E: Engine>(engine: &mut E, script: &Script, src: &str) -> Vec<
         last_instance: None,
         last_definition: None,
         opaque: HashSet::new(),
+        context: context.clone(),
+        input_depth: 0,
     };
     let mut outcomes = Vec::with_capacity(script.commands.len());
     let lines = scan::Lines::new(src);
@@ -516,6 +582,10 @@ pub fn command_keyword(kind: &CommandKind) -> &'static str {
         CommandKind::AssertInvalid { .. } => "assert_invalid",
         CommandKind::AssertMalformed { .. } => "assert_malformed",
         CommandKind::AssertUnlinkable { .. } => "assert_unlinkable",
+        CommandKind::AssertMalformedCustom { .. } => "assert_malformed_custom",
+        CommandKind::AssertInvalidCustom { .. } => "assert_invalid_custom",
+        CommandKind::Input { .. } => "input",
+        CommandKind::Output { .. } => "output",
     }
 }
 
@@ -549,6 +619,15 @@ impl Checked {
     ) -> Checked {
         Checked::new(expected, actual, false, focus)
     }
+    fn skip(expected: impl Into<String>, reason: impl Into<String>) -> Checked {
+        let reason = reason.into();
+        Checked {
+            expected: expected.into(),
+            actual: format!("not run: {reason}"),
+            status: Status::Skipped { reason },
+            focus: None,
+        }
+    }
 }
 
 struct Runner<'e, E: Engine> {
@@ -563,6 +642,9 @@ struct Runner<'e, E: Engine> {
     last_definition: Option<E::Module>,
     /// Instances of binary or quoted modules: spans in their errors do not point into the script.
     opaque: HashSet<E::Instance>,
+    context: ScriptContext,
+    /// `input` commands being run, one inside the other.
+    input_depth: usize,
 }
 
 /// `kind "message"`, the way outcomes print an error.
@@ -589,17 +671,9 @@ impl<E: Engine> Runner<'_, E> {
                 }
             }
             CommandKind::ModuleInstance { instance, module } => {
-                let definition = match module {
-                    Some(name) => self.definitions.get(name).cloned(),
-                    None => self.last_definition.clone(),
-                };
-                let Some(definition) = definition else {
-                    let name = module.as_deref().unwrap_or("(last)");
-                    return Checked::fail(
-                        "instantiated",
-                        format!("unknown module definition {name}"),
-                        None,
-                    );
+                let definition = match self.definition(module.as_deref()) {
+                    Ok(definition) => definition,
+                    Err(err) => return Checked::fail("instantiated", error_text(&err), None),
                 };
                 match self.instantiate(&definition) {
                     Ok(inst) => {
@@ -647,13 +721,30 @@ impl<E: Engine> Runner<'_, E> {
                 self.expect_action_error(action, ErrorKind::Exception, "")
             }
             CommandKind::AssertUninstantiable { module, message } => {
-                let result = self.module(module).map(|()| "instantiated".to_string());
+                let result = self
+                    .instantiation(module)
+                    .map(|()| "instantiated".to_string());
                 expect_error(result, ErrorKind::Trap, message)
             }
             CommandKind::AssertUnlinkable { module, message } => {
-                let result = self.module(module).map(|()| "instantiated".to_string());
+                let result = self
+                    .instantiation(module)
+                    .map(|()| "instantiated".to_string());
                 expect_error(result, ErrorKind::Link, message)
             }
+            CommandKind::AssertMalformedCustom { message, .. } => Checked::skip(
+                expected_error(ErrorKind::Malformed, message),
+                "Switchyard does not interpret custom sections or annotations",
+            ),
+            CommandKind::AssertInvalidCustom { message, .. } => Checked::skip(
+                expected_error(ErrorKind::Invalid, message),
+                "Switchyard does not interpret custom sections or annotations",
+            ),
+            CommandKind::Input { id, path } => self.input(id.as_deref(), path),
+            CommandKind::Output { .. } => Checked::skip(
+                "output written",
+                "`output` is not supported: Switchyard does not write modules or scripts",
+            ),
             CommandKind::AssertInvalid { module, message } => {
                 let result = self.check(module).map(|_| "valid".to_string());
                 expect_error(result, ErrorKind::Invalid, message)
@@ -682,13 +773,14 @@ impl<E: Engine> Runner<'_, E> {
         Ok(parsed)
     }
 
-    /// A `module` command: define, or define and instantiate.
+    /// A `module` command: define, or define and instantiate. `(module $id ...)` names both
+    /// the definition and its instance.
     fn module(&mut self, module: &ScriptModule) -> Result<(), (Error, Option<Span>)> {
         let checked = self.check(module)?;
+        if let Some(id) = &module.id {
+            self.definitions.insert(id.clone(), checked.clone());
+        }
         if module.definition {
-            if let Some(id) = &module.id {
-                self.definitions.insert(id.clone(), checked.clone());
-            }
             self.last_definition = Some(checked);
             return Ok(());
         }
@@ -708,6 +800,148 @@ impl<E: Engine> Runner<'_, E> {
         self.last_definition = Some(checked);
         self.last_instance = Some(inst);
         Ok(())
+    }
+
+    /// The definition named `name`, else the latest one.
+    fn definition(&self, name: Option<&str>) -> Result<E::Module> {
+        let found = match name {
+            Some(name) => self.definitions.get(name).cloned(),
+            None => self.last_definition.clone(),
+        };
+        found.ok_or_else(|| {
+            let message = match name {
+                Some(name) => format!("unknown module {name}"),
+                None => "no module defined".to_string(),
+            };
+            Error::new(ErrorKind::Script, message, None)
+        })
+    }
+
+    /// The instantiation of `assert_unlinkable` or `assert_trap`. As in the reference
+    /// interpreter, a module written in place becomes the latest definition, and no instance
+    /// is bound (even when the instantiation unexpectedly succeeds).
+    fn instantiation(&mut self, what: &Instantiation) -> Result<(), (Error, Option<Span>)> {
+        let (definition, focus) = match what {
+            Instantiation::Module(module) => {
+                let checked = self.check(module)?;
+                self.last_definition = Some(checked.clone());
+                let focus = match module.source {
+                    ModuleSource::Text(_) => None,
+                    _ => Some(module.span),
+                };
+                (checked, focus)
+            }
+            Instantiation::Instance { module, .. } => (
+                self.definition(module.as_deref()).map_err(|e| (e, None))?,
+                None,
+            ),
+        };
+        match self.instantiate(&definition) {
+            Ok(_) => Ok(()),
+            Err(err) => {
+                let focus = focus.or(err.span);
+                Err((err, focus))
+            }
+        }
+    }
+
+    /// `(input $id? "file")`: a `.wasm` or `.wat` module is defined and instantiated; a
+    /// `.wast` script runs here, sharing this script's modules and registry, and the directive
+    /// passes when all its directives pass. With `$id`, the latest module and instance after
+    /// it take that name (as in the reference interpreter).
+    fn input(&mut self, id: Option<&str>, path: &str) -> Checked {
+        let expected = "input run";
+        let fail = |message: String| {
+            Checked::fail(
+                expected,
+                error_text(&Error::new(ErrorKind::Script, message, None)),
+                None,
+            )
+        };
+        if self.input_depth >= MAX_INPUT_DEPTH {
+            return fail(format!(
+                "input nested more than {MAX_INPUT_DEPTH} deep (does a script input itself?)"
+            ));
+        }
+        let full = match &self.context.dir {
+            Some(dir) => dir.join(path),
+            None => PathBuf::from(path),
+        };
+        let bytes = match std::fs::read(&full) {
+            Ok(bytes) => bytes,
+            Err(err) => return fail(format!("{}: {err}", full.display())),
+        };
+        let text = || String::from_utf8(bytes.clone()).map_err(|_| "the file is not UTF-8");
+        if path.ends_with(".wasm") || path.ends_with(".wat") {
+            let source = if path.ends_with(".wasm") {
+                ModuleSource::Binary(bytes.clone())
+            } else {
+                match text() {
+                    Ok(text) => ModuleSource::Quote(text),
+                    Err(message) => return fail(format!("{path}: {message}")),
+                }
+            };
+            let module = ScriptModule {
+                id: id.map(String::from),
+                definition: false,
+                source,
+                span: Span::NONE,
+            };
+            return match self.module(&module) {
+                Ok(()) => Checked::new(expected, expected, true, None),
+                Err((err, _)) => {
+                    Checked::fail(expected, format!("{path}: {}", error_text(&err)), None)
+                }
+            };
+        }
+        if !path.ends_with(".wast") {
+            return fail(format!(
+                "{path}: unrecognized file type (expected .wast, .wat or .wasm)"
+            ));
+        }
+        let src = match text() {
+            Ok(src) => src,
+            Err(message) => return fail(format!("{path}: {message}")),
+        };
+        let lines = scan::Lines::new(&src);
+        let script = match text::parse_script(&src, self.context.design) {
+            Ok(script) => script,
+            Err(err) => {
+                let line = lines.line(err.span.map_or(0, |s| s.start as usize));
+                return Checked::fail(
+                    expected,
+                    format!("{path}:{line}: {}", error_text(&err)),
+                    None,
+                );
+            }
+        };
+        self.input_depth += 1;
+        let mut first_failure = None;
+        for command in &script.commands {
+            let checked = self.command(command);
+            if checked.status == Status::Failed && first_failure.is_none() {
+                first_failure = Some(format!(
+                    "{path}:{}: {} failed: expected {}, found {}",
+                    lines.line(command.span.start as usize),
+                    command_keyword(&command.kind),
+                    checked.expected,
+                    checked.actual
+                ));
+            }
+        }
+        self.input_depth -= 1;
+        if let Some(id) = id {
+            if let Some(definition) = self.last_definition.clone() {
+                self.definitions.insert(id.to_string(), definition);
+            }
+            if let Some(instance) = self.last_instance {
+                self.instances.insert(id.to_string(), instance);
+            }
+        }
+        match first_failure {
+            None => Checked::new(expected, expected, true, None),
+            Some(failure) => Checked::fail(expected, failure, None),
+        }
     }
 
     fn instantiate(&mut self, module: &E::Module) -> Result<E::Instance> {
@@ -886,7 +1120,7 @@ mod tests {
                 results: vec![ResultPat::I32(2)],
             },
             K::AssertUnlinkable {
-                module: module(None, "import b"),
+                module: Instantiation::Module(module(None, "import b")),
                 message: "unknown import".into(),
             },
             K::Module(module(None, "import spectest")),
@@ -924,7 +1158,7 @@ mod tests {
                 message: "type mismatch".into(),
             },
             K::AssertUninstantiable {
-                module: module(None, "trap"),
+                module: Instantiation::Module(module(None, "trap")),
                 message: "unreachable".into(),
             },
             K::Register {

@@ -2,7 +2,7 @@
 //! their assertions expect, and abbreviations mean what their expansions mean.
 
 use super::*;
-use crate::script::{CommandKind, ModuleSource};
+use crate::script::{CommandKind, Instantiation, ModuleSource};
 use pretty_assertions::assert_eq;
 use std::path::{Path, PathBuf};
 
@@ -59,8 +59,14 @@ fn check_quotes(
             }
             CommandKind::Module(m)
             | CommandKind::AssertInvalid { module: m, .. }
-            | CommandKind::AssertUnlinkable { module: m, .. }
-            | CommandKind::AssertUninstantiable { module: m, .. } => {
+            | CommandKind::AssertUnlinkable {
+                module: Instantiation::Module(m),
+                ..
+            }
+            | CommandKind::AssertUninstantiable {
+                module: Instantiation::Module(m),
+                ..
+            } => {
                 if let ModuleSource::Quote(text) = &m.source {
                     if let Err(e) = parse_module(text, design) {
                         problems.push(format!("{name}:{line}: quote failed: {e}"));

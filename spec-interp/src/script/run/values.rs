@@ -2,7 +2,7 @@
 //! of `assert_return`, and printing both for reports.
 
 use crate::runtime::{Ref, Val};
-use crate::script::{Const, NanPat, ResultPat};
+use crate::script::{Const, LanePat, NanPat, ResultPat};
 use crate::syntax::{AbsHeapType, HeapType};
 
 /// The bottom of the hierarchy an abstract heap type belongs to: the type of its null.
@@ -81,7 +81,18 @@ pub fn matches(pattern: &ResultPat, value: &Val) -> bool {
         (ResultPat::I64(n), Val::I64(m)) => n == m,
         (ResultPat::F32(p), Val::F32(bits)) => f32_matches(*p, *bits),
         (ResultPat::F64(p), Val::F64(bits)) => f64_matches(*p, *bits),
-        (ResultPat::V128(n), Val::V128(m)) => n == m,
+        (ResultPat::V128 { shape, lanes }, Val::V128(bits)) => {
+            let width = shape.lane_bits();
+            let mask = u64::MAX >> (64 - width);
+            lanes.iter().enumerate().all(|(i, lane)| {
+                let lane_bits = (bits >> (i as u32 * width)) as u64 & mask;
+                match lane {
+                    LanePat::Int(n) => *n & mask == lane_bits,
+                    LanePat::F32(p) => f32_matches(*p, lane_bits as u32),
+                    LanePat::F64(p) => f64_matches(*p, lane_bits),
+                }
+            })
+        }
         (ResultPat::RefNull(heap), Val::Ref(Ref::Null(actual))) => match heap {
             Some(HeapType::Abs(heap)) => bottom(*heap) == bottom(*actual),
             _ => true,
@@ -92,6 +103,8 @@ pub fn matches(pattern: &ResultPat, value: &Val) -> bool {
             Some(n) => **inner == Ref::Host(*n),
         },
         (ResultPat::RefKind(heap), Val::Ref(r)) => ref_has_kind(r, *heap),
+        // As in the reference interpreter: every reference but a function reference.
+        (ResultPat::RefAny, Val::Ref(r)) => !matches!(r, Ref::Func(_)),
         (ResultPat::Either(options), value) => options.iter().any(|p| matches(p, value)),
         _ => false,
     }
@@ -190,7 +203,24 @@ pub fn pattern_text(pattern: &ResultPat) -> String {
         ResultPat::F64(NanPat::Value(bits)) => format!("(f64.const {})", f64_text(*bits)),
         ResultPat::F64(NanPat::Canonical) => format!("(f64.const {})", nan("canonical")),
         ResultPat::F64(NanPat::Arithmetic) => format!("(f64.const {})", nan("arithmetic")),
-        ResultPat::V128(bits) => val_text(&Val::V128(*bits)),
+        ResultPat::V128 { shape, lanes } => {
+            let lanes: Vec<String> = lanes
+                .iter()
+                .map(|lane| match lane {
+                    LanePat::Int(n) => n.to_string(),
+                    LanePat::F32(NanPat::Value(bits)) => f32_text(*bits),
+                    LanePat::F64(NanPat::Value(bits)) => f64_text(*bits),
+                    LanePat::F32(NanPat::Canonical) | LanePat::F64(NanPat::Canonical) => {
+                        nan("canonical")
+                    }
+                    LanePat::F32(NanPat::Arithmetic) | LanePat::F64(NanPat::Arithmetic) => {
+                        nan("arithmetic")
+                    }
+                })
+                .collect();
+            format!("(v128.const {} {})", shape.name(), lanes.join(" "))
+        }
+        ResultPat::RefAny => "(ref)".to_string(),
         ResultPat::RefNull(None) => "(ref.null)".to_string(),
         ResultPat::RefNull(Some(heap)) => format!("(ref.null {})", heap_name(heap)),
         ResultPat::RefHost(n) => format!("(ref.host {n})"),
@@ -278,6 +308,47 @@ mod tests {
         assert_eq!(
             pattern_text(&either),
             "(either (i32.const 1) (i32.const 2))"
+        );
+        // `(ref)`: anything but a function reference, as in the reference interpreter.
+        assert!(matches(&ResultPat::RefAny, &i31));
+        assert!(matches(&ResultPat::RefAny, &host));
+        assert!(!matches(&ResultPat::RefAny, &Val::Ref(Ref::Func(0))));
+        assert!(!matches(&ResultPat::RefAny, &Val::I32(0)));
+    }
+
+    #[test]
+    fn vector_patterns() {
+        use crate::script::VecShape;
+        // Lanes are little-endian: lane 0 is the low bits.
+        let value = Val::V128(0xffff_ffff_0000_0002_7fc0_0000_0000_0001);
+        let ints = ResultPat::V128 {
+            shape: VecShape::I32x4,
+            lanes: vec![
+                LanePat::Int(1),
+                LanePat::Int(0x7fc0_0000),
+                LanePat::Int(2),
+                LanePat::Int(0xffff_ffff),
+            ],
+        };
+        assert!(matches(&ints, &value));
+        let floats = ResultPat::V128 {
+            shape: VecShape::F32x4,
+            lanes: vec![
+                LanePat::F32(NanPat::Value(1)),
+                LanePat::F32(NanPat::Canonical),
+                LanePat::F32(NanPat::Value(2)),
+                LanePat::F32(NanPat::Arithmetic),
+            ],
+        };
+        assert!(matches(&floats, &value));
+        let wrong = ResultPat::V128 {
+            shape: VecShape::I64x2,
+            lanes: vec![LanePat::Int(1), LanePat::Int(0)],
+        };
+        assert!(!matches(&wrong, &value));
+        assert_eq!(
+            pattern_text(&floats),
+            "(v128.const f32x4 1e-45 nan:canonical 3e-45 nan:arithmetic)"
         );
     }
 }
