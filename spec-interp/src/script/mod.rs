@@ -251,8 +251,9 @@ pub enum CommandKind {
         module: ScriptModule,
         message: String,
     },
-    /// `(input $id? "file")`: runs a `.wast` script, or defines and instantiates a `.wat` or
-    /// `.wasm` module, from a file (a relative path is taken from the script's folder).
+    /// `(input $id? "file")`: runs a `.wast` script, or defines (without instantiating) a
+    /// `.wat` or `.wasm` module, from a file (a relative path is taken from the script's
+    /// folder).
     Input {
         id: Option<String>,
         path: String,

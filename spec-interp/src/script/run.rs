@@ -845,10 +845,11 @@ impl<E: Engine> Runner<'_, E> {
         }
     }
 
-    /// `(input $id? "file")`: a `.wasm` or `.wat` module is defined and instantiated; a
-    /// `.wast` script runs here, sharing this script's modules and registry, and the directive
-    /// passes when all its directives pass. With `$id`, the latest module and instance after
-    /// it take that name (as in the reference interpreter).
+    /// `(input $id? "file")`, as in the reference interpreter: a `.wasm` or `.wat` module is
+    /// defined (not instantiated: `(module instance)` does that); a `.wast` script runs here,
+    /// sharing this script's modules and registry, and the directive passes when all its
+    /// directives pass. With `$id`, the latest definition and the latest instance after it
+    /// take that name.
     fn input(&mut self, id: Option<&str>, path: &str) -> Checked {
         let expected = "input run";
         let fail = |message: String| {
@@ -861,6 +862,14 @@ impl<E: Engine> Runner<'_, E> {
         if self.input_depth >= MAX_INPUT_DEPTH {
             return fail(format!(
                 "input nested more than {MAX_INPUT_DEPTH} deep (does a script input itself?)"
+            ));
+        }
+        if ![".wast", ".wat", ".wasm"]
+            .iter()
+            .any(|ext| path.ends_with(ext))
+        {
+            return fail(format!(
+                "{path}: unrecognized file type (expected .wast, .wat or .wasm)"
             ));
         }
         let full = match &self.context.dir {
@@ -894,11 +903,6 @@ impl<E: Engine> Runner<'_, E> {
                 }
             };
         }
-        if !path.ends_with(".wast") {
-            return fail(format!(
-                "{path}: unrecognized file type (expected .wast, .wat or .wasm)"
-            ));
-        }
         let src = match text() {
             Ok(src) => src,
             Err(message) => return fail(format!("{path}: {message}")),
@@ -930,17 +934,21 @@ impl<E: Engine> Runner<'_, E> {
             }
         }
         self.input_depth -= 1;
-        if let Some(id) = id {
-            if let Some(definition) = self.last_definition.clone() {
-                self.definitions.insert(id.to_string(), definition);
-            }
-            if let Some(instance) = self.last_instance {
-                self.instances.insert(id.to_string(), instance);
-            }
-        }
+        self.name_latest(id);
         match first_failure {
             None => Checked::new(expected, expected, true, None),
             Some(failure) => Checked::fail(expected, failure, None),
+        }
+    }
+
+    /// Gives `id` (if any) to the latest definition and the latest instance.
+    fn name_latest(&mut self, id: Option<&str>) {
+        let Some(id) = id else { return };
+        if let Some(definition) = self.last_definition.clone() {
+            self.definitions.insert(id.to_string(), definition);
+        }
+        if let Some(instance) = self.last_instance {
+            self.instances.insert(id.to_string(), instance);
         }
     }
 
@@ -1192,6 +1200,133 @@ mod tests {
         assert_eq!(outcomes[8].actual, "[(i32.const 0)]");
         assert_eq!(outcomes[9].actual, "trap \"integer divide by zero\"");
         assert_eq!(outcomes[14].actual, "valid");
+    }
+
+    fn statuses(report: &FileReport) -> Vec<(usize, &Status)> {
+        report
+            .outcomes
+            .iter()
+            .map(|o| (o.line, &o.status))
+            .collect()
+    }
+
+    #[test]
+    fn missing_features_skip_the_file() {
+        let src = ";;! gc = true\n;;! simd = true\n(module)\n(assert_return (invoke \"f\"))\n";
+        let report = run_source(Path::new("x.wast"), src, &RunOptions::default());
+        let reason = "its `;;!` header lines turn on `simd`, which Switchyard does not implement";
+        let skipped = Status::Skipped {
+            reason: reason.to_string(),
+        };
+        assert_eq!(statuses(&report), vec![(3, &skipped), (4, &skipped)]);
+        assert_eq!(report.tally().skipped, 2);
+        assert_eq!(
+            report::file_line(&report),
+            "SKIP x.wast [typed-cont]: 0 passed, 0 failed, 2 skipped"
+        );
+    }
+
+    #[test]
+    fn other_headers_are_notices_once_per_key() {
+        let src = ";;! collector = \"null\"\n;;! tint = 1\n;;! tint = 2\n(module)\n";
+        let report = run_source(Path::new("x.wast"), src, &RunOptions::default());
+        assert_eq!(statuses(&report), vec![(4, &Status::Passed)]);
+        let keys: Vec<&str> = report.notices.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(keys, vec!["collector", "tint"]);
+        let twice = [report.clone(), report];
+        assert_eq!(
+            report::notices_text(&twice),
+            "note: `;;! collector`: a setting of another engine, not of the language; ignored \
+             (in 2 files, e.g. x.wast)\nnote: `;;! tint`: unknown key; ignored (in 2 files, e.g. \
+             x.wast)\n"
+        );
+    }
+
+    #[test]
+    fn output_and_custom_assertions_are_skipped_not_failed() {
+        let src = "(module $m)\n(output)\n(output $m \"m.wasm\")\n\
+                   (assert_malformed_custom (module quote \"(@custom)\") \"x\")\n\
+                   (assert_invalid_custom (module) \"y\")\n(module)\n";
+        let report = run_source(Path::new("x.wast"), src, &RunOptions::default());
+        let kinds: Vec<(&str, bool)> = report
+            .outcomes
+            .iter()
+            .map(|o| (o.kind.as_str(), matches!(o.status, Status::Skipped { .. })))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("module", false),
+                ("output", true),
+                ("output", true),
+                ("assert_malformed_custom", true),
+                ("assert_invalid_custom", true),
+                ("module", false)
+            ]
+        );
+        assert_eq!(report.tally().failed, 0);
+    }
+
+    #[test]
+    fn input_reads_files_next_to_the_script() {
+        let dir = std::env::temp_dir().join(format!("switchyard-input-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("m.wat"),
+            "(module (func (export \"f\") (result i32) (i32.const 4)))",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("bad.wast"),
+            "(module)\n(assert_return (invoke \"nope\"))\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("self.wast"), "(input \"self.wast\")\n").unwrap();
+        std::fs::write(dir.join("broken.wast"), "(module\n").unwrap();
+        let src = "(input $M \"m.wat\")\n(module instance $I $M)\n(assert_return (invoke $I \"f\") (i32.const 4))\n\
+                   (input \"missing.wat\")\n(input \"bad.wast\")\n(input \"self.wast\")\n\
+                   (input \"broken.wast\")\n(input \"m.txt\")\n(module)\n";
+        let report = run_source(&dir.join("main.wast"), src, &RunOptions::default());
+        let _ = std::fs::remove_dir_all(&dir);
+        let actual: Vec<(usize, bool, &str)> = report
+            .outcomes
+            .iter()
+            .map(|o| (o.line, o.status == Status::Passed, o.actual.as_str()))
+            .collect();
+        assert_eq!(
+            actual[..3],
+            [
+                (1, true, "input run"),
+                (2, true, "instantiated"),
+                (3, true, "[(i32.const 4)]")
+            ]
+        );
+        assert!(
+            actual[3].2.starts_with("script error \"") && actual[3].2.contains("missing.wat"),
+            "{}",
+            actual[3].2
+        );
+        assert_eq!(
+            actual[4].2,
+            "bad.wast:2: assert_return failed: expected [], found script error \"unknown export \"nope\"\""
+        );
+        assert!(
+            actual[5].2.contains("input nested more than 16 deep"),
+            "{}",
+            actual[5].2
+        );
+        assert!(
+            actual[6].2.starts_with("broken.wast:2: malformed"),
+            "{}",
+            actual[6].2
+        );
+        assert!(
+            actual[7].2.contains("unrecognized file type"),
+            "{}",
+            actual[7].2
+        );
+        assert!(!actual[3..8].iter().any(|a| a.1));
+        assert_eq!(actual[8], (9, true, "instantiated"));
     }
 
     #[test]
