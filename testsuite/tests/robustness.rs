@@ -1422,6 +1422,19 @@ fn deep_nesting_other_forms() {
             ),
             false,
         ),
+        // deep `script` meta commands and nested `either` patterns: both flattened, both run
+        (
+            Design::TypedCont,
+            format!(
+                "{}(module (func (export \"f\") (result i32) (i32.const 1))){}\n\
+                 (assert_return (invoke \"f\") {}(i32.const 1){})",
+                "(script ".repeat(n),
+                ")".repeat(n),
+                "(either ".repeat(n),
+                ")".repeat(n)
+            ),
+            true,
+        ),
     ];
     for (design, src, must_pass) in checks {
         let problems = script_problems(design, &src);
