@@ -636,10 +636,11 @@ struct Runner<'e, E: Engine> {
     registry: HashMap<String, E::Instance>,
     /// Instances by their script `$id`.
     instances: HashMap<String, E::Instance>,
-    /// Module definitions by their script `$id`.
-    definitions: HashMap<String, E::Module>,
+    /// Module definitions by their script `$id`, each with whether its spans point into this
+    /// script (see `Runner::local`).
+    definitions: HashMap<String, (E::Module, bool)>,
     last_instance: Option<E::Instance>,
-    last_definition: Option<E::Module>,
+    last_definition: Option<(E::Module, bool)>,
     /// Instances of binary or quoted modules: spans in their errors do not point into the script.
     opaque: HashSet<E::Instance>,
     context: ScriptContext,
@@ -671,19 +672,25 @@ impl<E: Engine> Runner<'_, E> {
                 }
             }
             CommandKind::ModuleInstance { instance, module } => {
-                let definition = match self.definition(module.as_deref()) {
+                let (definition, local) = match self.definition(module.as_deref()) {
                     Ok(definition) => definition,
                     Err(err) => return Checked::fail("instantiated", error_text(&err), None),
                 };
                 match self.instantiate(&definition) {
                     Ok(inst) => {
+                        if !local {
+                            self.opaque.insert(inst);
+                        }
                         if let Some(name) = instance {
                             self.instances.insert(name.clone(), inst);
                         }
                         self.last_instance = Some(inst);
                         Checked::new("instantiated", "instantiated", true, None)
                     }
-                    Err(err) => Checked::fail("instantiated", error_text(&err), None),
+                    Err(err) => {
+                        let focus = if local { err.span } else { None };
+                        Checked::fail("instantiated", error_text(&err), focus)
+                    }
                 }
             }
             CommandKind::Register { name, module } => match self.instance(module.as_deref()) {
@@ -777,33 +784,42 @@ impl<E: Engine> Runner<'_, E> {
     /// the definition and its instance.
     fn module(&mut self, module: &ScriptModule) -> Result<(), (Error, Option<Span>)> {
         let checked = self.check(module)?;
+        let local = self.local(module);
         if let Some(id) = &module.id {
-            self.definitions.insert(id.clone(), checked.clone());
+            self.definitions
+                .insert(id.clone(), (checked.clone(), local));
         }
         if module.definition {
-            self.last_definition = Some(checked);
+            self.last_definition = Some((checked, local));
             return Ok(());
         }
         let inst = self.instantiate(&checked).map_err(|err| {
-            let focus = match module.source {
-                ModuleSource::Text(_) => err.span.or(Some(module.span)),
-                _ => Some(module.span),
+            let focus = if local {
+                err.span.or(Some(module.span))
+            } else {
+                Some(module.span)
             };
             (err, focus)
         })?;
-        if !matches!(module.source, ModuleSource::Text(_)) {
+        if !local {
             self.opaque.insert(inst);
         }
         if let Some(id) = &module.id {
             self.instances.insert(id.clone(), inst);
         }
-        self.last_definition = Some(checked);
+        self.last_definition = Some((checked, local));
         self.last_instance = Some(inst);
         Ok(())
     }
 
+    /// Do the spans of this module's errors point into the script being run? Only for a text
+    /// module of the script itself (not of a binary or quoted one, nor of an `input` file).
+    fn local(&self, module: &ScriptModule) -> bool {
+        matches!(module.source, ModuleSource::Text(_)) && self.input_depth == 0
+    }
+
     /// The definition named `name`, else the latest one.
-    fn definition(&self, name: Option<&str>) -> Result<E::Module> {
+    fn definition(&self, name: Option<&str>) -> Result<(E::Module, bool)> {
         let found = match name {
             Some(name) => self.definitions.get(name).cloned(),
             None => self.last_definition.clone(),
@@ -821,25 +837,23 @@ impl<E: Engine> Runner<'_, E> {
     /// interpreter, a module written in place becomes the latest definition, and no instance
     /// is bound (even when the instantiation unexpectedly succeeds).
     fn instantiation(&mut self, what: &Instantiation) -> Result<(), (Error, Option<Span>)> {
-        let (definition, focus) = match what {
+        let (definition, local, place) = match what {
             Instantiation::Module(module) => {
                 let checked = self.check(module)?;
-                self.last_definition = Some(checked.clone());
-                let focus = match module.source {
-                    ModuleSource::Text(_) => None,
-                    _ => Some(module.span),
-                };
-                (checked, focus)
+                let local = self.local(module);
+                self.last_definition = Some((checked.clone(), local));
+                (checked, local, Some(module.span))
             }
-            Instantiation::Instance { module, .. } => (
-                self.definition(module.as_deref()).map_err(|e| (e, None))?,
-                None,
-            ),
+            Instantiation::Instance { module, .. } => {
+                let (definition, local) =
+                    self.definition(module.as_deref()).map_err(|e| (e, None))?;
+                (definition, local, None)
+            }
         };
         match self.instantiate(&definition) {
             Ok(_) => Ok(()),
             Err(err) => {
-                let focus = focus.or(err.span);
+                let focus = if local { err.span.or(place) } else { place };
                 Err((err, focus))
             }
         }
@@ -1327,6 +1341,36 @@ mod tests {
         );
         assert!(!actual[3..8].iter().any(|a| a.1));
         assert_eq!(actual[8], (9, true, "instantiated"));
+    }
+
+    /// Errors of a binary module carry byte offsets, not places in the script: its failures
+    /// point at the directive, also when it is instantiated by `module instance`.
+    #[test]
+    fn binary_definitions_keep_their_errors_on_the_directive() {
+        // (module (func (export "f") unreachable))
+        let bytes = "\"\\00asm\\01\\00\\00\\00\\01\\84\\80\\80\\80\\00\\01\\60\\00\\00\\03\\82\\80\\80\\80\
+                     \\00\\01\\00\\07\\85\\80\\80\\80\\00\\01\\01\\66\\00\\00\\0a\\89\\80\\80\\80\\00\\01\
+                     \\83\\80\\80\\80\\00\\00\\00\\0b\"";
+        let src = format!(
+            "(module definition $T binary {bytes})\n(module instance $T)\n\
+             (assert_return (invoke \"f\"))\n"
+        );
+        let report = run_source(Path::new("x.wast"), &src, &RunOptions::default());
+        let outcomes: Vec<(usize, bool, &str)> = report
+            .outcomes
+            .iter()
+            .map(|o| (o.line, o.status == Status::Passed, o.actual.as_str()))
+            .collect();
+        assert_eq!(
+            outcomes,
+            vec![
+                (1, true, "defined"),
+                (2, true, "instantiated"),
+                (3, false, "trap \"unreachable\"")
+            ]
+        );
+        let focus = report.outcomes[2].focus;
+        assert_eq!(&src[focus.range()], "(invoke \"f\")");
     }
 
     #[test]
