@@ -211,6 +211,7 @@ fn run(args: RunArgs) -> Result<bool, String> {
         reports.push(file_report);
     }
     write(&diagnostics);
+    write(&report::notices_text(&reports));
     if let Some(path) = &args.json {
         std::fs::write(path, report::to_json(&reports, total))
             .map_err(|e| format!("{}: {e}", path.display()))?;

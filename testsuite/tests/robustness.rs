@@ -26,7 +26,7 @@ use switchyard::script::run::scan::top_level_forms;
 use switchyard::script::run::{
     report, run_file, run_script, run_source, Engine, RunOptions, Switchyard,
 };
-use switchyard::script::{CommandKind, ModuleSource};
+use switchyard::script::{CommandKind, Instantiation, ModuleSource};
 use switchyard::syntax::{AbsHeapType, Module, ValType};
 use switchyard::text;
 
@@ -709,8 +709,14 @@ fn script_binaries(corpus: &[(PathBuf, String)]) -> Vec<Vec<u8>> {
                     CommandKind::Module(m)
                     | CommandKind::AssertInvalid { module: m, .. }
                     | CommandKind::AssertMalformed { module: m, .. }
-                    | CommandKind::AssertUnlinkable { module: m, .. }
-                    | CommandKind::AssertUninstantiable { module: m, .. } => m,
+                    | CommandKind::AssertUnlinkable {
+                        module: Instantiation::Module(m),
+                        ..
+                    }
+                    | CommandKind::AssertUninstantiable {
+                        module: Instantiation::Module(m),
+                        ..
+                    } => m,
                     _ => continue,
                 };
                 if let ModuleSource::Binary(bytes) = &m.source {
@@ -1415,6 +1421,19 @@ fn deep_nesting_other_forms() {
                 ")".repeat(n)
             ),
             false,
+        ),
+        // deep `script` meta commands and nested `either` patterns: both flattened, both run
+        (
+            Design::TypedCont,
+            format!(
+                "{}(module (func (export \"f\") (result i32) (i32.const 1))){}\n\
+                 (assert_return (invoke \"f\") {}(i32.const 1){})",
+                "(script ".repeat(n),
+                ")".repeat(n),
+                "(either ".repeat(n),
+                ")".repeat(n)
+            ),
+            true,
         ),
     ];
     for (design, src, must_pass) in checks {

@@ -92,6 +92,8 @@ pub fn matches(pattern: &ResultPat, value: &Val) -> bool {
             Some(n) => **inner == Ref::Host(*n),
         },
         (ResultPat::RefKind(heap), Val::Ref(r)) => ref_has_kind(r, *heap),
+        // As in the reference interpreter: every reference but a function reference.
+        (ResultPat::RefAny, Val::Ref(r)) => !matches!(r, Ref::Func(_)),
         (ResultPat::Either(options), value) => options.iter().any(|p| matches(p, value)),
         _ => false,
     }
@@ -238,6 +240,7 @@ pub fn pattern_text(pattern: &ResultPat) -> String {
             let lanes: Vec<String> = lanes.iter().map(|p| f64_pat_text(*p)).collect();
             format!("(v128.const f64x2 {})", lanes.join(" "))
         }
+        ResultPat::RefAny => "(ref)".to_string(),
         ResultPat::RefNull(None) => "(ref.null)".to_string(),
         ResultPat::RefNull(Some(heap)) => format!("(ref.null {})", heap_name(heap)),
         ResultPat::RefHost(n) => format!("(ref.host {n})"),
@@ -325,6 +328,37 @@ mod tests {
         assert_eq!(
             pattern_text(&either),
             "(either (i32.const 1) (i32.const 2))"
+        );
+        // `(ref)`: anything but a function reference, as in the reference interpreter.
+        assert!(matches(&ResultPat::RefAny, &i31));
+        assert!(matches(&ResultPat::RefAny, &host));
+        assert!(!matches(&ResultPat::RefAny, &Val::Ref(Ref::Func(0))));
+        assert!(!matches(&ResultPat::RefAny, &Val::I32(0)));
+    }
+
+    #[test]
+    fn vector_patterns() {
+        use crate::script::V128Pat;
+        // Lanes are little-endian: lane 0 is the low bits.
+        let bits = 0xffff_ffff_0000_0002_7fc0_0000_0000_0001u128;
+        let value = Val::V128(bits);
+        let ints = ResultPat::V128(V128Pat::Int {
+            bits: 32,
+            value: bits,
+        });
+        assert!(matches(&ints, &value));
+        let floats = ResultPat::V128(V128Pat::F32([
+            NanPat::Value(1),
+            NanPat::Canonical,
+            NanPat::Value(2),
+            NanPat::Arithmetic,
+        ]));
+        assert!(matches(&floats, &value));
+        let wrong = ResultPat::V128(V128Pat::Int { bits: 64, value: 1 });
+        assert!(!matches(&wrong, &value));
+        assert_eq!(
+            pattern_text(&floats),
+            "(v128.const f32x4 1e-45 nan:canonical 3e-45 nan:arithmetic)"
         );
     }
 }
