@@ -87,3 +87,92 @@ pub fn outcome_key(e: &crate::diag::Error) -> String {
         .collect();
     format!("{}: {}", e.kind.name(), words.join(" "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::Design;
+    use crate::exec::{Config, ExternVal, Store};
+    use pretty_assertions::assert_eq;
+    use std::rc::Rc;
+
+    const SRC: &str = r#"(module
+      (type $f (func))
+      (type $c (cont $f))
+      (tag $e)
+      (func $g)
+      (func $s (suspend $e))
+      (elem declare func $g $s)
+      (func (export "null") (drop (cont.new $c (ref.null $f))))
+      (func (export "ok")
+        (drop (block $h (result (ref $c))
+          (resume $c (on $e $h) (cont.new $c (ref.func $s)))
+          (return)))))"#;
+
+    fn hits(m: &HashMap<&'static str, u64>, name: &str) -> u64 {
+        m.get(name).copied().unwrap_or(0)
+    }
+
+    #[test]
+    fn counts_typing_reduction_and_trap_rules() {
+        let module = crate::text::parse_module(SRC, Design::TypedCont).expect("parses");
+        let mut counts = RuleCounts::default();
+        crate::valid::validate_module_counting(&module, Design::TypedCont, &mut counts)
+            .expect("validates");
+        assert_eq!(hits(&counts.typing, "cont.new"), 2);
+        assert_eq!(hits(&counts.typing, "resume"), 1);
+        assert_eq!(hits(&counts.typing, "hdl-on-label"), 1);
+        assert_eq!(hits(&counts.typing, "suspend"), 1);
+        assert!(counts.typing_failed.is_empty());
+
+        let mut store = Store::new(Config::default());
+        store.rule_counts = Some(Box::default());
+        let ia = crate::exec::instantiate(&mut store, Rc::new(module), &[]).expect("links");
+        let func = |store: &Store, name: &str| match store.export(ia, name) {
+            Some(ExternVal::Func(a)) => a,
+            _ => panic!("no export {name}"),
+        };
+        let ok = func(&store, "ok");
+        crate::exec::invoke(&mut store, ok, vec![]).expect("runs");
+        let null = func(&store, "null");
+        let err = crate::exec::invoke(&mut store, null, vec![]).expect_err("traps");
+        assert_eq!(err.message, "null function reference");
+        let counted = store.rule_counts.take().expect("counting");
+        for (rule, n) in [
+            ("cont.new", 1),
+            ("resume", 1),
+            ("resume-suspend", 1),
+            ("cont.new-null", 1),
+            ("block", 1),
+        ] {
+            assert_eq!((rule, hits(&counted.reduction, rule)), (rule, n));
+        }
+    }
+
+    #[test]
+    fn failed_validation_counts_its_rule() {
+        let src = "(module (type $f (func)) (type $c (cont $f)) \
+                   (func (drop (cont.new $c (i32.const 1)))))";
+        let module = crate::text::parse_module(src, Design::TypedCont).expect("parses");
+        let mut counts = RuleCounts::default();
+        let err = crate::valid::validate_module_counting(&module, Design::TypedCont, &mut counts)
+            .expect_err("invalid");
+        assert!(err.message.starts_with("type mismatch"), "{}", err.message);
+        assert_eq!(hits(&counts.typing, "cont.new"), 1);
+        assert_eq!(hits(&counts.typing_failed, "cont.new"), 1);
+    }
+
+    #[test]
+    fn counting_is_off_by_default() {
+        let store = Store::new(Config::default());
+        assert!(store.rule_counts.is_none());
+    }
+
+    #[test]
+    fn outcome_keys_drop_numbers() {
+        let e = crate::diag::Error::trap("uninitialized element 7");
+        assert_eq!(outcome_key(&e), "trap: uninitialized element");
+        let e = crate::diag::Error::trap("null i31 reference");
+        assert_eq!(outcome_key(&e), "trap: null i31 reference");
+    }
+}

@@ -483,3 +483,86 @@ pub fn splice_markdown(existing: &str, generated: &str) -> String {
     }
     format!("{}\n\n{block}", existing.trim_end())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    fn script(path: &str, design: Design, reduction: &[(&'static str, u64)]) -> ScriptCounts {
+        let mut counts = RuleCounts::default();
+        for &(rule, n) in reduction {
+            counts.reduction.insert(rule, n);
+        }
+        ScriptCounts {
+            path: path.to_string(),
+            design,
+            counts,
+        }
+    }
+
+    #[test]
+    fn rules_hit_by_design_and_script() {
+        let scripts = [
+            script("a.wast", Design::TypedCont, &[("resume", 3), ("nop", 1)]),
+            script("b.wast", Design::TypedCont, &[("resume", 5), ("i32.add", 2)]),
+            script("c.wast", Design::RawStacks, &[("resume", 7), ("nop", 4)]),
+        ];
+        let c = build(&scripts, None);
+        let part = |name: &str| {
+            c.parts
+                .iter()
+                .find(|p| p.proposal.name == name)
+                .expect("a part per proposal")
+        };
+        let rule = |p: &str, name: &str| {
+            part(p)
+                .rules
+                .iter()
+                .find(|r| r.name == name && r.relation == Relation::Reduction)
+                .cloned()
+                .expect("listed")
+        };
+        let resume = rule("typed-cont", "resume");
+        assert_eq!(resume.hits, 8);
+        assert_eq!(
+            resume.scripts,
+            [("b.wast".to_string(), 5), ("a.wast".to_string(), 3)]
+        );
+        assert_eq!(resume.anchor, "#resume");
+        // The core's rules count the scripts of every design.
+        assert_eq!(rule("core", "nop").hits, 5);
+        // A name no text lists goes to the core's other names; raw-stacks reported a rule of
+        // typed-cont's.
+        let other = |p: &str| -> Vec<String> {
+            part(p).other.iter().map(|r| r.name.clone()).collect()
+        };
+        assert_eq!(other("core"), ["i32.add"]);
+        assert_eq!(other("raw-stacks"), ["resume"]);
+        assert!(c.never_hit().contains(&"typed-cont: reduction switch-handled".to_string()));
+        assert!(!c.never_hit().contains(&"core: reduction nop".to_string()));
+        assert!(c.never_hit().contains(&"core: typing nop".to_string()));
+        // Text, JSON and Markdown name the rules never hit first.
+        let text = render_text(&c);
+        let never = text.find("NEVER HIT").expect("listed");
+        assert!(never < text.find("    reduction nop ").expect("nop's row"));
+        assert!(to_json(&c).contains("{\"path\": \"b.wast\", \"hits\": 5}"));
+        let md = render_markdown(&c, "../");
+        assert!(md.contains("[`resume`](../proposals/typed-cont/README.md#resume)"));
+    }
+
+    #[test]
+    fn only_one_design() {
+        let c = build(&[], Some(Design::RawStacks));
+        let names: Vec<&str> = c.parts.iter().map(|p| p.proposal.name).collect();
+        assert_eq!(names, ["core", "raw-stacks"]);
+    }
+
+    #[test]
+    fn splices_generated_part() {
+        let first = splice_markdown("# Title\n\nintro\n", "table\n");
+        let again = splice_markdown(&first, "new table\n");
+        assert!(again.starts_with("# Title\n\nintro\n\n<!-- begin"));
+        assert!(again.contains("new table\n") && !again.contains("\ntable\n"));
+    }
+}
