@@ -397,13 +397,18 @@ pub fn render_markdown(c: &Coverage, root: &str) -> String {
             let _ = writeln!(out, "**Never hit:** {}.\n", names.join(", "));
         }
         for (relation, section, anchor, rows) in sections(&p.rules) {
+            let kind = match relation {
+                Relation::Typing => "Typing rules: ",
+                Relation::Reduction => "Reduction rules: ",
+            };
+            let kind = if section.to_lowercase().contains("rules") {
+                ""
+            } else {
+                kind
+            };
             let _ = writeln!(
                 out,
-                "### {} rules: [{}]({root}{}{anchor})\n",
-                match relation {
-                    Relation::Typing => "Typing",
-                    Relation::Reduction => "Reduction",
-                },
+                "### {kind}[{}]({root}{}{anchor})\n",
                 md_escape(section),
                 p.proposal.path
             );
@@ -422,7 +427,22 @@ pub fn render_markdown(c: &Coverage, root: &str) -> String {
             }
             out.push('\n');
         }
-        if !p.other.is_empty() {
+        if !p.other.is_empty() && p.proposal.design.is_none() {
+            // Many instruction names: one line per relation.
+            let _ = writeln!(out, "### {}\n", capitalized(other_heading(p)));
+            for relation in [Relation::Typing, Relation::Reduction] {
+                let names: Vec<String> = p
+                    .other
+                    .iter()
+                    .filter(|r| r.relation == relation)
+                    .map(|r| format!("`{}` {}", r.name, r.hits))
+                    .collect();
+                if !names.is_empty() {
+                    let _ = writeln!(out, "- {}: {}", relation.name(), names.join(", "));
+                }
+            }
+            out.push('\n');
+        } else if !p.other.is_empty() {
             let _ = writeln!(out, "### {}\n", capitalized(other_heading(p)));
             let _ = writeln!(
                 out,
