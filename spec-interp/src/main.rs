@@ -276,7 +276,13 @@ fn repository_from(file: &std::path::Path) -> String {
         .and_then(|p| p.canonicalize().ok());
     let dir = file
         .parent()
-        .map(|d| if d.as_os_str().is_empty() { std::path::Path::new(".") } else { d })
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                d
+            }
+        })
         .and_then(|d| d.canonicalize().ok());
     match (repo, dir) {
         (Some(repo), Some(dir)) => match dir.strip_prefix(&repo) {

@@ -203,10 +203,7 @@ mod tests {
                    * **d-e**, **f**: traps\n- plain\n### sub\n- **g** x\n## 6. Other\n- **h**\n\
                    ## 4. Typing rules\n**t.one** [`t.one`]\n**a clause, kind** [`t-two`]\n\
                    - **`t.three`** ...\n```\n# not a heading\n```\n- **t.four**\n# End\n- **z**\n";
-        assert_eq!(
-            names(doc, Relation::Reduction),
-            ["a.b", "d-e", "f", "g"]
-        );
+        assert_eq!(names(doc, Relation::Reduction), ["a.b", "d-e", "f", "g"]);
         assert_eq!(
             names(doc, Relation::Typing),
             ["t.one", "t-two", "t.three", "t.four"]
@@ -238,7 +235,11 @@ mod tests {
         for p in PROPOSALS {
             let rules = document_rules(p.text);
             let count = |rel| rules.iter().filter(|r| r.relation == rel).count();
-            assert!(count(Relation::Reduction) >= 5, "{}: reduction rules", p.path);
+            assert!(
+                count(Relation::Reduction) >= 5,
+                "{}: reduction rules",
+                p.path
+            );
             if p.design.is_some() {
                 assert!(count(Relation::Typing) >= 5, "{}: typing rules", p.path);
             }

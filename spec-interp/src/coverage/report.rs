@@ -114,14 +114,19 @@ pub fn build(scripts: &[ScriptCounts], only: Option<Design>) -> Coverage {
         .map(|p| (*p, document_rules(p.text)))
         .collect();
     let in_text = |p: &str, relation: Relation, name: &str| {
-        listed
-            .iter()
-            .any(|(q, rules)| q.name == p && rules.iter().any(|r| r.relation == relation && r.name == name))
+        listed.iter().any(|(q, rules)| {
+            q.name == p
+                && rules
+                    .iter()
+                    .any(|r| r.relation == relation && r.name == name)
+        })
     };
     let in_any_text = |relation: Relation, name: &str| {
-        listed
-            .iter()
-            .any(|(_, rules)| rules.iter().any(|r| r.relation == relation && r.name == name))
+        listed.iter().any(|(_, rules)| {
+            rules
+                .iter()
+                .any(|r| r.relation == relation && r.name == name)
+        })
     };
     let mut parts = Vec::new();
     for (proposal, rules) in &listed {
@@ -144,7 +149,11 @@ pub fn build(scripts: &[ScriptCounts], only: Option<Design>) -> Coverage {
         let mut reported: BTreeSet<(Relation, &str)> = BTreeSet::new();
         for s in &mine {
             for relation in [Relation::Typing, Relation::Reduction] {
-                reported.extend(counts_of(&s.counts, relation).keys().map(|&k| (relation, k)));
+                reported.extend(
+                    counts_of(&s.counts, relation)
+                        .keys()
+                        .map(|&k| (relation, k)),
+                );
             }
         }
         let other = reported
@@ -375,12 +384,7 @@ pub fn render_markdown(c: &Coverage, root: &str) -> String {
         c.scripts
     );
     for p in &c.parts {
-        let link = |r: &RuleRow| {
-            format!(
-                "[`{}`]({root}{}{})",
-                r.name, p.proposal.path, r.anchor
-            )
-        };
+        let link = |r: &RuleRow| format!("[`{}`]({root}{}{})", r.name, p.proposal.path, r.anchor);
         let _ = writeln!(out, "## {}\n", p.proposal.name);
         let _ = writeln!(
             out,
@@ -412,7 +416,10 @@ pub fn render_markdown(c: &Coverage, root: &str) -> String {
                 md_escape(section),
                 p.proposal.path
             );
-            let _ = writeln!(out, "| rule | hits | files | most hits in |\n|---|---:|---:|---|");
+            let _ = writeln!(
+                out,
+                "| rule | hits | files | most hits in |\n|---|---:|---:|---|"
+            );
             let mut rows = rows;
             rows.sort_by_key(|r| r.hits > 0);
             for r in rows {
@@ -525,7 +532,11 @@ mod tests {
     fn rules_hit_by_design_and_script() {
         let scripts = [
             script("a.wast", Design::TypedCont, &[("resume", 3), ("nop", 1)]),
-            script("b.wast", Design::TypedCont, &[("resume", 5), ("i32.add", 2)]),
+            script(
+                "b.wast",
+                Design::TypedCont,
+                &[("resume", 5), ("i32.add", 2)],
+            ),
             script("c.wast", Design::RawStacks, &[("resume", 7), ("nop", 4)]),
         ];
         let c = build(&scripts, None);
@@ -554,12 +565,13 @@ mod tests {
         assert_eq!(rule("core", "nop").hits, 5);
         // A name no text lists goes to the core's other names; raw-stacks reported a rule of
         // typed-cont's.
-        let other = |p: &str| -> Vec<String> {
-            part(p).other.iter().map(|r| r.name.clone()).collect()
-        };
+        let other =
+            |p: &str| -> Vec<String> { part(p).other.iter().map(|r| r.name.clone()).collect() };
         assert_eq!(other("core"), ["i32.add"]);
         assert_eq!(other("raw-stacks"), ["resume"]);
-        assert!(c.never_hit().contains(&"typed-cont: reduction switch-handled".to_string()));
+        assert!(c
+            .never_hit()
+            .contains(&"typed-cont: reduction switch-handled".to_string()));
         assert!(!c.never_hit().contains(&"core: reduction nop".to_string()));
         assert!(c.never_hit().contains(&"core: typing nop".to_string()));
         // Text, JSON and Markdown name the rules never hit first.

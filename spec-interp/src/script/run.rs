@@ -288,8 +288,12 @@ fn run_file_with(
         .stack_size(SCRIPT_STACK_SIZE)
         .spawn(move || {
             let mut counts = counting.then(RuleCounts::default);
-            let report =
-                run_source_with(&thread_path, &thread_source, &thread_options, counts.as_mut());
+            let report = run_source_with(
+                &thread_path,
+                &thread_source,
+                &thread_options,
+                counts.as_mut(),
+            );
             (report, counts)
         });
     let crashed = |message: String| {
