@@ -6,6 +6,7 @@
 
 pub mod expected;
 pub mod files;
+pub mod poke;
 pub mod report;
 pub mod scan;
 pub mod values;
@@ -436,7 +437,7 @@ fn run_source_with(
     report
 }
 
-fn config(design: Design, headers: &Headers, options: &RunOptions) -> exec::Config {
+pub(crate) fn config(design: Design, headers: &Headers, options: &RunOptions) -> exec::Config {
     let mut config = exec::Config {
         design,
         trace: options.trace,
