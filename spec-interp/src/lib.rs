@@ -11,6 +11,7 @@
 pub mod bench;
 pub mod binary;
 pub mod compare;
+pub mod coverage;
 pub mod design;
 pub mod diag;
 pub mod effect_handlers;

@@ -35,6 +35,31 @@ enum Commands {
     /// Benchmark typed-cont: ns per suspend/resume round trip and per switch at depths 10 and
     /// 10,000 with 10 and 100,000 live continuations, next to a plain call (use a release build).
     Bench(BenchArgs),
+    /// Run `.wast` scripts counting, per design, how often each reduction rule fired and each
+    /// typing rule was applied, and which scripts did it; print the rules of each proposal text
+    /// (never hit first, then by section).
+    Coverage(CoverageArgs),
+}
+
+#[derive(clap::Args)]
+struct CoverageArgs {
+    /// Run every script under this design and report the core's rules and this design's.
+    #[arg(long, value_name = "NAME")]
+    design: Option<Design>,
+    /// Write the report as JSON to FILE (`-`: standard output, instead of the table).
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write the report as Markdown to FILE (`-`: standard output, instead of the table), each
+    /// rule linked to its section of the proposal text. An existing file keeps everything
+    /// outside its generated part.
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// Exit with 1 when a rule a proposal text lists is hit by no script.
+    #[arg(long)]
+    check: bool,
+    /// Scripts or folders, as for `run`. Default: the repository's bundled `testsuite/`.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -119,6 +144,14 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Commands::Coverage(args) => match coverage(args) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(message) => {
+                eprintln!("switchyard: {message}");
+                ExitCode::from(2)
+            }
+        },
         Commands::Bench(args) => match bench(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
@@ -173,6 +206,96 @@ fn compare(args: CompareArgs) -> Result<bool, String> {
         let _ = writeln!(out, "{agree} of {} programs agree", comparisons.len());
     }
     Ok(agree == comparisons.len())
+}
+
+/// Runs the scripts counting rules and writes the report; `Ok(false)` under `--check` when a
+/// listed rule was never hit.
+fn coverage(args: CoverageArgs) -> Result<bool, String> {
+    use switchyard::coverage::report::{self, ScriptCounts};
+    use switchyard::script::run::run_file_counting;
+    let paths = if args.paths.is_empty() {
+        vec![bundled_suite()]
+    } else {
+        args.paths.clone()
+    };
+    let scripts = files::collect_wast_files(&paths).map_err(|e| e.to_string())?;
+    let options = RunOptions {
+        design: args.design,
+        trace: false,
+        relaxed: None,
+    };
+    let mut counted = Vec::new();
+    let mut total = Tally::default();
+    for script in &scripts {
+        let (file_report, counts) = run_file_counting(script, &options);
+        total.add(file_report.tally());
+        if let Some(design) = file_report.design {
+            counted.push(ScriptCounts {
+                path: script.display().to_string(),
+                design,
+                counts,
+            });
+        }
+    }
+    if total.failed > 0 {
+        eprintln!(
+            "switchyard: note: {} directive(s) failed (`switchyard run` shows them); their rules \
+             are counted as far as they ran",
+            total.failed
+        );
+    }
+    let c = report::build(&counted, args.design);
+    let is_stdout = |p: &Option<PathBuf>| p.as_deref() == Some(std::path::Path::new("-"));
+    let emit = |path: &std::path::Path, text: String| -> Result<(), String> {
+        if path == std::path::Path::new("-") {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            return Ok(());
+        }
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    if !is_stdout(&args.json) && !is_stdout(&args.markdown) {
+        let _ = std::io::stdout()
+            .lock()
+            .write_all(report::render_text(&c).as_bytes());
+    }
+    if let Some(path) = &args.json {
+        emit(path, report::to_json(&c))?;
+    }
+    if let Some(path) = &args.markdown {
+        if path == std::path::Path::new("-") {
+            emit(path, report::render_markdown(&c, ""))?;
+        } else {
+            let generated = report::render_markdown(&c, &repository_from(path));
+            let existing = std::fs::read_to_string(path).unwrap_or_default();
+            emit(path, report::splice_markdown(&existing, &generated))?;
+        }
+    }
+    Ok(!args.check || c.never_hit().is_empty())
+}
+
+/// The relative path from the folder of `file` to the repository (`../` for `docs/x.md`), for
+/// links to the proposal texts; empty when `file` lies outside the repository.
+fn repository_from(file: &std::path::Path) -> String {
+    let repo = expected::bundled_suite()
+        .parent()
+        .and_then(|p| p.canonicalize().ok());
+    let dir = file
+        .parent()
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                d
+            }
+        })
+        .and_then(|d| d.canonicalize().ok());
+    match (repo, dir) {
+        (Some(repo), Some(dir)) => match dir.strip_prefix(&repo) {
+            Ok(rel) => "../".repeat(rel.components().count()),
+            Err(_) => String::new(),
+        },
+        _ => String::new(),
+    }
 }
 
 /// Runs the scripts; `Ok(true)` when nothing failed.

@@ -102,6 +102,9 @@ pub struct Store {
     /// When set, `--trace` entries (one per step: the rule name first) are collected here
     /// instead of going to stderr.
     pub trace_sink: Option<Vec<String>>,
+    /// When set, every reduction step counts its rule here (`switchyard coverage`); off by
+    /// default, so ordinary runs pay one test per step.
+    pub rule_counts: Option<Box<crate::coverage::RuleCounts>>,
     pub(crate) rtt: crate::types::TypeRegistry,
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
@@ -131,6 +134,7 @@ impl Store {
             transcript: Vec::new(),
             counters: Counters::default(),
             trace_sink: None,
+            rule_counts: None,
             rtt: crate::types::TypeRegistry::new(),
             funcs: Vec::new(),
             tables: Vec::new(),
@@ -187,6 +191,14 @@ impl Store {
     /// Number of live continuations.
     pub fn live_conts(&self) -> usize {
         self.conts.live
+    }
+
+    /// Counts a rule performed inside a step (`exception-through-prompt`) when rules are
+    /// counted.
+    pub(crate) fn note_rule(&mut self, rule: &'static str) {
+        if let Some(counts) = self.rule_counts.as_deref_mut() {
+            counts.reduction(rule);
+        }
     }
 
     /// Bytes of memory `addr` (for differential testing).

@@ -52,6 +52,7 @@ pub fn invoke(s: &mut Store, a: Addr, args: Vec<Val>) -> Result<Vec<Val>> {
 pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
     let fuel = s.config.fuel.unwrap_or(u64::MAX);
     let trace = s.config.trace;
+    let counting = s.rule_counts.is_some();
     let mut steps: u64 = 0;
     let mut next_audit = AUDIT_STEPS;
     let result = loop {
@@ -83,8 +84,17 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
         } else {
             None
         };
+        // Coverage names a failed step by the instruction it was reducing.
+        let redex = if counting {
+            sg.frames.last().map(|fr| (fr.code.clone(), fr.pc as usize))
+        } else {
+            None
+        };
         match step(s, th) {
             Ok(rule) => {
+                if counting {
+                    s.note_rule(rule);
+                }
                 if let Some(before) = before {
                     let after = th.segs.last().map(|sg| sg.to_string()).unwrap_or_default();
                     let (n, d) = (th.segs.len(), th.depth);
@@ -98,6 +108,9 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
                 }
             }
             Err(e) => {
+                if counting {
+                    count_failed_step(s, redex, &e);
+                }
                 // A suspension never crosses a host function: inside a nested activation
                 // (`spectest.call_ref`) an unhandled one traps.
                 let nested = th.segs.iter().any(|sg| matches!(sg.prompt, Prompt::Host));
@@ -126,6 +139,23 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
     };
     s.counters.steps += steps;
     result
+}
+
+/// Counts the rule of a step that ended in `e`: the rule the error names, else the design's
+/// trap rule for the instruction at the redex, else (a core trap, exhaustion) the outcome.
+fn count_failed_step(s: &mut Store, redex: Option<(Rc<Code>, usize)>, e: &Error) {
+    let instr = redex.as_ref().and_then(|(code, pc)| code.instrs.get(*pc));
+    match e
+        .rule
+        .or_else(|| instr.and_then(|i| crate::design::trap_rule(i, e)))
+    {
+        Some(rule) => s.note_rule(rule),
+        None => {
+            if let Some(counts) = s.rule_counts.as_deref_mut() {
+                counts.outcome(crate::coverage::outcome_key(e));
+            }
+        }
+    }
 }
 
 /// A trace entry goes to the store's sink when one is set (tests), otherwise to stderr.
@@ -270,7 +300,7 @@ pub fn settle(th: &mut Thread) -> Result<bool> {
             return Ok(settled);
         }
         if let Prompt::Stack = sg.prompt {
-            return Err(trap("stack returned")); // stack-return
+            return Err(trap("stack returned").by_rule("stack-return"));
         }
         let done = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
         th.top()?.vals.extend(done.vals);
@@ -348,7 +378,7 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
             sg.labels.pop();
         }
         if let Prompt::Stack = sg.prompt {
-            return Err(trap("uncaught exception at stack base")); // stack-uncaught
+            return Err(trap("uncaught exception at stack base").by_rule("stack-uncaught"));
         }
         if let Prompt::Root = sg.prompt {
             let exn = &s.exns[e as usize];
@@ -363,7 +393,14 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
                 None,
             ));
         }
-        th.segs.pop();
+        // exception-through-prompt: a typed-cont prompt lets the exception out to its resumer.
+        if let Some(Segment {
+            prompt: Prompt::Resume { .. },
+            ..
+        }) = th.segs.pop()
+        {
+            s.note_rule("exception-through-prompt");
+        }
     }
 }
 

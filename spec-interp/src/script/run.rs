@@ -17,6 +17,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use crate::coverage::RuleCounts;
 use crate::design::Design;
 use crate::diag::{Error, ErrorKind, Result, Span};
 use crate::exec::{self, ExternVal, Store};
@@ -94,7 +95,11 @@ impl Engine for Switchyard {
     }
 
     fn validate(&mut self, module: &Rc<Module>) -> Result<()> {
-        valid::validate_module(module, self.design())
+        let design = self.design();
+        match self.store.rule_counts.as_deref_mut() {
+            None => valid::validate_module(module, design),
+            Some(counts) => valid::validate_module_counting(module, design, counts),
+        }
     }
 
     fn instantiate(
@@ -261,12 +266,26 @@ pub const SCRIPT_STACK_SIZE: usize = 256 << 20;
 /// Reads and runs a script on a thread of its own with a large stack. Never panics: a crash
 /// becomes a failed outcome.
 pub fn run_file(path: &Path, options: &RunOptions) -> FileReport {
+    run_file_with(path, options, false).0
+}
+
+/// As `run_file`, and counts the rules the script exercised (rule coverage, `crate::coverage`).
+pub fn run_file_counting(path: &Path, options: &RunOptions) -> (FileReport, RuleCounts) {
+    let (report, counts) = run_file_with(path, options, true);
+    (report, counts.unwrap_or_default())
+}
+
+fn run_file_with(
+    path: &Path,
+    options: &RunOptions,
+    counting: bool,
+) -> (FileReport, Option<RuleCounts>) {
     let source = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(source) => source,
-            Err(_) => return unreadable(path, "the file is not UTF-8".to_string()),
+            Err(_) => return (unreadable(path, "the file is not UTF-8".to_string()), None),
         },
-        Err(err) => return unreadable(path, err.to_string()),
+        Err(err) => return (unreadable(path, err.to_string()), None),
     };
     let thread_path = path.to_path_buf();
     let thread_options = options.clone();
@@ -274,7 +293,16 @@ pub fn run_file(path: &Path, options: &RunOptions) -> FileReport {
     let spawned = std::thread::Builder::new()
         .name(format!("script {}", path.display()))
         .stack_size(SCRIPT_STACK_SIZE)
-        .spawn(move || run_source(&thread_path, &thread_source, &thread_options));
+        .spawn(move || {
+            let mut counts = counting.then(RuleCounts::default);
+            let report = run_source_with(
+                &thread_path,
+                &thread_source,
+                &thread_options,
+                counts.as_mut(),
+            );
+            (report, counts)
+        });
     let crashed = |message: String| {
         let span = Span::new(0, source.len().min(1));
         FileReport {
@@ -294,10 +322,10 @@ pub fn run_file(path: &Path, options: &RunOptions) -> FileReport {
     };
     match spawned {
         Ok(handle) => match handle.join() {
-            Ok(report) => report,
-            Err(payload) => crashed(panic_message(payload.as_ref())),
+            Ok(done) => done,
+            Err(payload) => (crashed(panic_message(payload.as_ref())), None),
         },
-        Err(err) => crashed(format!("cannot start a thread: {err}")),
+        Err(err) => (crashed(format!("cannot start a thread: {err}")), None),
     }
 }
 
@@ -351,6 +379,16 @@ fn failed(
 /// Runs a script's source on the current thread with Switchyard. A script the parser rejects
 /// still runs up to the directive it could not read; that directive and all after it fail.
 pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
+    run_source_with(path, src, options, None)
+}
+
+/// `run_source`, counting rules into `counts` when given.
+fn run_source_with(
+    path: &Path,
+    src: &str,
+    options: &RunOptions,
+    mut counts: Option<&mut RuleCounts>,
+) -> FileReport {
     let mut report = FileReport {
         path: path.to_path_buf(),
         source: src.to_string(),
@@ -376,13 +414,18 @@ pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
         dir: path.parent().map(Path::to_path_buf),
         design,
     };
-    let run = |script: Script| {
-        run_script_in(
-            &mut Switchyard::new(config(design, &headers, options)),
-            &script,
-            src,
-            &context,
-        )
+    let mut run = |script: Script| {
+        let mut engine = Switchyard::new(config(design, &headers, options));
+        if let Some(counts) = counts.as_deref_mut() {
+            engine.store.rule_counts = Some(Box::new(std::mem::take(counts)));
+        }
+        let outcomes = run_script_in(&mut engine, &script, src, &context);
+        if let (Some(counts), Some(counted)) =
+            (counts.as_deref_mut(), engine.store.rule_counts.take())
+        {
+            *counts = *counted;
+        }
+        outcomes
     };
     match text::parse_script(src, design) {
         Ok(script) => report.outcomes = run(script),
