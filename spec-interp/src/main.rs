@@ -87,6 +87,16 @@ struct RunArgs {
     /// are kept).
     #[arg(long, value_name = "FILE")]
     write_expected_failures: Option<PathBuf>,
+    /// Collect garbage after every allocation (slow; a root the collector missed shows up as
+    /// a wrong result). `SWITCHYARD_GC_STRESS=1` does the same for the test harness.
+    #[arg(long)]
+    gc_stress: bool,
+    /// Live continuations (or stacks) allowed, counted after a collection (default 1,000,000).
+    #[arg(long, value_name = "N")]
+    max_live_conts: Option<usize>,
+    /// Bytes of memories, tables and reachable heap objects allowed (default 2 GiB).
+    #[arg(long, value_name = "BYTES")]
+    max_heap_bytes: Option<u64>,
     /// Print only the per-file lines and the summary, not the diagnostics.
     #[arg(long, short)]
     quiet: bool,
@@ -183,6 +193,9 @@ fn run(args: RunArgs) -> Result<bool, String> {
     let options = RunOptions {
         design: args.design,
         trace: args.trace,
+        gc_stress: args.gc_stress,
+        max_live_conts: args.max_live_conts,
+        max_heap_bytes: args.max_heap_bytes,
     };
     let color = std::io::stdout().is_terminal();
     let mut out = std::io::stdout().lock();

@@ -124,7 +124,9 @@ fn small_config(design: Design) -> Config {
         max_call_depth: 2_000,
         fuel: Some(50_000),
         max_live_conts: 2_000,
-        trace: false,
+        // Every allocation is followed by a collection: a missed root shows up as a crash.
+        gc_stress: true,
+        ..Config::default()
     }
 }
 
@@ -245,7 +247,7 @@ fn run_cli(src: &str, design: Design, bugs: &mut Vec<String>) {
     let src = format!(";;! fuel = 50000\n;;! call-depth = 2000\n{src}");
     let options = RunOptions {
         design: Some(design),
-        trace: false,
+        ..RunOptions::default()
     };
     let report = run_source(Path::new("fuzz.wast"), &src, &options);
     for o in &report.outcomes {

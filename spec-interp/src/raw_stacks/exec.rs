@@ -59,11 +59,14 @@ pub struct StackStore {
     pub free: Vec<Addr>,
     /// Occupied slots (fresh and suspended stacks), counted against `Config::max_live_conts`.
     pub live: usize,
+    /// Stacks stored since the last collection (`exec::gc::due`).
+    pub allocs: u64,
 }
 
 impl StackStore {
     fn alloc(&mut self, st: StackInst) -> Ref {
         self.live += 1;
+        self.allocs += 1;
         match self.free.pop() {
             Some(a) => {
                 let slot = &mut self.slots[a as usize];
