@@ -52,6 +52,19 @@ struct BenchArgs {
     /// includes earlier cases).
     #[arg(long)]
     in_process: bool,
+    /// Run the garbage-collection workloads instead (issue 14: abandoned generators, dropped
+    /// structures, an actor ring, a million live continuations): CPU time and peak RSS of
+    /// `switchyard run` on each, and of the reference interpreter given by `--reference`.
+    #[arg(long)]
+    gc: bool,
+    /// With `--gc`: the OCaml reference interpreter (`wasm`) to run the workloads at their
+    /// reference sizes too.
+    #[arg(long, value_name = "PATH")]
+    reference: Option<PathBuf>,
+    /// With `--gc`: run only this workload (`generators`, `structs`, `ring`, `live`); may be
+    /// repeated.
+    #[arg(long, value_name = "NAME")]
+    workload: Vec<String>,
     /// Print one machine-readable line per case (used by the child processes).
     #[arg(long, hide = true)]
     line: bool,
@@ -257,9 +270,45 @@ fn bundled_suite() -> PathBuf {
     relative().unwrap_or(suite)
 }
 
+/// `switchyard bench --gc` (`switchyard::gc_bench`).
+fn gc_bench(args: &BenchArgs) -> Result<(), String> {
+    use switchyard::gc_bench;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    if let Some(r) = &args.reference {
+        if !r.is_file() {
+            return Err(format!("{}: no such reference interpreter", r.display()));
+        }
+    }
+    let names: Vec<&str> = gc_bench::WORKLOADS.iter().map(|w| w.name).collect();
+    if let Some(bad) = args.workload.iter().find(|w| !names.contains(&w.as_str())) {
+        return Err(format!(
+            "no workload {bad}; workloads: {}",
+            names.join(", ")
+        ));
+    }
+    let ms = gc_bench::run_all(&exe, args.reference.as_deref(), &args.workload, |m| {
+        if !args.json {
+            eprintln!("{} {} n={} done", m.workload, m.engine, m.n);
+        }
+    });
+    if args.json {
+        print!("{}", gc_bench::to_json(&ms));
+    } else {
+        print!("{}", gc_bench::render_table(&ms));
+    }
+    if ms.iter().all(|m| m.ok) {
+        Ok(())
+    } else {
+        Err("a workload failed".to_string())
+    }
+}
+
 /// Runs the benchmarks (`switchyard::bench`) and prints the table or JSON.
 fn bench(args: BenchArgs) -> Result<(), String> {
     use switchyard::bench;
+    if args.gc {
+        return gc_bench(&args);
+    }
     let mut cases = bench::default_cases(args.n);
     if !args.case.is_empty() {
         cases.retain(|c| args.case.contains(&c.name()));

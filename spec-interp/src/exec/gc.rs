@@ -32,7 +32,7 @@ use crate::runtime::{Addr, Ref, Val};
 /// A collection is due once at least this many bytes were allocated since the last one...
 pub const MIN_THRESHOLD: u64 = 4 << 20;
 /// ...and more than `GROWTH` times the live bytes the last collection found.
-pub const GROWTH: u64 = 1;
+pub const GROWTH: u64 = 2;
 /// What storing a continuation or a stack counts for in the allocation tally: about its slot
 /// and one small segment.
 pub const CONT_BYTES: u64 = 256;
