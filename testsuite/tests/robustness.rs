@@ -898,10 +898,12 @@ fn array_new_huge_lengths() {
     (array.len (array.new_default $a (local.get 0))))
   (func (export "new_bytes") (param i32) (result i32)
     (array.len (array.new_default $b (local.get 0))))
-  ;; allocations that each fit, but not all together: the store runs out, cleanly
+  ;; allocations that each fit, but not all together: the store runs out, cleanly (the table
+  ;; keeps them reachable; dropped ones would be collected)
+  (table $keep 0 (ref null $a))
   (func (export "many") (param i32)
     (loop $l
-      (drop (array.new_default $a (local.get 0)))
+      (drop (table.grow $keep (array.new_default $a (local.get 0)) (i32.const 1)))
       (br $l)))
 )
 (assert_return (invoke "new" (i32.const 10)) (i32.const 10))
@@ -1216,7 +1218,7 @@ fn continuation_hoarding() {
     let src =
         CONT_MODULE.to_string() + "(assert_exhaustion (invoke \"hoard\") \"call stack exhausted\")";
     assert_script(Design::TypedCont, &src);
-    // effect-handlers: the clause drops each continuation (it stays live: nothing is collected)
+    // effect-handlers: the clause keeps each continuation in a table
     assert_script(
         Design::EffectHandlers,
         r#"
@@ -1224,6 +1226,7 @@ fn continuation_hoarding() {
   (tag $t)
   (type $f (func (result i32)))
   (type $k (cont $f))
+  (table $keep 0 (ref null $k))
   (func $down (param i32) (result i32)
     (if (result i32) (i32.eqz (local.get 0))
       (then (perform $t) (i32.const 0))
@@ -1232,7 +1235,7 @@ fn continuation_hoarding() {
     (loop $l
       (handle (result i32)
         (do (call $down (i32.const 10000)))
-        (on $t $k (drop) (i32.const 0)))
+        (on $t $k (drop (table.grow $keep (i32.const 1))) (i32.const 0)))
       (drop)
       (br $l))
     (unreachable))
@@ -1301,6 +1304,8 @@ const CONT_MODULE: &str = r#"
   (type $k (cont $f))
   (tag $t)
   (global $g (mut (ref null $k)) (ref.null $k))
+  ;; what the loops below make stays reachable here (dropped, it would be collected)
+  (table $keep 0 (ref null $k))
   (func $down (param i32) (result i32)
     (if (result i32) (i32.eqz (local.get 0))
       (then (suspend $t) (i32.const 0))
@@ -1321,11 +1326,13 @@ const CONT_MODULE: &str = r#"
       (block $h (result (ref $k))
         (resume $k (on $t $h) (cont.new $k (ref.func $body)))
         (return))
-      (drop)
+      (drop (table.grow $keep (i32.const 1)))
       (br $l))
     (unreachable))
   (func $new (export "new-forever")
-    (loop $l (drop (cont.new $k (ref.func $body))) (br $l)))
+    (loop $l
+      (drop (table.grow $keep (cont.new $k (ref.func $body)) (i32.const 1)))
+      (br $l)))
 )
 "#;
 
