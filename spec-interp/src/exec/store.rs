@@ -240,6 +240,16 @@ impl ContStore {
         }
     }
 
+    /// The continuation `Ref::Cont(a, gen)` refers to, if that reference is still valid
+    /// (checks without consuming: every trap comes before the continuation is used up).
+    pub fn get(&self, a: Addr, gen: u32) -> Option<&ContInst> {
+        let slot = self.slots.get(a as usize)?;
+        if slot.gen != gen {
+            return None;
+        }
+        slot.cont.as_ref()
+    }
+
     /// Takes the continuation out of its slot (one-shot): `None` when already consumed.
     pub fn take(&mut self, a: Addr, gen: u32) -> Option<ContInst> {
         let slot = self.slots.get_mut(a as usize)?;
@@ -251,12 +261,13 @@ impl ContStore {
         k
     }
 
-    /// Slot `a` was emptied: its generation moves on, so every reference to what it held is
-    /// stale from now on. A slot whose generation would wrap around is never reused, so a stale
-    /// reference can never become valid again.
+    /// Slot `a` was emptied (consumed, or collected by `exec::gc`): its generation moves on, so
+    /// every reference to what it held is stale from now on. A slot whose generation would
+    /// wrap is retired, never reused: otherwise a reference consumed 2^32 uses ago would
+    /// become valid again, for a continuation of another type.
     pub fn release(&mut self, a: Addr) {
         let slot = &mut self.slots[a as usize];
-        slot.gen += 1;
+        slot.gen = slot.gen.wrapping_add(1);
         if slot.gen != u32::MAX {
             self.free.push(a);
         }
