@@ -40,10 +40,14 @@ pub const CONT_BYTES: u64 = 256;
 /// The collector's state in the store.
 #[derive(Debug)]
 pub struct Gc {
-    /// Bytes of structures, arrays and exceptions allocated since the last collection
-    /// (continuations and stacks count through `ContStore::allocs` and `StackStore::allocs`).
+    /// What was allocated since the last collection: bytes of structures, arrays and
+    /// exceptions, `CONT_BYTES` per continuation or stack stored.
     pub allocated: u64,
-    /// A collection is due when the allocation tally exceeds this (`due`).
+    /// A collection is due when `allocated` exceeds this (`due`): `threshold`, or 0 in stress
+    /// mode or once the live continuations (stacks) reach their budget.
+    pub limit: u64,
+    /// The limit the last collection set: twice the live bytes, at least `MIN_THRESHOLD`, at
+    /// most the room left in the heap budget.
     pub threshold: u64,
     /// Bytes the last collection found reachable: heap objects, segments, tables.
     pub live_bytes: u64,
@@ -61,6 +65,7 @@ impl Default for Gc {
     fn default() -> Gc {
         Gc {
             allocated: 0,
+            limit: MIN_THRESHOLD,
             threshold: MIN_THRESHOLD,
             live_bytes: 0,
             collections: 0,
@@ -70,19 +75,19 @@ impl Default for Gc {
     }
 }
 
-/// Is a collection due before the next step? Either enough was allocated since the last one,
-/// or the live continuations (stacks) reach their budget and some were stored since: the
-/// budget then counts only reachable ones. (Checked between every two steps, so it is a few
-/// loads and comparisons.)
+/// Is a collection due before the next step? Checked between every two steps, so it is one
+/// comparison; `Gc::limit` says when (see `stored`, `reserve`, `collect`).
 pub fn due(s: &Store) -> bool {
-    let tally = s.gc.allocated + (s.conts.allocs + s.stacks.allocs) * CONT_BYTES;
-    let limit = if s.config.gc_stress {
-        0
-    } else {
-        s.gc.threshold
-    };
-    let full = s.conts.live.max(s.stacks.live) >= s.config.max_live_conts;
-    (tally > limit || (full && tally > 0)) && s.gc.paused == 0
+    s.gc.allocated > s.gc.limit
+}
+
+/// Counts a continuation or stack just stored; `live`: how many there are now. Reaching the
+/// budget makes a collection due, so that the budget counts only reachable ones.
+pub fn stored(s: &mut Store, live: usize) {
+    s.gc.allocated = s.gc.allocated.saturating_add(CONT_BYTES);
+    if live >= s.config.max_live_conts || s.config.gc_stress {
+        s.gc.limit = 0;
+    }
 }
 
 /// Takes `bytes` for a new heap object from the heap budget, collecting first when the budget
@@ -94,6 +99,9 @@ pub fn reserve(s: &mut Store, th: &Thread, bytes: u64, extra: &[Val]) -> Result<
     }
     charge_heap(s, bytes)?;
     s.gc.allocated = s.gc.allocated.saturating_add(bytes);
+    if s.config.gc_stress {
+        s.gc.limit = 0;
+    }
     Ok(())
 }
 
@@ -106,14 +114,18 @@ pub fn collect(s: &mut Store, th: &Thread, extra: &[Val]) {
     gc.collections += 1;
     gc.live_bytes = m.bytes;
     gc.allocated = 0;
-    s.conts.allocs = 0;
-    s.stacks.allocs = 0;
     // The next collection: when the heap has grown by its live size, or before the heap
     // budget would be exceeded (then the budget counts only what is reachable).
     let heap_room = s.config.max_heap_bytes.saturating_sub(s.heap_bytes);
     s.gc.threshold = MIN_THRESHOLD
         .max(GROWTH.saturating_mul(m.bytes))
         .min(heap_room);
+    let full = s.conts.live.max(s.stacks.live) >= s.config.max_live_conts;
+    s.gc.limit = if s.config.gc_stress || full {
+        0
+    } else {
+        s.gc.threshold
+    };
 }
 
 /// One mark bit per slot of each kind of heap object, and the bytes traced.

@@ -385,6 +385,7 @@ pub fn alloc_cont(s: &mut Store, k: ContInst) -> Result<(Addr, u32)> {
         return Err(Error::exhaustion("too many live continuations"));
     }
     let r = s.conts.alloc(k);
+    super::gc::stored(s, s.conts.live);
     if s.conts.live > s.counters.peak_live_conts {
         s.counters.peak_live_conts = s.conts.live;
     }
@@ -398,6 +399,9 @@ pub fn alloc_exn(s: &mut Store, tag: Addr, fields: Vec<Val>) -> Addr {
     let bytes = super::gc::exn_bytes(&x);
     s.heap_bytes = s.heap_bytes.saturating_add(bytes);
     s.gc.allocated = s.gc.allocated.saturating_add(bytes);
+    if s.config.gc_stress {
+        s.gc.limit = 0;
+    }
     s.exns.alloc(x)
 }
 

@@ -214,8 +214,6 @@ pub struct ContStore {
     pub free: Vec<Addr>,
     /// Occupied slots: continuations not yet consumed nor collected.
     pub live: usize,
-    /// Continuations stored since the last collection (`exec::gc::due`).
-    pub allocs: u64,
 }
 
 impl ContStore {
@@ -223,7 +221,6 @@ impl ContStore {
     /// is `Ref::Cont(slot, gen)`, a raw-stacks one `Ref::Stack(slot, gen)`).
     pub fn alloc(&mut self, k: ContInst) -> (Addr, u32) {
         self.live += 1;
-        self.allocs += 1;
         match self.free.pop() {
             Some(a) => {
                 let slot = &mut self.slots[a as usize];

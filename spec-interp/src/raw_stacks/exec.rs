@@ -59,14 +59,11 @@ pub struct StackStore {
     pub free: Vec<Addr>,
     /// Occupied slots (fresh and suspended stacks), counted against `Config::max_live_conts`.
     pub live: usize,
-    /// Stacks stored since the last collection (`exec::gc::due`).
-    pub allocs: u64,
 }
 
 impl StackStore {
     fn alloc(&mut self, st: StackInst) -> Ref {
         self.live += 1;
-        self.allocs += 1;
         match self.free.pop() {
             Some(a) => {
                 let slot = &mut self.slots[a as usize];
@@ -167,6 +164,7 @@ fn alloc(s: &mut Store, st: StackInst) -> Result<Ref> {
         return Err(Error::exhaustion("too many live stacks"));
     }
     let r = s.stacks.alloc(st);
+    crate::exec::gc::stored(s, s.stacks.live);
     if s.stacks.live > s.counters.peak_live_conts {
         s.counters.peak_live_conts = s.stacks.live;
     }
@@ -211,6 +209,7 @@ fn suspend(s: &mut Store, th: &mut Thread) -> Result<Ref> {
         start: None,
         root,
     });
+    crate::exec::gc::stored(s, s.stacks.live);
     Ok(r)
 }
 
@@ -309,6 +308,7 @@ pub fn step(
             let mut st = s.stacks.take(a)?;
             st.seg.vals.extend(vs);
             let r = s.stacks.alloc(st);
+            crate::exec::gc::stored(s, s.stacks.live);
             th.top()?.vals.push(Val::Ref(r));
             Ok("stack.bind")
         }
