@@ -15,9 +15,9 @@
 //! - Marking is a loop over an explicit worklist, never a Rust recursion: a million-long list
 //!   of structures collects in constant host stack.
 //! - Collections happen between two steps (`step::run`), when the configuration is complete,
-//!   once the bytes allocated since the last collection exceed the live bytes it found (at
-//!   least `MIN_THRESHOLD`), or before a budget would be exceeded; and inside a step that
-//!   needs heap over the budget (`reserve`), before it touches its operands.
+//!   once the bytes allocated since the last collection exceed `GROWTH` times the live bytes
+//!   it found (at least `MIN_THRESHOLD`), or before a budget would be exceeded; and inside a
+//!   step that needs heap over the budget (`reserve`), before it touches its operands.
 //!
 //! Legend: `s` store, `th` thread, `sg` segment, `t` tracer, `m` marks, `r` reference, `v`
 //! value, `vs` values, `a` slot address, `g` generation.
@@ -114,7 +114,7 @@ pub fn collect(s: &mut Store, th: &Thread, extra: &[Val]) {
     gc.collections += 1;
     gc.live_bytes = m.bytes;
     gc.allocated = 0;
-    // The next collection: when the heap has grown by its live size, or before the heap
+    // The next collection: when twice the live bytes were allocated, or before the heap
     // budget would be exceeded (then the budget counts only what is reachable).
     let heap_room = s.config.max_heap_bytes.saturating_sub(s.heap_bytes);
     s.gc.threshold = MIN_THRESHOLD
