@@ -16,6 +16,7 @@ pub mod design;
 pub mod diag;
 pub mod effect_handlers;
 pub mod exec;
+pub mod gc_bench;
 pub mod host;
 pub mod raw_stacks;
 pub mod runtime;

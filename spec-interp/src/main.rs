@@ -77,6 +77,19 @@ struct BenchArgs {
     /// includes earlier cases).
     #[arg(long)]
     in_process: bool,
+    /// Run the garbage-collection workloads instead (issue 14: abandoned generators, dropped
+    /// structures, an actor ring, a million live continuations): CPU time and peak RSS of
+    /// `switchyard run` on each, and of the reference interpreter given by `--reference`.
+    #[arg(long)]
+    gc: bool,
+    /// With `--gc`: the OCaml reference interpreter (`wasm`) to run the workloads at their
+    /// reference sizes too.
+    #[arg(long, value_name = "PATH")]
+    reference: Option<PathBuf>,
+    /// With `--gc`: run only this workload (`generators`, `structs`, `ring`, `live`); may be
+    /// repeated.
+    #[arg(long, value_name = "NAME")]
+    workload: Vec<String>,
     /// Print one machine-readable line per case (used by the child processes).
     #[arg(long, hide = true)]
     line: bool,
@@ -116,6 +129,16 @@ struct RunArgs {
     /// are kept).
     #[arg(long, value_name = "FILE")]
     write_expected_failures: Option<PathBuf>,
+    /// Collect garbage after every allocation (slow; a root the collector missed shows up as
+    /// a wrong result). `SWITCHYARD_GC_STRESS=1` does the same for the test harness.
+    #[arg(long)]
+    gc_stress: bool,
+    /// Live continuations (or stacks) allowed, counted after a collection (default 1,000,000).
+    #[arg(long, value_name = "N")]
+    max_live_conts: Option<usize>,
+    /// Bytes of memories, tables and reachable heap objects allowed (default 2 GiB).
+    #[arg(long, value_name = "BYTES")]
+    max_heap_bytes: Option<u64>,
     /// Print only the per-file lines and the summary, not the diagnostics.
     #[arg(long, short)]
     quiet: bool,
@@ -221,8 +244,7 @@ fn coverage(args: CoverageArgs) -> Result<bool, String> {
     let scripts = files::collect_wast_files(&paths).map_err(|e| e.to_string())?;
     let options = RunOptions {
         design: args.design,
-        trace: false,
-        relaxed: None,
+        ..RunOptions::default()
     };
     let mut counted = Vec::new();
     let mut total = Tally::default();
@@ -310,6 +332,9 @@ fn run(args: RunArgs) -> Result<bool, String> {
         design: args.design,
         relaxed: args.relaxed,
         trace: args.trace,
+        gc_stress: args.gc_stress,
+        max_live_conts: args.max_live_conts,
+        max_heap_bytes: args.max_heap_bytes,
     };
     let color = std::io::stdout().is_terminal();
     let mut out = std::io::stdout().lock();
@@ -366,9 +391,45 @@ fn bundled_suite() -> PathBuf {
     relative().unwrap_or(suite)
 }
 
+/// `switchyard bench --gc` (`switchyard::gc_bench`).
+fn gc_bench(args: &BenchArgs) -> Result<(), String> {
+    use switchyard::gc_bench;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    if let Some(r) = &args.reference {
+        if !r.is_file() {
+            return Err(format!("{}: no such reference interpreter", r.display()));
+        }
+    }
+    let names: Vec<&str> = gc_bench::WORKLOADS.iter().map(|w| w.name).collect();
+    if let Some(bad) = args.workload.iter().find(|w| !names.contains(&w.as_str())) {
+        return Err(format!(
+            "no workload {bad}; workloads: {}",
+            names.join(", ")
+        ));
+    }
+    let ms = gc_bench::run_all(&exe, args.reference.as_deref(), &args.workload, |m| {
+        if !args.json {
+            eprintln!("{} {} n={} done", m.workload, m.engine, m.n);
+        }
+    });
+    if args.json {
+        print!("{}", gc_bench::to_json(&ms));
+    } else {
+        print!("{}", gc_bench::render_table(&ms));
+    }
+    if ms.iter().all(|m| m.ok) {
+        Ok(())
+    } else {
+        Err("a workload failed".to_string())
+    }
+}
+
 /// Runs the benchmarks (`switchyard::bench`) and prints the table or JSON.
 fn bench(args: BenchArgs) -> Result<(), String> {
     use switchyard::bench;
+    if args.gc {
+        return gc_bench(&args);
+    }
     let mut cases = bench::default_cases(args.n);
     if !args.case.is_empty() {
         cases.retain(|c| args.case.contains(&c.name()));

@@ -138,7 +138,12 @@ impl Engine for Switchyard {
 
     fn invoke(&mut self, instance: Addr, name: &str, args: Vec<Val>) -> Result<Vec<Val>> {
         match self.export(instance, name)? {
-            ExternVal::Func(func) => exec::invoke(&mut self.store, func, args),
+            ExternVal::Func(func) => {
+                let results = exec::invoke(&mut self.store, func, args);
+                // The results stay roots until the next action: the runner still reads them.
+                self.store.gc.host_roots = results.as_ref().map_or(Vec::new(), Vec::clone);
+                results
+            }
             _ => Err(Error::new(
                 ErrorKind::Script,
                 format!("export \"{name}\" is not a function"),
@@ -257,6 +262,23 @@ pub struct RunOptions {
     pub trace: bool,
     /// Overrides the relaxed SIMD choice of every script.
     pub relaxed: Option<crate::simd::Relaxed>,
+    /// Collect garbage after every allocation (`Config::gc_stress`).
+    pub gc_stress: bool,
+    /// `Config::max_live_conts`, when set.
+    pub max_live_conts: Option<usize>,
+    /// `Config::max_heap_bytes`, when set.
+    pub max_heap_bytes: Option<u64>,
+}
+
+impl RunOptions {
+    /// The options of the environment of a test run: `SWITCHYARD_GC_STRESS=1` sets
+    /// `gc_stress` (`.ci/run` runs the whole suite so).
+    pub fn from_env() -> RunOptions {
+        RunOptions {
+            gc_stress: std::env::var("SWITCHYARD_GC_STRESS").is_ok_and(|v| v == "1"),
+            ..RunOptions::default()
+        }
+    }
 }
 
 /// The stack of the thread a script runs on: a safety net for deep inputs, since the
@@ -459,8 +481,15 @@ pub(crate) fn config(design: Design, headers: &Headers, options: &RunOptions) ->
     let mut config = exec::Config {
         design,
         trace: options.trace,
+        gc_stress: options.gc_stress,
         ..exec::Config::default()
     };
+    if let Some(n) = options.max_live_conts {
+        config.max_live_conts = n;
+    }
+    if let Some(n) = options.max_heap_bytes {
+        config.max_heap_bytes = n;
+    }
     if let Some(fuel) = headers.fuel {
         config.fuel = Some(fuel);
     }
