@@ -68,7 +68,7 @@ impl Repl {
             design: Some(design),
             trace,
             budgets,
-            invoke: None,
+            ..Default::default()
         };
         crate::script::run::config(design, &files::Headers::default(), &options)
     }

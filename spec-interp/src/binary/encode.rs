@@ -265,6 +265,23 @@ impl Encoder {
         }
     }
 
+    /// A vector instruction (5.4.10): 0xFD, the sub-opcode as a LEB128 `u32`, then the
+    /// immediates its signature asks for (as `simd::binary::instr` reads them).
+    fn simd(&mut self, v: &crate::simd::Instr) {
+        use crate::simd::Instr as V;
+        self.prefixed(0xFD, v.op().opcode());
+        match v {
+            V::Const(bytes) | V::Shuffle(bytes) => self.out.extend_from_slice(bytes),
+            V::Mem(_, m) => self.mem_arg(m),
+            V::MemLane(_, m, lane) => {
+                self.mem_arg(m);
+                self.byte(*lane);
+            }
+            V::Lane(_, lane) => self.byte(*lane),
+            V::Plain(_) => {}
+        }
+    }
+
     fn instr(&mut self, i: &Instr) {
         use Instr as I;
         match i {
@@ -323,6 +340,7 @@ impl Encoder {
             I::GlobalSet(x) => self.op(0x24, &[*x]),
             I::TableGet(x) => self.op(0x25, &[*x]),
             I::TableSet(x) => self.op(0x26, &[*x]),
+            I::Simd(v) => self.simd(v),
             I::Load(op, m) => {
                 self.byte(op.opcode() as u8);
                 self.mem_arg(m);

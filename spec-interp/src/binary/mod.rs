@@ -11,7 +11,7 @@
 //! `encode` is the inverse: `decode_module(&encode_module(m), d)` is `m` again, up to spans.
 
 mod encode;
-mod instr;
+pub(crate) mod instr;
 mod sections;
 mod types;
 pub(crate) mod values;

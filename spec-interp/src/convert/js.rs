@@ -484,7 +484,7 @@ pub fn from_script(
             K::AssertException { action: a } => action(a, Expect::Exception, &names),
             K::AssertSuspension { action: a, .. } => action(a, Expect::Suspension, &names),
             K::AssertUninstantiable { module, .. } => {
-                (Expect::Trap, module_step(module, false), vec![])
+                instantiation_step(module, Expect::Trap, &names, module_step)
             }
             K::AssertInvalid { module, .. } => {
                 (Expect::Invalid, module_step(module, false), vec![])
@@ -493,8 +493,18 @@ pub fn from_script(
                 (Expect::Malformed, module_step(module, false), vec![])
             }
             K::AssertUnlinkable { module, .. } => {
-                (Expect::Unlinkable, module_step(module, false), vec![])
+                instantiation_step(module, Expect::Unlinkable, &names, module_step)
             }
+            K::AssertMalformedCustom { .. } | K::AssertInvalidCustom { .. } => (
+                Expect::Success,
+                Step::Unsupported("custom-section assertion".into()),
+                vec![],
+            ),
+            K::Input { .. } | K::Output { .. } => (
+                Expect::Success,
+                Step::Unsupported(format!("`{kind}` command")),
+                vec![],
+            ),
         };
         directives.push(Directive {
             index,
@@ -508,6 +518,25 @@ pub fn from_script(
     Script {
         path: path.to_string(),
         directives,
+    }
+}
+
+/// `assert_unlinkable` / `assert_trap` on a module written in place, or on
+/// `(module instance ...)` of an earlier definition.
+fn instantiation_step(
+    module: &crate::script::Instantiation,
+    expect: Expect,
+    names: &super::Names,
+    module_step: impl Fn(&crate::script::ScriptModule, bool) -> Step,
+) -> (Expect, Step, Vec<usize>) {
+    use crate::script::Instantiation as I;
+    match module {
+        I::Module(m) => (expect, module_step(m, false), vec![]),
+        I::Instance { module, .. } => {
+            let def = names.definition(module.as_deref());
+            let step = Step::Instance { definition: def };
+            (expect, step, def.into_iter().collect())
+        }
     }
 }
 
@@ -569,6 +598,7 @@ fn ret_pat(p: &crate::script::ResultPat) -> RetPat {
         P::RefHost(n) => RetPat::RefHost(*n),
         P::RefExtern(n) => RetPat::RefExtern(*n),
         P::RefKind(abs) => RetPat::RefKind(crate::text::print::abs_heap_name(*abs).to_string()),
+        P::RefAny => RetPat::RefKind("any".into()),
         P::Either(alts) => RetPat::Either(alts.iter().map(ret_pat).collect()),
     }
 }

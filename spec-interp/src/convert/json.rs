@@ -16,7 +16,8 @@ use crate::design::Design;
 use crate::script::run::report::string;
 use crate::script::run::scan::Lines;
 use crate::script::{
-    Action, CommandKind, Const, ModuleSource, NanPat, ResultPat, Script, ScriptModule,
+    Action, CommandKind, Const, Instantiation, ModuleSource, NanPat, ResultPat, Script,
+    ScriptModule, V128Pat,
 };
 use crate::syntax::HeapType;
 
@@ -118,18 +119,54 @@ pub fn convert(
                 fields.push(("action".into(), action(a)));
                 "assert_exception"
             }
-            CommandKind::AssertUninstantiable { module: m, message }
-            | CommandKind::AssertInvalid { module: m, message }
+            CommandKind::AssertInvalid { module: m, message }
             | CommandKind::AssertMalformed { module: m, message }
-            | CommandKind::AssertUnlinkable { module: m, message } => {
+            | CommandKind::AssertInvalidCustom { module: m, message }
+            | CommandKind::AssertMalformedCustom { module: m, message } => {
                 module(m, &mut fields);
                 fields.push(("text".into(), string(message)));
                 match &command.kind {
-                    CommandKind::AssertUninstantiable { .. } => "assert_uninstantiable",
                     CommandKind::AssertInvalid { .. } => "assert_invalid",
                     CommandKind::AssertMalformed { .. } => "assert_malformed",
+                    CommandKind::AssertInvalidCustom { .. } => "assert_invalid_custom",
+                    _ => "assert_malformed_custom",
+                }
+            }
+            CommandKind::AssertUninstantiable { module: m, message }
+            | CommandKind::AssertUnlinkable { module: m, message } => {
+                match m {
+                    Instantiation::Module(m) => module(m, &mut fields),
+                    // `(module instance $inst? $def?)` in place: names as for the command.
+                    Instantiation::Instance { instance, module } => {
+                        if let Some(id) = instance {
+                            fields.push(("instance".into(), string(&format!("${id}"))));
+                        }
+                        if let Some(id) = module {
+                            fields.push(("module".into(), string(&format!("${id}"))));
+                        }
+                    }
+                }
+                fields.push(("text".into(), string(message)));
+                match &command.kind {
+                    CommandKind::AssertUninstantiable { .. } => "assert_uninstantiable",
                     _ => "assert_unlinkable",
                 }
+            }
+            CommandKind::Input { id, path } => {
+                if let Some(id) = id {
+                    fields.push(("name".into(), string(&format!("${id}"))));
+                }
+                fields.push(("filename".into(), string(path)));
+                "input"
+            }
+            CommandKind::Output { id, path } => {
+                if let Some(id) = id {
+                    fields.push(("name".into(), string(&format!("${id}"))));
+                }
+                if let Some(path) = path {
+                    fields.push(("filename".into(), string(path)));
+                }
+                "output"
             }
         };
         fields[0].1 = string(kind);
@@ -198,6 +235,40 @@ fn v128(bits: u128) -> String {
     )
 }
 
+/// A `v128.const` result pattern: integer lanes as unsigned decimals, float lanes as bits or
+/// `nan:canonical` / `nan:arithmetic` (the `wast2json` shape).
+fn v128_pattern(p: &V128Pat) -> String {
+    let (lane_type, lanes): (&str, Vec<String>) = match p {
+        V128Pat::Int { bits, value } => {
+            let n = 128 / bits;
+            let mask = if *bits == 128 {
+                u128::MAX
+            } else {
+                (1u128 << bits) - 1
+            };
+            let lanes = (0..n)
+                .map(|k| ((value >> (k * bits)) & mask).to_string())
+                .collect();
+            (["i8", "i16", "i32", "i64"][(bits.trailing_zeros() as usize).clamp(3, 6) - 3], lanes)
+        }
+        V128Pat::F32(lanes) => ("f32", lanes.iter().map(nan_text).collect()),
+        V128Pat::F64(lanes) => ("f64", lanes.iter().map(nan_text).collect()),
+    };
+    let lanes: Vec<String> = lanes.iter().map(|l| string(l)).collect();
+    format!(
+        "{{\"type\": \"v128\", \"lane_type\": \"{lane_type}\", \"value\": [{}]}}",
+        lanes.join(", ")
+    )
+}
+
+fn nan_text<T: ToString>(p: &NanPat<T>) -> String {
+    match p {
+        NanPat::Value(b) => b.to_string(),
+        NanPat::Canonical => "nan:canonical".into(),
+        NanPat::Arithmetic => "nan:arithmetic".into(),
+    }
+}
+
 fn constant(c: &Const) -> String {
     match c {
         Const::I32(v) => typed("i32", &(*v as u32).to_string()),
@@ -225,12 +296,13 @@ fn pattern(p: &ResultPat) -> String {
         ResultPat::I64(v) => typed("i64", &(*v as u64).to_string()),
         ResultPat::F32(p) => nan("f32", p),
         ResultPat::F64(p) => nan("f64", p),
-        ResultPat::V128(b) => v128(*b),
+        ResultPat::V128(p) => v128_pattern(p),
         ResultPat::RefNull(Some(ht)) => typed(&null_type(ht), "null"),
         ResultPat::RefNull(None) => "{\"type\": \"refnull\"}".into(),
         ResultPat::RefHost(n) => typed("anyref", &n.to_string()),
         ResultPat::RefExtern(Some(n)) => typed("externref", &n.to_string()),
         ResultPat::RefExtern(None) => "{\"type\": \"externref\"}".into(),
+        ResultPat::RefAny => "{\"type\": \"anyref\"}".into(),
         ResultPat::RefKind(a) => format!(
             "{{\"type\": {}}}",
             string(&format!("{}ref", crate::text::print::abs_heap_name(*a)))

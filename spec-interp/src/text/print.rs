@@ -445,6 +445,39 @@ fn catch(c: &Catch, n: &Namer) -> String {
     }
 }
 
+/// A vector instruction (6.5.10). `v128.const` is written as four `i32x4` lanes in hex, which
+/// reads back to the same bytes whatever shape the source used.
+fn simd_instr(v: &crate::simd::Instr, n: &Namer) -> String {
+    use crate::simd::{Instr as V, Sig};
+    let name = v.name();
+    // The natural alignment of a memory access, the default of its `align=`.
+    let natural = |op: crate::simd::Op| match op.sig() {
+        Sig::Load(b) | Sig::LoadLane(b) | Sig::StoreLane(b) => b,
+        _ => 16,
+    };
+    match v {
+        V::Const(bytes) => {
+            let mut s = format!("{name} i32x4");
+            for lane in bytes.chunks(4) {
+                let word = u32::from_le_bytes([lane[0], lane[1], lane[2], lane[3]]);
+                let _ = write!(s, " {word:#010x}");
+            }
+            s
+        }
+        V::Shuffle(lanes) => {
+            let mut s = name.to_string();
+            for lane in lanes {
+                let _ = write!(s, " {lane}");
+            }
+            s
+        }
+        V::Mem(op, m) => format!("{name}{}", mem_arg(m, natural(*op), n)),
+        V::MemLane(op, m, lane) => format!("{name}{} {lane}", mem_arg(m, natural(*op), n)),
+        V::Lane(_, lane) => format!("{name} {lane}"),
+        V::Plain(_) => name.to_string(),
+    }
+}
+
 /// Every instruction's text with its immediates.
 pub fn plain_instr(i: &Instr, n: &Namer) -> String {
     use Instr as I;
@@ -526,6 +559,7 @@ pub fn plain_instr(i: &Instr, n: &Namer) -> String {
         I::TableCopy(x, y) => op("table.copy", &[(S::Table, *x), (S::Table, *y)]),
         I::TableInit(x, y) => op("table.init", &[(S::Table, *x), (S::Elem, *y)]),
         I::ElemDrop(x) => op("elem.drop", &[(S::Elem, *x)]),
+        I::Simd(v) => simd_instr(v, n),
         I::Load(o, m) => format!("{}{}", o.name(), mem_arg(m, o.bytes(), n)),
         I::Store(o, m) => format!("{}{}", o.name(), mem_arg(m, o.bytes(), n)),
         I::MemorySize(x) => op("memory.size", &[(S::Mem, *x)]),

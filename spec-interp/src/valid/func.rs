@@ -126,7 +126,16 @@ impl<'k, 'a> Checker<'k, 'a> {
             if self.is_const {
                 self.check_constant(instr)?;
             }
-            self.instr(instr)?;
+            match self.c.rules {
+                None => self.instr(instr)?,
+                Some(counts) => {
+                    // Rule coverage: the rules are counted as applied, held or not.
+                    let in_handle = self.ctrls.iter().any(|f| f.barrier);
+                    let r = self.instr(instr);
+                    super::rules::count(instr, in_handle, r.is_err(), &mut counts.borrow_mut());
+                    r?
+                }
+            }
         }
         // The implicit `end` of the body.
         self.sp = e
@@ -162,7 +171,8 @@ impl<'k, 'a> Checker<'k, 'a> {
             | Instr::ArrayNewDefault(_)
             | Instr::ArrayNewFixed(..)
             | Instr::AnyConvertExtern
-            | Instr::ExternConvertAny => true,
+            | Instr::ExternConvertAny
+            | Instr::Simd(crate::simd::Instr::Const(_)) => true,
             Instr::Num(op) => matches!(op, I32Add | I32Sub | I32Mul | I64Add | I64Sub | I64Mul),
             Instr::GlobalGet(x) => {
                 let g = self.c.global(*x, self.sp)?;
@@ -460,7 +470,7 @@ impl<'k, 'a> Checker<'k, 'a> {
         }
     }
 
-    fn memarg(&self, m: MemArg, bytes: u32) -> Result<ValType> {
+    pub(crate) fn memarg(&self, m: MemArg, bytes: u32) -> Result<ValType> {
         let mt = self.c.mem(m.mem, self.sp)?;
         if m.align >= 32 || (1u64 << m.align) > bytes as u64 {
             return Err(self.err("alignment must not be larger than natural"));
@@ -710,7 +720,7 @@ impl<'k, 'a> Checker<'k, 'a> {
                 self.push_opt(t);
             }
             Instr::Select(Some(ts)) => {
-                // select t
+                // select-typed
                 if ts.len() != 1 {
                     return Err(self.err("invalid result arity"));
                 }
@@ -1077,6 +1087,8 @@ impl<'k, 'a> Checker<'k, 'a> {
                 self.pop_vals(ins)?;
                 self.push(out);
             }
+            // -- Vector (3.3.3)
+            Instr::Simd(i) => crate::simd::valid::check_instr(self, i)?,
 
             // -- The designs
             Instr::TypedCont(i) => {

@@ -60,6 +60,7 @@ pub fn run_text_module(path: &Path, src: &str, options: &RunOptions) -> FileRepo
         source: src.to_string(),
         design: Some(design),
         outcomes: Vec::new(),
+        notices: vec![],
     };
     let whole = Span::new(0, src.len());
     let module = match text::parse_module(src, design) {
@@ -92,6 +93,7 @@ pub fn run_binary_module(path: &Path, bytes: &[u8], options: &RunOptions) -> Fil
         source: dump.clone(),
         design: Some(design),
         outcomes: Vec::new(),
+        notices: vec![],
     };
     let whole = Span::new(0, bytes.len());
     let outcomes = match binary::decode_module(bytes, design) {

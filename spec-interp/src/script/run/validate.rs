@@ -54,6 +54,7 @@ fn report(path: &Path, source: String, design: Design, outcomes: Vec<Outcome>) -
         source,
         design: Some(design),
         outcomes,
+        notices: vec![],
     }
 }
 
