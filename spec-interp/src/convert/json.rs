@@ -249,7 +249,10 @@ fn v128_pattern(p: &V128Pat) -> String {
             let lanes = (0..n)
                 .map(|k| ((value >> (k * bits)) & mask).to_string())
                 .collect();
-            (["i8", "i16", "i32", "i64"][(bits.trailing_zeros() as usize).clamp(3, 6) - 3], lanes)
+            (
+                ["i8", "i16", "i32", "i64"][(bits.trailing_zeros() as usize).clamp(3, 6) - 3],
+                lanes,
+            )
         }
         V128Pat::F32(lanes) => ("f32", lanes.iter().map(nan_text).collect()),
         V128Pat::F64(lanes) => ("f64", lanes.iter().map(nan_text).collect()),
