@@ -246,6 +246,7 @@ fn run_cli(src: &str, design: Design, bugs: &mut Vec<String>) {
     let options = RunOptions {
         design: Some(design),
         trace: false,
+        on_outcome: None,
     };
     let report = run_source(Path::new("fuzz.wast"), &src, &options);
     for o in &report.outcomes {

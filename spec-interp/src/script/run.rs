@@ -245,6 +245,19 @@ pub struct RunOptions {
     pub design: Option<Design>,
     /// Print each reduction step (`Config::trace`).
     pub trace: bool,
+    /// Told of each directive's outcome as soon as it has run (`run --json-lines`), so a
+    /// harness learns how far a run got even if it never ends.
+    pub on_outcome: Option<OutcomeSink>,
+}
+
+/// A callback for each outcome of a run, with the script's path.
+#[derive(Clone)]
+pub struct OutcomeSink(pub std::sync::Arc<dyn Fn(&Path, &Outcome) + Send + Sync>);
+
+impl std::fmt::Debug for OutcomeSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OutcomeSink")
+    }
 }
 
 /// The stack of the thread a script runs on: a safety net for deep inputs, since the
@@ -357,11 +370,17 @@ pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
     };
     let design = files::choose_design(options.design, &headers, path);
     report.design = Some(design);
+    let sink = options.on_outcome.as_ref().map(|sink| {
+        let sink = sink.clone();
+        let path = path.to_path_buf();
+        move |o: &Outcome| (sink.0)(&path, o)
+    });
     let run = |script: Script| {
-        run_script(
+        run_script_observed(
             &mut Switchyard::new(config(design, &headers, options)),
             &script,
             src,
+            sink.as_ref().map(|f| f as &dyn Fn(&Outcome)),
         )
     };
     match text::parse_script(src, design) {
@@ -384,9 +403,11 @@ pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
                     Err(_) => bad = 0,
                 }
             }
-            report
-                .outcomes
-                .extend(fail_forms(src, bad, &err, "a directive that parses"));
+            let rest = fail_forms(src, bad, &err, "a directive that parses");
+            if let Some(sink) = &sink {
+                rest.iter().for_each(sink);
+            }
+            report.outcomes.extend(rest);
         }
     }
     report
@@ -452,6 +473,16 @@ fn fail_forms(src: &str, first: usize, err: &Error, expected: &str) -> Vec<Outco
 /// Runs a parsed script with an engine; one outcome per command. A panic inside a command
 /// fails that command ("crash") and the script goes on.
 pub fn run_script<E: Engine>(engine: &mut E, script: &Script, src: &str) -> Vec<Outcome> {
+    run_script_observed(engine, script, src, None)
+}
+
+/// `run_script`, telling `observe` of each outcome as soon as its command has run.
+pub fn run_script_observed<E: Engine>(
+    engine: &mut E,
+    script: &Script,
+    src: &str,
+    observe: Option<&dyn Fn(&Outcome)>,
+) -> Vec<Outcome> {
     let mut runner = Runner {
         engine,
         registry: HashMap::new(),
@@ -487,7 +518,7 @@ pub fn run_script<E: Engine>(engine: &mut E, script: &Script, src: &str) -> Vec<
             },
         };
         let focus = outcome.focus.take().unwrap_or(command.span);
-        outcomes.push(Outcome {
+        let outcome = Outcome {
             span: command.span,
             line,
             kind: kind.to_string(),
@@ -495,7 +526,11 @@ pub fn run_script<E: Engine>(engine: &mut E, script: &Script, src: &str) -> Vec<
             actual: outcome.actual,
             status: outcome.status,
             focus,
-        });
+        };
+        if let Some(observe) = observe {
+            observe(&outcome);
+        }
+        outcomes.push(outcome);
     }
     outcomes
 }
