@@ -195,8 +195,9 @@ fn run(args: RunArgs) -> Result<bool, String> {
         on_outcome,
     };
     let color = std::io::stdout().is_terminal();
-    let mut out = std::io::stdout().lock();
-    let mut write = |text: &str| {
+    // The lock is taken per write: `--json-lines -` writes from the script's thread.
+    let write = |text: &str| {
+        let mut out = std::io::stdout().lock();
         // A closed pipe (`| head`) is not worth a panic.
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
