@@ -723,10 +723,21 @@ pub struct WastCli {
     pub node: Option<PathBuf>,
 }
 
-/// The node binaryen's `wasm-shell` runs under: `tools/.engines/bin/node-binaryen` (the node
-/// `tools/install-engines.sh` installs for it) when present. Under node 26 its interpreter
-/// overflows the JS stack on scripts that pass under the node its script names.
-pub fn binaryen_node() -> Option<PathBuf> {
+/// The node binaryen's `wasm-shell` (a node script) runs under: `$XCHECK_BINARYEN_NODE`, else
+/// `tools/.engines/bin/node-binaryen` (the node 20 `tools/install-engines.sh` installs for it)
+/// when present, else the node its `#!/usr/bin/env node` line finds; never node 26, under
+/// which its interpreter overflows the JS stack on scripts that pass under node 20. `None`
+/// for a program that is not a node script.
+pub fn binaryen_node(program: &Path) -> Option<PathBuf> {
+    // A native build of wasm-shell (or a stand-in) runs by itself.
+    let head = std::fs::read(program)
+        .map(|b| b.into_iter().take(128).collect::<Vec<u8>>())
+        .unwrap_or_default();
+    let first_line = String::from_utf8_lossy(&head);
+    let first_line = first_line.lines().next().unwrap_or("");
+    if !(first_line.starts_with("#!") && first_line.contains("node")) {
+        return None;
+    }
     if let Ok(p) = std::env::var("XCHECK_BINARYEN_NODE") {
         return Some(PathBuf::from(p));
     }
@@ -1335,13 +1346,16 @@ pub fn by_name(spec: &str) -> Result<Box<dyn Engine>, String> {
             args: flags,
             node: None,
         }),
-        "binaryen" => Box::new(WastCli {
-            name,
-            program: program.unwrap_or_else(|| bin.join("wasm-shell")),
-            dialect: Dialect::Binaryen,
-            args: flags,
-            node: binaryen_node(),
-        }),
+        "binaryen" => {
+            let program = program.unwrap_or_else(|| bin.join("wasm-shell"));
+            Box::new(WastCli {
+                name,
+                node: binaryen_node(&program),
+                program,
+                dialect: Dialect::Binaryen,
+                args: flags,
+            })
+        }
         "ref" => Box::new(WastCli {
             name,
             program: program.ok_or("ref needs a path: ref=PATH")?,

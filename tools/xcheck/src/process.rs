@@ -2,8 +2,8 @@
 //! engine never takes the harness down.
 
 use std::io::Read;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -77,34 +77,40 @@ pub fn run_watched(mut cmd: Command, idle: Duration, total: Duration) -> Result<
         .spawn()
         .map_err(|e| format!("cannot start {program}: {e}"))?;
     // Read both pipes on threads so a chatty engine never blocks on a full pipe; each read
-    // counts as progress.
+    // counts as progress. The buffers are shared so that a pipe held open by a grandchild the
+    // kill did not reach cannot keep the harness waiting.
     let started = Instant::now();
     let last_output = Arc::new(AtomicU64::new(0));
     let reader = |pipe: Option<Box<dyn Read + Send>>| {
         let last_output = Arc::clone(&last_output);
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut p) = pipe {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let done = Arc::new(AtomicBool::new(pipe.is_none()));
+        let (b, d) = (Arc::clone(&buf), Arc::clone(&done));
+        if let Some(mut p) = pipe {
+            std::thread::spawn(move || {
                 let mut chunk = [0u8; 8192];
                 while let Ok(n) = p.read(&mut chunk) {
                     if n == 0 {
                         break;
                     }
-                    buf.extend_from_slice(&chunk[..n]);
+                    if let Ok(mut b) = b.lock() {
+                        b.extend_from_slice(&chunk[..n]);
+                    }
                     let at = started.elapsed().as_millis() as u64;
                     last_output.store(at, Ordering::Relaxed);
                 }
-            }
-            buf
-        })
+                d.store(true, Ordering::Relaxed);
+            });
+        }
+        (buf, done)
     };
-    let out_thread = reader(
+    let (out_buf, out_done) = reader(
         child
             .stdout
             .take()
             .map(|p| Box::new(p) as Box<dyn Read + Send>),
     );
-    let err_thread = reader(
+    let (err_buf, err_done) = reader(
         child
             .stderr
             .take()
@@ -126,8 +132,18 @@ pub fn run_watched(mut cmd: Command, idle: Duration, total: Duration) -> Result<
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    let stdout = String::from_utf8_lossy(&out_thread.join().unwrap_or_default()).into_owned();
-    let stderr = String::from_utf8_lossy(&err_thread.join().unwrap_or_default()).into_owned();
+    // The pipes close when the process is gone, unless a child of it still holds them.
+    let grace = Instant::now();
+    while !(out_done.load(Ordering::Relaxed) && err_done.load(Ordering::Relaxed))
+        && grace.elapsed() < Duration::from_secs(2)
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let text = |b: &Arc<Mutex<Vec<u8>>>| {
+        let bytes = b.lock().map(|b| b.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    let (stdout, stderr) = (text(&out_buf), text(&err_buf));
     let (code, signal) = match status {
         Some(s) => (s.code(), if timed_out { None } else { s.signal() }),
         None => (None, None),
