@@ -818,8 +818,10 @@ impl WastCli {
                         return l[p..].rsplit(':').next()?.trim().parse().ok();
                     }
                 }
-                // A parse error of the whole file: `--> file:line:col`.
-                line_after(&text, &format!("{file}:"))
+                // Stopped without saying where: at the last directive it started; else a parse
+                // error of the whole file (`--> file:line:col`).
+                self.progress_line(f)
+                    .or_else(|| line_after(&text, &format!("{file}:")))
             }
             Dialect::Binaryen => self
                 .progress_line(f)
