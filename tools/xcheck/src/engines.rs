@@ -180,21 +180,24 @@ pub fn run_script(engine: &dyn Engine, script: &Script, timeout: Duration) -> Ve
                 break;
             }
             End::Failed { at, message } => {
-                let at = at.or_else(|| locate(engine, script, &skip, &replay, timeout, Goal::Failure));
+                let at =
+                    at.or_else(|| locate(engine, script, &skip, &replay, timeout, Goal::Failure));
                 match at {
                     Some(at) => (at, classify_failure(&script.directives[at], &message)),
                     None => break,
                 }
             }
             End::Crashed { at, detail } => {
-                let at = at.or_else(|| locate(engine, script, &skip, &replay, timeout, Goal::Crash));
+                let at =
+                    at.or_else(|| locate(engine, script, &skip, &replay, timeout, Goal::Crash));
                 match at {
                     Some(at) => (at, crash_outcome(&script.directives[at], detail)),
                     None => break,
                 }
             }
             End::TimedOut { at } => {
-                let at = at.or_else(|| locate(engine, script, &skip, &replay, timeout, Goal::Timeout));
+                let at =
+                    at.or_else(|| locate(engine, script, &skip, &replay, timeout, Goal::Timeout));
                 match at {
                     Some(at) => (at, Outcome::timeout(timeout.as_secs_f64())),
                     None => break,
@@ -643,14 +646,15 @@ fn engine_text(f: &Finished) -> String {
         let t = l.trim();
         // `/path/to/wasm-shell:2` followed by a source line: node's echo of the throw site.
         let is_site = t.starts_with('/')
-            && t.rsplit_once(':').is_some_and(|(_, n)| {
-                !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
-            });
+            && t.rsplit_once(':')
+                .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
         if is_site && lines.peek().is_some_and(|next| next.len() > 200) {
             lines.next();
             continue;
         }
-        if t.len() > 2000 || t.starts_with("at ") || (!t.is_empty() && t.trim_matches('^').is_empty())
+        if t.len() > 2000
+            || t.starts_with("at ")
+            || (!t.is_empty() && t.trim_matches('^').is_empty())
         {
             continue;
         }
@@ -909,17 +913,14 @@ impl Engine for WastCli {
         let name = format!(
             "{}.{}.wast",
             file_stem(script),
-            self.name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+            self.name
+                .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
         );
         let file = scratch_dir().join(&name);
-        let text = script::select_replacing(
-            script,
-            &|d| !skip.contains(&d.index),
-            &|d| {
-                let category = replay.get(&d.index)?;
-                replay_text(script, d, *category)
-            },
-        );
+        let text = script::select_replacing(script, &|d| !skip.contains(&d.index), &|d| {
+            let category = replay.get(&d.index)?;
+            replay_text(script, d, *category)
+        });
         if let Err(e) = std::fs::write(&file, text) {
             return Attempt {
                 end: End::Unavailable(format!("cannot write {file:?}: {e}")),
@@ -1081,7 +1082,10 @@ impl Engine for Switchyard {
             End::TimedOut { at: first_missing }
         } else if finished.code == Some(2) && reported.is_empty() {
             // Bad arguments (a `switchyard` without `--json-lines`), or a file it refused.
-            End::Unavailable(format!("switchyard refused to run: {}", crash_detail(&finished)))
+            End::Unavailable(format!(
+                "switchyard refused to run: {}",
+                crash_detail(&finished)
+            ))
         } else if let Some(at) = first_missing {
             End::Crashed {
                 at: Some(at),

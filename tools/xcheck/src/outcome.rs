@@ -327,7 +327,10 @@ mod tests {
             ..r3.clone()
         };
         assert_eq!(compare(&knock, Some(&pass)), Verdict::NotComparable);
-        assert_eq!(compare(&Outcome::not_run(12, "x"), Some(&pass)), Verdict::NotComparable);
+        assert_eq!(
+            compare(&Outcome::not_run(12, "x"), Some(&pass)),
+            Verdict::NotComparable
+        );
         // A reference that is itself not comparable is replaced by the script.
         assert_eq!(compare(&pass, Some(&knock)), Verdict::Agree);
     }

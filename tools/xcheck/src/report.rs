@@ -187,7 +187,13 @@ impl Run {
     /// The name each file is shown under: the shortest tail of its path (two parts at least)
     /// that no other file of the run shares.
     pub fn display_names(&self) -> Vec<String> {
-        display_names(&self.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>())
+        display_names(
+            &self
+                .files
+                .iter()
+                .map(|f| f.path.as_str())
+                .collect::<Vec<_>>(),
+        )
     }
 
     // --- terminal ------------------------------------------------------------------------
@@ -195,11 +201,20 @@ impl Run {
     pub fn terminal_table(&self) -> String {
         let names = self.display_names();
         let mut out = String::new();
-        let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(4).max(4);
+        let width = names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(4);
         let cells: Vec<Vec<String>> = self
             .files
             .iter()
-            .map(|f| (0..self.engines.len()).map(|e| self.cell_text(f, e)).collect())
+            .map(|f| {
+                (0..self.engines.len())
+                    .map(|e| self.cell_text(f, e))
+                    .collect()
+            })
             .collect();
         let col = |e: usize| {
             cells
@@ -209,14 +224,24 @@ impl Run {
                 .max()
                 .unwrap_or(8)
         };
-        let pad = |text: &str, w: usize| format!("{}{text}", " ".repeat(w.saturating_sub(text.chars().count())));
+        let pad = |text: &str, w: usize| {
+            format!(
+                "{}{text}",
+                " ".repeat(w.saturating_sub(text.chars().count()))
+            )
+        };
         let _ = write!(out, "{}  {:>5}", pad_right("file", width), "dirs");
         for (e, name) in self.engines.iter().enumerate() {
             let _ = write!(out, "  {}", pad(name, col(e)));
         }
         out.push('\n');
         for (k, f) in self.files.iter().enumerate() {
-            let _ = write!(out, "{}  {:>5}", pad_right(&names[k], width), f.directives.len());
+            let _ = write!(
+                out,
+                "{}  {:>5}",
+                pad_right(&names[k], width),
+                f.directives.len()
+            );
             if let Some(err) = &f.error {
                 let _ = writeln!(out, "  cannot read: {}", err.lines().next().unwrap_or(""));
                 continue;
@@ -245,7 +270,10 @@ impl Run {
             for (n, sign) in [
                 (t.crashed, Verdict::Crashed.sign()),
                 (t.timed_out, Verdict::TimedOut.sign()),
-                (t.unsupported + t.not_comparable, Verdict::Unsupported.sign()),
+                (
+                    t.unsupported + t.not_comparable,
+                    Verdict::Unsupported.sign(),
+                ),
             ] {
                 if n > 0 {
                     let _ = write!(s, " {sign}{n}");
@@ -468,10 +496,18 @@ impl Run {
                 let class = self.cell_class(&t, e);
                 let a = anchor(&names[k], &self.engines[e]);
                 if self.notable(f, e).is_empty() {
-                    let _ = write!(out, "<td class=\"cell {class}\">{}</td>", esc(&self.cell_text(f, e)));
+                    let _ = write!(
+                        out,
+                        "<td class=\"cell {class}\">{}</td>",
+                        esc(&self.cell_text(f, e))
+                    );
                     continue;
                 }
-                let _ = write!(out, "<td class=\"cell {class}\"><a href=\"#{a}\">{}/{}</a>", t.pass, t.directives);
+                let _ = write!(
+                    out,
+                    "<td class=\"cell {class}\"><a href=\"#{a}\">{}/{}</a>",
+                    t.pass, t.directives
+                );
                 if self.is_compared(e) {
                     let _ = write!(out, " ={}", t.agree);
                     for v in &Verdict::ALL[1..] {
@@ -715,11 +751,24 @@ mod tests {
     }
 
     #[test]
+    fn display_names_are_unique() {
+        assert_eq!(
+            display_names(&["a/x/s/t.wast", "b/x/s/t.wast", "c/u.wast", "t.wast"]),
+            vec!["a/x/s/t.wast", "b/x/s/t.wast", "c/u.wast", "t.wast"]
+        );
+        assert_eq!(
+            display_names(&["/r/one/suite/t.wast", "/r/two/suite/t.wast", "/r/x/y.wast"]),
+            vec!["one/suite/t.wast", "two/suite/t.wast", "x/y.wast"]
+        );
+    }
+
+    #[test]
     fn summary_counts_pairs_with_switchyard() {
         let r = run();
         assert_eq!(
             r.summary_line(),
-            "2 agree, 1 differ, 1 crashed, 0 timed out, 0 unsupported"
+            "2 agree, 1 differ, 0 resource limit, 0 not comparable, 1 crashed, 0 timed out, \
+             0 unsupported; switchyard: 2 pass, 0 fail, 0 crashed, 0 timed out"
         );
         let md = r.to_markdown();
         assert!(md.contains("[1/2 =1 ✗1](#sub-t-wast-v8)"), "{md}");
@@ -728,7 +777,14 @@ mod tests {
             "{md}"
         );
         let html = r.to_html();
-        assert!(html.contains("<a href=\"#sub-t-wast-wasmtime\">"), "{html}");
+        assert!(
+            html.contains("<td class=\"cell differ\"><a href=\"#sub-t-wast-wasmtime\">"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<td class=\"cell crash\"><a href=\"#sub-t-wast-v8\">"),
+            "{html}"
+        );
         assert_eq!(r.to_json()["totals"]["crashed"], 1);
     }
 }

@@ -911,9 +911,9 @@ mod tests {
                 vec![2],
                 vec![],
                 // $b is linked with $a: its instantiation and calls are effects on $a.
-                vec![2],
-                vec![0, 2, 7],
-                vec![2, 7, 8, 9],
+                vec![2, 5],
+                vec![0, 2, 5],
+                vec![2, 5, 7, 8],
             ]
         );
     }
