@@ -443,7 +443,7 @@ impl Scope {
             }
         }
         let mut effects: HashMap<usize, Vec<usize>> = HashMap::new();
-        for k in 0..n {
+        for (k, d) in directives.iter_mut().enumerate() {
             let Some(&(instance, writes)) = self.touches.get(&k) else {
                 continue;
             };
@@ -455,10 +455,10 @@ impl Scope {
                 continue;
             }
             let earlier = effects.entry(group).or_default();
-            directives[k].state = earlier
+            d.state = earlier
                 .iter()
                 .copied()
-                .filter(|j| !directives[k].deps.contains(j))
+                .filter(|j| !d.deps.contains(j))
                 .collect();
             if writes {
                 earlier.push(k);

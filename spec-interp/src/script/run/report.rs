@@ -77,7 +77,7 @@ fn directive_fields(outcome: &super::Outcome) -> String {
         string(&outcome.actual)
     );
     if let Some(reason) = reason {
-        out.push_str(&format!(", \"reason\": {}", string(&reason)));
+        out.push_str(&format!(", \"reason\": {}", string(reason)));
     }
     out
 }
