@@ -214,7 +214,7 @@ impl Verdict {
             Verdict::Limit => "≈",
             Verdict::NotComparable => "↳",
             Verdict::Crashed => "✗",
-            Verdict::TimedOut => "⧗",
+            Verdict::TimedOut => "◷",
             Verdict::Unsupported => "?",
         }
     }
