@@ -225,6 +225,8 @@ struct Scope {
     definitions: HashMap<String, usize>,
     /// Registered name -> directive that made the instance.
     registered: HashMap<String, usize>,
+    /// Registered name -> the `register` directive itself.
+    registrations: HashMap<String, usize>,
     /// Import dependencies of each module definition.
     definition_deps: HashMap<usize, Vec<usize>>,
     /// Whether each module (instance or definition, by directive) holds state of its own.
@@ -289,6 +291,7 @@ impl Scope {
                 deps.extend(instance);
                 if let Some(i) = instance {
                     self.registered.insert(name.to_string(), i);
+                    self.registrations.insert(name.to_string(), index);
                 }
                 (
                     "register",
@@ -535,6 +538,7 @@ impl Scope {
                             | wast::core::ImportItems::Group2 { module, .. } => *module,
                         };
                         deps.extend(self.registered.get(from).copied());
+                        deps.extend(self.registrations.get(from).copied());
                     }
                 }
             }
@@ -851,7 +855,7 @@ mod tests {
                 (2, "module", vec![]),
                 (4, "register", vec![0]),
                 (5, "assert_return", vec![0]),
-                (6, "module", vec![0]),
+                (6, "module", vec![0, 1]),
                 (7, "assert_trap", vec![0]),
                 (8, "assert_malformed", vec![]),
             ]
