@@ -396,8 +396,20 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
         "not yet supported",
         "not supported yet",
     ]);
+    // binaryen's `expected trap, got exception`: what it got, in a word.
+    let got = m
+        .split_once(", got ")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_alphabetic()).next())
+        .and_then(|word| match word {
+            "exception" => Some(Category::Exception),
+            "trap" => Some(Category::Trap),
+            "suspension" => Some(Category::Suspension),
+            _ => None,
+        });
     let category = if unimplemented {
         Category::Unsupported
+    } else if let Some(got) = got {
+        got
     } else if rejected {
         Category::Success
     } else if returned || other_values {
@@ -1527,6 +1539,28 @@ mod tests {
         assert_eq!(
             classify_failure(d, "UnhandledTag").category,
             Category::Suspension
+        );
+        // binaryen says what it got instead.
+        assert_eq!(
+            classify_failure(d, "expected trap, got exception").category,
+            Category::Exception
+        );
+        assert_eq!(
+            classify_failure(d, "expected return, got trap").category,
+            Category::Trap
+        );
+        assert_eq!(
+            classify_failure(d, "expected 5, got 1").category,
+            Category::Return
+        );
+        // A run-time `Fatal:` is a crash; a host limit is exhaustion.
+        assert_eq!(
+            classify_failure(d, "Fatal: expected (tuple i32 i32), seeing i32").category,
+            Category::Crash
+        );
+        assert_eq!(
+            classify_failure(d, "expected 1, got exceeded host limit").category,
+            Category::Exhaustion
         );
         assert_eq!(
             classify_failure(&s.directives[0], "expected module to fail to build").category,
