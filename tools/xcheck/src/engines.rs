@@ -353,14 +353,19 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
     if action && has(&["fatal:"]) {
         return Outcome::crash(detail);
     }
-    // A host limit (binaryen's `exceeded host limit`, a stack too small) is exhaustion, not a
-    // value or a trap.
-    if has(&[
-        "host limit",
-        "call stack exhausted",
-        "stack overflow",
-        "maximum call stack size exceeded",
-    ]) {
+    // `expected X, got Y` (binaryen, wasmtime): what the engine did is Y alone; X is the
+    // script's expectation and says nothing about the engine.
+    if action {
+        if let Some((_, got)) = m.split_once(", got ") {
+            let category = got_category(got);
+            let mut outcome = Outcome::judged(d, category, detail);
+            if category == Category::Return {
+                outcome.passes = Some(false);
+            }
+            return outcome;
+        }
+    }
+    if exhausted(&m) {
         return Outcome::judged(d, Category::Exhaustion, detail);
     }
     let rejected = has(&[
@@ -473,6 +478,39 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
         outcome.passes = Some(false);
     }
     outcome
+}
+
+/// A host limit (binaryen's `exceeded host limit`, a stack too small): exhaustion, not a value
+/// or a trap.
+fn exhausted(m: &str) -> bool {
+    [
+        "host limit",
+        "call stack exhausted",
+        "stack overflow",
+        "maximum call stack size exceeded",
+    ]
+    .iter()
+    .any(|w| m.contains(w))
+}
+
+/// The category of what an engine got instead of the script's expectation (lower case):
+/// `exception`, `trap`, `40`, `Core([I32(40)])`, `'error while executing ... wasm trap: ...'`.
+fn got_category(got: &str) -> Category {
+    let g = got.trim_start_matches(['\'', '"', ' ', '\n']);
+    let word = g
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("");
+    match word {
+        _ if exhausted(g) => Category::Exhaustion,
+        "exception" => Category::Exception,
+        "trap" => Category::Trap,
+        "suspension" => Category::Suspension,
+        _ if g.contains("unhandled") => Category::Suspension,
+        _ if g.contains("exception") && !g.contains("trap") => Category::Exception,
+        _ if g.contains("trap") || g.starts_with("error while executing") => Category::Trap,
+        _ => Category::Return,
+    }
 }
 
 /// `12:5: error:` at the start of a line: a text parser's complaint with a position.
@@ -1561,6 +1599,24 @@ mod tests {
         assert_eq!(
             classify_failure(d, "expected 1, got exceeded host limit").category,
             Category::Exhaustion
+        );
+        // Only what the engine got counts, not the expectation it quotes.
+        assert_eq!(
+            classify_failure(d, "expected exhaustion, got 40").category,
+            Category::Return
+        );
+        assert_eq!(
+            classify_failure(d, "expected trap, got Core([I32(40)])").category,
+            Category::Return
+        );
+        assert_eq!(
+            classify_failure(
+                d,
+                "expected 'call stack exhausted', got 'error while executing at wasm backtrace:\n\
+                 0xa2 - down\nwasm trap: continuation already consumed'"
+            )
+            .category,
+            Category::Trap
         );
         assert_eq!(
             classify_failure(&s.directives[0], "expected module to fail to build").category,

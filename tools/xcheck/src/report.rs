@@ -105,13 +105,50 @@ impl Run {
         self.compared().contains(&e)
     }
 
-    /// The verdict of engine `e` on directive `i` of `file`.
+    /// The verdict of engine `e` on directive `i` of `file`: the comparison of the outcomes,
+    /// except that an outcome whose state came after a resource limit (one side ran out of
+    /// stack or fuel on an earlier directive it depends on, the other did not, so the two went
+    /// on from different states) is not comparable.
     pub fn verdict(&self, file: &FileResult, e: usize, i: usize) -> Verdict {
+        let v = self.outcome_verdict(file, e, i);
+        if matches!(v, Verdict::Agree | Verdict::Differ) && self.after_limit(file, e, i).is_some() {
+            Verdict::NotComparable
+        } else {
+            v
+        }
+    }
+
+    /// The comparison of engine `e`'s outcome on directive `i` with Switchyard's.
+    fn outcome_verdict(&self, file: &FileResult, e: usize, i: usize) -> Verdict {
         let reference = self
             .switchyard_column()
             .filter(|&s| s != e)
             .map(|s| &file.outcomes[s][i]);
         compare(&file.outcomes[e][i], reference)
+    }
+
+    /// The line of an earlier directive whose effects directive `i` may observe and on which
+    /// engine `e` and Switchyard parted over a resource limit.
+    pub fn after_limit(&self, file: &FileResult, e: usize, i: usize) -> Option<usize> {
+        file.directives[i]
+            .state
+            .iter()
+            .find(|&&j| self.outcome_verdict(file, e, j) == Verdict::Limit)
+            .map(|&j| file.directives[j].line)
+    }
+
+    /// The verdict as a table shows it, with why a directive is not comparable when its
+    /// outcome does not say.
+    fn verdict_text(&self, file: &FileResult, e: usize, i: usize) -> String {
+        let v = self.verdict(file, e, i);
+        match self.after_limit(file, e, i) {
+            Some(line)
+                if v == Verdict::NotComparable && file.outcomes[e][i].depends_on.is_none() =>
+            {
+                format!("not comparable: state after the resource limit of line {line}")
+            }
+            _ => v.name().to_string(),
+        }
     }
 
     pub fn tally(&self, file: &FileResult, e: usize) -> Tally {
@@ -300,7 +337,11 @@ impl Run {
                         let mut outcomes = serde_json::Map::new();
                         let mut verdicts = serde_json::Map::new();
                         for (e, name) in self.engines.iter().enumerate() {
-                            outcomes.insert(name.clone(), f.outcomes[e][i].to_json());
+                            let mut o = f.outcomes[e][i].to_json();
+                            if let Some(line) = self.after_limit(f, e, i) {
+                                o["after_limit"] = json!(line);
+                            }
+                            outcomes.insert(name.clone(), o);
                             verdicts.insert(name.clone(), json!(self.verdict(f, e, i).name()));
                         }
                         json!({
@@ -410,7 +451,7 @@ impl Run {
                         out,
                         " {} | {} |",
                         md_cell(&f.outcomes[e][i].describe()),
-                        self.verdict(f, e, i).name()
+                        self.verdict_text(f, e, i)
                     );
                 }
                 out.push('\n');
@@ -593,7 +634,7 @@ impl Run {
                         out,
                         "<td class=\"o\">{}</td><td class=\"v\">{}</td></tr>",
                         esc(&f.outcomes[e][i].describe()),
-                        v.name()
+                        esc(&self.verdict_text(f, e, i))
                     );
                 }
                 out.push_str("</table>\n");
@@ -748,6 +789,47 @@ mod tests {
                 seconds: vec![0.0; 3],
             }],
         }
+    }
+
+    /// After one side ran out of a resource where the other did not, the directives that depend
+    /// on the state it left are not comparable.
+    #[test]
+    fn outcomes_after_a_resource_limit_are_not_comparable() {
+        let s = crate::script::parse(
+            "t.wast",
+            "(module $m (global $g (mut i32) (i32.const 0)) (func (export \"deep\") (global.set $g (i32.const 1))) (func (export \"get\") (result i32) (global.get $g)))\n\
+             (module $pure (func (export \"f\") (result i32) (i32.const 1)))\n\
+             (invoke $m \"deep\")\n\
+             (assert_return (invoke $m \"get\") (i32.const 1))\n\
+             (assert_return (invoke $pure \"f\") (i32.const 1))"
+                .to_string(),
+        )
+        .unwrap();
+        let ok = |d: &Directive| Outcome::as_expected(d, "");
+        let sy: Vec<Outcome> = s.directives.iter().map(ok).collect();
+        let mut wt: Vec<Outcome> = s.directives.iter().map(ok).collect();
+        wt[2] = Outcome::new(Category::Exhaustion, "call stack exhausted", Some(false));
+        wt[3] = Outcome::new(Category::Return, "i32:0", Some(false));
+        wt[4] = Outcome::new(Category::Return, "i32:2", Some(false));
+        let r = Run {
+            engines: vec!["switchyard".into(), "wasmtime".into()],
+            files: vec![FileResult {
+                path: s.path.clone(),
+                error: None,
+                directives: s.directives.clone(),
+                outcomes: vec![sy, wt],
+                seconds: vec![0.0; 2],
+            }],
+        };
+        let f = &r.files[0];
+        assert_eq!(r.verdict(f, 1, 2), Verdict::Limit);
+        assert_eq!(r.verdict(f, 1, 3), Verdict::NotComparable);
+        assert_eq!(
+            r.verdict_text(f, 1, 3),
+            "not comparable: state after the resource limit of line 3"
+        );
+        // `$pure` holds no state: its difference is a difference.
+        assert_eq!(r.verdict(f, 1, 4), Verdict::Differ);
     }
 
     #[test]
