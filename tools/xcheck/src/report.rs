@@ -111,7 +111,9 @@ impl Run {
     /// on from different states) is not comparable.
     pub fn verdict(&self, file: &FileResult, e: usize, i: usize) -> Verdict {
         let v = self.outcome_verdict(file, e, i);
-        if matches!(v, Verdict::Agree | Verdict::Differ) && self.after_limit(file, e, i).is_some() {
+        if matches!(v, Verdict::Agree | Verdict::Differ | Verdict::Limit)
+            && self.after_limit(file, e, i).is_some()
+        {
             Verdict::NotComparable
         } else {
             v
