@@ -268,6 +268,19 @@ pub struct RunOptions {
     pub max_live_conts: Option<usize>,
     /// `Config::max_heap_bytes`, when set.
     pub max_heap_bytes: Option<u64>,
+    /// Told of each directive's outcome as soon as it has run (`run --json-lines`), so a
+    /// harness learns how far a run got even if it never ends.
+    pub on_outcome: Option<OutcomeSink>,
+}
+
+/// A callback for each outcome of a run, with the script's path.
+#[derive(Clone)]
+pub struct OutcomeSink(pub std::sync::Arc<dyn Fn(&Path, &Outcome) + Send + Sync>);
+
+impl std::fmt::Debug for OutcomeSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OutcomeSink")
+    }
 }
 
 impl RunOptions {
@@ -436,12 +449,23 @@ fn run_source_with(
         dir: path.parent().map(Path::to_path_buf),
         design,
     };
+    let sink = options.on_outcome.as_ref().map(|sink| {
+        let sink = sink.clone();
+        let path = path.to_path_buf();
+        move |o: &Outcome| (sink.0)(&path, o)
+    });
     let mut run = |script: Script| {
         let mut engine = Switchyard::new(config(design, &headers, options));
         if let Some(counts) = counts.as_deref_mut() {
             engine.store.rule_counts = Some(Box::new(std::mem::take(counts)));
         }
-        let outcomes = run_script_in(&mut engine, &script, src, &context);
+        let outcomes = run_script_observed(
+            &mut engine,
+            &script,
+            src,
+            &context,
+            sink.as_ref().map(|f| f as &dyn Fn(&Outcome)),
+        );
         if let (Some(counts), Some(counted)) =
             (counts.as_deref_mut(), engine.store.rule_counts.take())
         {
@@ -469,9 +493,11 @@ fn run_source_with(
                     Err(_) => bad = 0,
                 }
             }
-            report
-                .outcomes
-                .extend(fail_forms(src, bad, &err, "a directive that parses"));
+            let rest = fail_forms(src, bad, &err, "a directive that parses");
+            if let Some(sink) = &sink {
+                rest.iter().for_each(sink);
+            }
+            report.outcomes.extend(rest);
         }
     }
     report
@@ -594,6 +620,17 @@ pub fn run_script_in<E: Engine>(
     src: &str,
     context: &ScriptContext,
 ) -> Vec<Outcome> {
+    run_script_observed(engine, script, src, context, None)
+}
+
+/// `run_script_in`, telling `observe` of each outcome as soon as its command has run.
+pub fn run_script_observed<E: Engine>(
+    engine: &mut E,
+    script: &Script,
+    src: &str,
+    context: &ScriptContext,
+    observe: Option<&dyn Fn(&Outcome)>,
+) -> Vec<Outcome> {
     let mut runner = Runner {
         engine,
         registry: HashMap::new(),
@@ -631,7 +668,7 @@ pub fn run_script_in<E: Engine>(
             },
         };
         let focus = outcome.focus.take().unwrap_or(command.span);
-        outcomes.push(Outcome {
+        let outcome = Outcome {
             span: command.span,
             line,
             kind: kind.to_string(),
@@ -639,7 +676,11 @@ pub fn run_script_in<E: Engine>(
             actual: outcome.actual,
             status: outcome.status,
             focus,
-        });
+        };
+        if let Some(observe) = observe {
+            observe(&outcome);
+        }
+        outcomes.push(outcome);
     }
     outcomes
 }
