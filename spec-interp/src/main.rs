@@ -226,6 +226,11 @@ struct RunArgs {
     /// Write every directive's line, kind, expected and actual outcome to FILE as JSON.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Write the same records to FILE (`-`: standard output) as JSON lines, each as soon as
+    /// its directive has run, with the script's `path`: a harness learns how far a run got
+    /// even when it never ends.
+    #[arg(long, value_name = "FILE")]
+    json_lines: Option<PathBuf>,
     /// Print each reduction step's rule name and the top of the configuration to stderr.
     #[arg(long)]
     trace: bool,
@@ -473,6 +478,10 @@ fn run(args: RunArgs) -> Result<bool, String> {
         _ => None,
     };
     let invoking = invoke.is_some();
+    let on_outcome = match &args.json_lines {
+        Some(path) => Some(json_lines_sink(path)?),
+        None => None,
+    };
     let options = RunOptions {
         design: args.design,
         relaxed: args.relaxed,
@@ -480,10 +489,12 @@ fn run(args: RunArgs) -> Result<bool, String> {
         budgets: args.budgets.budgets(),
         invoke,
         gc_stress: args.gc_stress,
+        on_outcome,
     };
     let color = std::io::stdout().is_terminal();
-    let mut out = std::io::stdout().lock();
-    let mut write = |text: &str| {
+    // The lock is taken per write: `--json-lines -` writes from the script's thread.
+    let write = |text: &str| {
+        let mut out = std::io::stdout().lock();
         // A closed pipe (`| head`) is not worth a panic.
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
@@ -581,6 +592,25 @@ fn validate(args: ValidateArgs) -> Result<bool, String> {
     let _ = write!(out, "{diagnostics}");
     let _ = writeln!(out, "{valid} valid, {invalid} invalid");
     Ok(invalid == 0)
+}
+
+/// A sink writing each outcome as a JSON line to `path` (`-`: standard output), flushed at once.
+fn json_lines_sink(path: &std::path::Path) -> Result<switchyard::script::run::OutcomeSink, String> {
+    use std::sync::{Arc, Mutex};
+    let out: Box<dyn Write + Send> = if path == std::path::Path::new("-") {
+        Box::new(std::io::stdout())
+    } else {
+        Box::new(std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?)
+    };
+    let out = Mutex::new(out);
+    Ok(switchyard::script::run::OutcomeSink(Arc::new(
+        move |script: &std::path::Path, outcome: &switchyard::script::run::Outcome| {
+            if let Ok(mut out) = out.lock() {
+                let _ = writeln!(out, "{}", report::json_line(script, outcome));
+                let _ = out.flush();
+            }
+        },
+    )))
 }
 
 /// The bundled suites, relative to the current folder when they lie below it (shorter lines).

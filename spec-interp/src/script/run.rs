@@ -324,6 +324,19 @@ pub struct RunOptions {
     pub relaxed: Option<crate::simd::Relaxed>,
     /// Collect garbage after every allocation (`Config::gc_stress`).
     pub gc_stress: bool,
+    /// Told of each directive's outcome as soon as it has run (`run --json-lines`), so a
+    /// harness learns how far a run got even if it never ends.
+    pub on_outcome: Option<OutcomeSink>,
+}
+
+/// A callback for each outcome of a run, with the script's path.
+#[derive(Clone)]
+pub struct OutcomeSink(pub std::sync::Arc<dyn Fn(&Path, &Outcome) + Send + Sync>);
+
+impl std::fmt::Debug for OutcomeSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OutcomeSink")
+    }
 }
 
 impl RunOptions {
@@ -531,12 +544,23 @@ fn run_source_with(
         dir: path.parent().map(Path::to_path_buf),
         design,
     };
+    let sink = options.on_outcome.as_ref().map(|sink| {
+        let sink = sink.clone();
+        let path = path.to_path_buf();
+        move |o: &Outcome| (sink.0)(&path, o)
+    });
     let mut run = |script: Script| {
         let mut engine = Switchyard::new(config(design, &headers, options));
         if let Some(counts) = counts.as_deref_mut() {
             engine.store.rule_counts = Some(Box::new(std::mem::take(counts)));
         }
-        let outcomes = run_script_in(&mut engine, &script, src, &context);
+        let outcomes = run_script_observed(
+            &mut engine,
+            &script,
+            src,
+            &context,
+            sink.as_ref().map(|f| f as &dyn Fn(&Outcome)),
+        );
         if let (Some(counts), Some(counted)) =
             (counts.as_deref_mut(), engine.store.rule_counts.take())
         {
@@ -583,9 +607,11 @@ fn run_source_with(
                     Err(_) => bad = 0,
                 }
             }
-            report
-                .outcomes
-                .extend(fail_forms(src, bad, &err, "a directive that parses"));
+            let rest = fail_forms(src, bad, &err, "a directive that parses");
+            if let Some(sink) = &sink {
+                rest.iter().for_each(sink);
+            }
+            report.outcomes.extend(rest);
         }
     }
     report
@@ -717,7 +743,18 @@ pub fn run_script_in<E: Engine>(
     src: &str,
     context: &ScriptContext,
 ) -> Vec<Outcome> {
-    Session::new_in(engine, context.clone()).run(script, src)
+    run_script_observed(engine, script, src, context, None)
+}
+
+/// `run_script_in`, telling `observe` of each outcome as soon as its command has run.
+pub fn run_script_observed<E: Engine>(
+    engine: &mut E,
+    script: &Script,
+    src: &str,
+    context: &ScriptContext,
+    observe: Option<&dyn Fn(&Outcome)>,
+) -> Vec<Outcome> {
+    Session::new_in(engine, context.clone()).run_observed(script, src, observe)
 }
 
 /// A script run that can go on: commands run one batch at a time against the same registry
@@ -781,6 +818,16 @@ impl<E: Engine> Session<E> {
 
     /// Runs the commands of `script` (whose spans point into `src`), one outcome each.
     pub fn run(&mut self, script: &Script, src: &str) -> Vec<Outcome> {
+        self.run_observed(script, src, None)
+    }
+
+    /// `run`, telling `observe` of each outcome as soon as its command has run.
+    pub fn run_observed(
+        &mut self,
+        script: &Script,
+        src: &str,
+        observe: Option<&dyn Fn(&Outcome)>,
+    ) -> Vec<Outcome> {
         let mut outcomes = Vec::with_capacity(script.commands.len());
         let lines = scan::Lines::new(src);
         for command in &script.commands {
@@ -799,7 +846,7 @@ impl<E: Engine> Session<E> {
                 },
             };
             let focus = outcome.focus.take().unwrap_or(command.span);
-            outcomes.push(Outcome {
+            let outcome = Outcome {
                 span: command.span,
                 line,
                 kind: kind.to_string(),
@@ -809,7 +856,11 @@ impl<E: Engine> Session<E> {
                 focus,
                 printed: self.engine.printed_since(printed_before),
                 values: outcome.values,
-            });
+            };
+            if let Some(observe) = observe {
+                observe(&outcome);
+            }
+            outcomes.push(outcome);
         }
         outcomes
     }
