@@ -419,12 +419,20 @@ fn run_file_with(
                     &thread_options,
                     counts.as_mut(),
                 ),
-                // Modules run without counting rules.
-                files::InputKind::TextModule => {
-                    modules::run_text_module(&thread_path, &thread_source, &thread_options)
-                }
-                files::InputKind::BinaryModule => {
-                    modules::run_binary_module(&thread_path, &bytes, &thread_options)
+                // Modules run without counting rules; their few outcomes reach the sink at the
+                // end.
+                files::InputKind::TextModule | files::InputKind::BinaryModule => {
+                    let report = if kind == files::InputKind::TextModule {
+                        modules::run_text_module(&thread_path, &thread_source, &thread_options)
+                    } else {
+                        modules::run_binary_module(&thread_path, &bytes, &thread_options)
+                    };
+                    if let Some(sink) = &thread_options.on_outcome {
+                        for outcome in &report.outcomes {
+                            (sink.0)(&thread_path, outcome);
+                        }
+                    }
+                    report
                 }
             };
             (report, counts)
