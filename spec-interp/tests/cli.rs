@@ -127,6 +127,43 @@ fn budgets_come_from_flags_and_exhaustion_names_them() {
     assert!(stdout(&o).contains("out of memory"), "{}", stdout(&o));
     let o = run(&["run", "mem.wat", "--max-heap", "1M"], &dir);
     assert_eq!(status(&o), 0, "{}", stdout(&o));
+    // `--max-heap-bytes` and `--max-live-conts` are the names; the short ones are aliases.
+    let o = run(&["run", "mem.wat", "--max-heap-bytes", "64K"], &dir);
+    assert_eq!(status(&o), 1, "{}", stdout(&o));
+    let o = run(&["run", "mem.wat", "--max-live-conts", "5"], &dir);
+    assert_eq!(status(&o), 0, "{}", stdout(&o));
+    let o = run(&["run", "mem.wat", "--max-conts", "5", "--gc-stress"], &dir);
+    assert_eq!(status(&o), 0, "{}", stdout(&o));
+}
+
+#[test]
+fn simd_modules_convert_and_print_their_results() {
+    let dir = scratch();
+    write(
+        &dir,
+        "v.wat",
+        r#"(module (memory 1)
+  (func (export "v") (result v128)
+    (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+      (v128.const i16x8 1 2 3 4 5 6 7 -1)
+      (v128.load8_lane offset=2 3 (i32.const 0) (v128.const i64x2 0 0)))))"#,
+    );
+    let o = run(&["run", "v.wat", "--invoke", "v"], &dir);
+    assert_eq!(status(&o), 0, "{}", stdout(&o));
+    assert_eq!(stdout(&o), "131_073 262_147 393_221 -65_529 : [v128]\n");
+    // Text -> binary -> text -> binary: the same bytes, and the same result.
+    assert_eq!(status(&run(&["convert", "v.wat", "-o", "v.wasm"], &dir)), 0);
+    assert_eq!(status(&run(&["convert", "v.wasm", "-o", "w.wat"], &dir)), 0);
+    let printed = std::fs::read_to_string(dir.join("w.wat")).unwrap();
+    assert!(printed.contains("v128.load8_lane offset=2 3"), "{printed}");
+    assert!(printed.contains("i8x16.shuffle 0 1 2"), "{printed}");
+    assert_eq!(status(&run(&["convert", "w.wat", "-o", "w.wasm"], &dir)), 0);
+    assert_eq!(
+        std::fs::read(dir.join("v.wasm")).unwrap(),
+        std::fs::read(dir.join("w.wasm")).unwrap()
+    );
+    let o = run(&["run", "w.wasm", "--invoke", "v"], &dir);
+    assert_eq!(stdout(&o), "131_073 262_147 393_221 -65_529 : [v128]\n");
 }
 
 #[test]
