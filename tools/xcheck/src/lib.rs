@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod engines;
+pub mod fuzz;
 pub mod js;
 pub mod outcome;
 pub mod process;

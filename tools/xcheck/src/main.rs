@@ -3,6 +3,7 @@
 //! ```text
 //! xcheck [--engine NAME]... [--json FILE] [--markdown FILE] [--html DIR] [--timeout SECS] PATH...
 //! xcheck js FILE.wast [-o OUT.js]
+//! xcheck fuzz [--seconds N] [--seed S] [--engine ...] [--out DIR]
 //! ```
 #![forbid(unsafe_code)]
 
@@ -54,6 +55,9 @@ fn main() {
     if argv.get(1).map(String::as_str) == Some("js") {
         let args = JsArgs::parse_from(argv[1..].iter());
         std::process::exit(js_main(args));
+    }
+    if argv.get(1).map(String::as_str) == Some("fuzz") {
+        std::process::exit(xcheck::fuzz::main(&argv[1..]));
     }
     let args = Args::parse();
     std::process::exit(check_main(args));

@@ -1,0 +1,97 @@
+//! Generated programs (issue 10, "make crash unreachable"): a few hundred stack-switching
+//! programs from `stackgen` with a fixed seed run in Switchyard; every directive must do what
+//! the generator's model predicts, and no outcome may be a `crash`.
+//!
+//! Run it with debug assertions on (the `test` profile has them; `.ci/run` does so):
+//! `cargo test -p switchyard-testsuite --test generated`. `GENERATED_PROGRAMS=N` and
+//! `GENERATED_SEED=S` change the stress.
+
+use std::path::Path;
+use switchyard::script::run::{run_source, RunOptions, Status};
+
+/// Scenarios where Switchyard knowingly disagrees with the model today, each with the rule that
+/// decides it. A listed scenario that starts agreeing fails the test (remove it then).
+const PENDING: &[(&str, &str)] = &[
+    (
+        "(tag $sw (result (ref null $t)))",
+        "issue 10 fault 1: `(on $e switch)` needs the tag's results equal to the \
+         continuation's (the Explainer's handler rule); Switchyard accepts a strict subtype",
+    ),
+    (
+        "(func (export \"later\")",
+        "issue 10 fault 2: a trap of resume_throw_ref on a null exnref leaves the \
+         continuation live (the Explainer's rule); Switchyard consumes it",
+    ),
+];
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[test]
+fn generated_programs_do_what_the_model_predicts() {
+    let programs = env("GENERATED_PROGRAMS", 300);
+    let seed = env("GENERATED_SEED", 20261202);
+    let mut problems = Vec::new();
+    let mut pending_hits = vec![0usize; PENDING.len()];
+    let mut pending_passes = vec![0usize; PENDING.len()];
+    let mut directives = 0;
+    for i in 0..programs {
+        let program = stackgen::Program::generate(seed.wrapping_add(i));
+        let rendered = stackgen::render(&program);
+        let path = format!("typed-cont/generated-{}.wast", program.seed);
+        let report = run_source(Path::new(&path), &rendered.text, &RunOptions::default());
+        directives += report.outcomes.len();
+        // Per scenario: did all its directives pass?
+        let mut failed: Vec<Option<String>> = vec![None; program.scenarios.len()];
+        for o in &report.outcomes {
+            if o.actual.starts_with("crash") {
+                problems.push(format!(
+                    "{path}:{}: crash: {} (stackgen {})",
+                    o.line, o.actual, program.seed
+                ));
+            }
+            if o.status != Status::Passed {
+                if let Some(s) = rendered.scenario_at(o.line) {
+                    failed[s].get_or_insert_with(|| {
+                        format!(
+                            "{path}:{} {}: expected {}, got {}",
+                            o.line, o.kind, o.expected, o.actual
+                        )
+                    });
+                }
+            }
+        }
+        for (s, scenario) in program.scenarios.iter().enumerate() {
+            let text = stackgen::render::scenario(scenario);
+            let pending = PENDING.iter().position(|(mark, _)| text.contains(mark));
+            match (pending, &failed[s]) {
+                (Some(p), Some(_)) => pending_hits[p] += 1,
+                (Some(p), None) => pending_passes[p] += 1,
+                (None, Some(why)) => problems.push(format!(
+                    "{why} (stackgen {} scenario {s}):\n{text}",
+                    program.seed
+                )),
+                (None, None) => {}
+            }
+        }
+    }
+    for (p, (_, why)) in PENDING.iter().enumerate() {
+        if pending_passes[p] > 0 {
+            problems.push(format!(
+                "now agrees with the model ({} scenarios), remove it from PENDING: {why}",
+                pending_passes[p]
+            ));
+        }
+    }
+    assert!(directives > programs as usize * 5, "too few directives ran");
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) in {programs} generated programs:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
