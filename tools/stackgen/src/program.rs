@@ -423,12 +423,9 @@ pub fn reply(payload: Payload, x: i32) -> i32 {
 impl Coroutine {
     /// The initial accumulator.
     pub fn start(&self) -> i32 {
-        self.args
-            .iter()
-            .enumerate()
-            .fold(self.init, |acc, (i, a)| {
-                acc.wrapping_add(a.wrapping_mul(i as i32 + 2))
-            })
+        self.args.iter().enumerate().fold(self.init, |acc, (i, a)| {
+            acc.wrapping_add(a.wrapping_mul(i as i32 + 2))
+        })
     }
 
     /// `run`'s result, and how many yields reached the driver.

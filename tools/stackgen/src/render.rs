@@ -192,18 +192,12 @@ impl Body<'_> {
                 self.ops(inner, &format!("{ind}      "), out);
                 let _ = writeln!(out, "{ind}    )");
                 let _ = writeln!(out, "{ind}    (br {done}))");
-                let _ = writeln!(
-                    out,
-                    "{ind}  (local.set $acc (i32.add (i32.const 7))))"
-                );
+                let _ = writeln!(out, "{ind}  (local.set $acc (i32.add (i32.const 7))))");
             }
             Op::Nested(inner) => {
                 let k = self.nested;
                 self.nested += 1;
-                let _ = writeln!(
-                    out,
-                    "{ind}(local.set $acc (call $run{k} (local.get $acc)))"
-                );
+                let _ = writeln!(out, "{ind}(local.set $acc (call $run{k} (local.get $acc)))");
                 let mut body = String::new();
                 self.ops(inner, "    ", &mut body);
                 let _ = write!(
@@ -362,7 +356,8 @@ fn coroutine(c: &Coroutine) -> String {
         cl.join(" ")
     };
     let _ = writeln!(m, "  (func (export \"run\") (result i32)");
-    let mut locals = String::from("(local $mode i32) (local $r i32) (local $ny i32) (local $nt i32)");
+    let mut locals =
+        String::from("(local $mode i32) (local $r i32) (local $ny i32) (local $nt i32)");
     if n.ticks {
         locals.push_str(" (local $k0 (ref null $c0))");
     }
@@ -393,7 +388,10 @@ fn coroutine(c: &Coroutine) -> String {
     let mut ind = String::from("    ");
     if n.throws {
         let _ = writeln!(m, "{ind}(block $end");
-        let _ = writeln!(m, "{ind}  (local.set $r (i32.add (i32.const 5) (block $caught (result i32)");
+        let _ = writeln!(
+            m,
+            "{ind}  (local.set $r (i32.add (i32.const 5) (block $caught (result i32)"
+        );
         let _ = writeln!(m, "{ind}    (try_table (catch $x $caught)");
         ind.push_str("      ");
     }
@@ -423,7 +421,10 @@ fn coroutine(c: &Coroutine) -> String {
             "(local.set $mode (i32.const 1))".to_string()
         };
         let code = format!("{store}\n{hind}{reply}\n{hind}(local.set $ny (i32.add (local.get $ny) (i32.const 1)))\n{hind}{mode} (br $l)");
-        blocks.push(("(block $oy (result PARAMS (ref $cy))", code.replace("PARAMS", yparams)));
+        blocks.push((
+            "(block $oy (result PARAMS (ref $cy))",
+            code.replace("PARAMS", yparams),
+        ));
     }
     let mut open = hind.clone();
     for (label, _) in &blocks {
@@ -454,7 +455,11 @@ fn coroutine(c: &Coroutine) -> String {
             Payload::Pair(_) => "(local.get $q) (local.get $q2)",
             _ => "(local.get $q)",
         };
-        dispatch(&mut m, 1, &format!("(resume $cy {clauses} {reply_args} {load})"));
+        dispatch(
+            &mut m,
+            1,
+            &format!("(resume $cy {clauses} {reply_args} {load})"),
+        );
         if c.throw_at > 0 {
             let throw = if c.throw_ref {
                 format!(
@@ -462,13 +467,20 @@ fn coroutine(c: &Coroutine) -> String {
                     c.throw_value
                 )
             } else {
-                format!("(resume_throw $cy $x {clauses} (i32.const {}) {load})", c.throw_value)
+                format!(
+                    "(resume_throw $cy $x {clauses} (i32.const {}) {load})",
+                    c.throw_value
+                )
             };
             dispatch(&mut m, 3, &throw);
         }
     }
     if n.ticks {
-        dispatch(&mut m, 2, &format!("(resume $c0 {clauses} (local.get $k0))"));
+        dispatch(
+            &mut m,
+            2,
+            &format!("(resume $c0 {clauses} (local.get $k0))"),
+        );
     }
     let _ = write!(m, "{open}(unreachable)");
     // Close the handler blocks, innermost first, each followed by its code.
@@ -493,11 +505,17 @@ fn coroutine(c: &Coroutine) -> String {
             Payload::Pair(_) => "(i32.const 0) (i32.const 0)",
             Payload::Boxed => "(ref.null $box)",
         };
-        let _ = writeln!(m, "  (func (export \"again\") (result i32) (resume $cy {dummy} {load}))");
+        let _ = writeln!(
+            m,
+            "  (func (export \"again\") (result i32) (resume $cy {dummy} {load}))"
+        );
     }
     m.push_str(")\n");
     let (result, yields) = c.predict();
-    m.push_str(&assertion("run", &Expected::Return(vec![Value::I32(result)])));
+    m.push_str(&assertion(
+        "run",
+        &Expected::Return(vec![Value::I32(result)]),
+    ));
     if has_again {
         let msg = if yields > 0 {
             "continuation already consumed"

@@ -7,10 +7,7 @@ use crate::program::*;
 /// Smaller variants of a scenario, the most aggressive first.
 pub fn candidates(s: &Scenario) -> Vec<Scenario> {
     match s {
-        Scenario::Coroutine(c) => coroutine(c)
-            .into_iter()
-            .map(Scenario::Coroutine)
-            .collect(),
+        Scenario::Coroutine(c) => coroutine(c).into_iter().map(Scenario::Coroutine).collect(),
         Scenario::PingPong(p) => {
             let mut out = Vec::new();
             if p.yield_first {

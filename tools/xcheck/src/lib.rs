@@ -12,5 +12,6 @@ pub mod fuzz;
 pub mod js;
 pub mod outcome;
 pub mod process;
+pub mod reference;
 pub mod report;
 pub mod script;

@@ -95,7 +95,11 @@ impl Signature {
             "{} / {} / {} / {}",
             self.engine,
             self.class.slug(),
-            if self.words.is_empty() { "-" } else { &self.words },
+            if self.words.is_empty() {
+                "-"
+            } else {
+                &self.words
+            },
             features.join(",")
         )
     }
@@ -150,7 +154,9 @@ pub fn words_identify(class: Class, words: &str) -> bool {
         "compiling function",
         "unwrap",
     ];
-    matches!(class, Class::Crash | Class::RejectedValid) && PRECISE.iter().any(|p| words.contains(p))
+    // A rejection's words are the validator's or parser's message: they name the fault.
+    (class == Class::RejectedValid && !words.is_empty())
+        || (class == Class::Crash && PRECISE.iter().any(|p| words.contains(p)))
 }
 
 /// A signature from an engine's outcome and the scenario's text.
@@ -325,7 +331,11 @@ impl Finding {
 }
 
 /// Program-level helper: the scenario a directive line belongs to.
-pub fn scenario_of(program: &Program, rendered: &stackgen::Rendered, line: usize) -> Option<Scenario> {
+pub fn scenario_of(
+    program: &Program,
+    rendered: &stackgen::Rendered,
+    line: usize,
+) -> Option<Scenario> {
     rendered
         .scenario_at(line)
         .and_then(|i| program.scenarios.get(i).cloned())

@@ -181,15 +181,16 @@ pub fn run(
         if args.verbose {
             log(format!("program {i}: seed {seed}"));
         }
-        let script =
-            match crate::script::parse(&format!("typed-cont/p{seed}.wast"), rendered.text.clone())
-            {
-                Ok(s) => s,
-                Err(e) => {
-                    log(format!("generator bug: program {seed} does not parse: {e}"));
-                    continue;
-                }
-            };
+        let script = match crate::script::parse(
+            &format!("typed-cont/p{seed}.wast"),
+            rendered.text.clone(),
+        ) {
+            Ok(s) => s,
+            Err(e) => {
+                log(format!("generator bug: program {seed} does not parse: {e}"));
+                continue;
+            }
+        };
         campaign.programs += 1;
         campaign.directives += script.directives.len();
         for (e, engine) in engines.iter().enumerate() {
@@ -325,7 +326,9 @@ pub fn summary_markdown(c: &Campaign) -> String {
     if c.findings.is_empty() {
         s.push_str("No engine disagreed with a predicted outcome.\n");
     } else {
-        s.push_str("| # | engine | class | expected | got | seen | lines | Switchyard | reproducer |\n");
+        s.push_str(
+            "| # | engine | class | expected | got | seen | lines | Switchyard | reproducer |\n",
+        );
         s.push_str("|---|---|---|---|---|---|---|---|---|\n");
         for f in &c.findings {
             let cell = |t: &str| {
