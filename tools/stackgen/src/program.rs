@@ -133,6 +133,8 @@ pub enum EscapeCase {
     Bare,
     /// `suspend` inside `try_table (catch_all ...)`: a suspension is not an exception.
     CatchAll,
+    /// Inside a continuation resumed inside `try_table (catch_all ...)` without a handler.
+    CatchAllAroundResume,
     /// Inside a continuation whose handler handles another tag only.
     OtherTag,
     /// An exception thrown inside a continuation reaches the host.
@@ -189,9 +191,10 @@ impl TrapCase {
 }
 
 impl EscapeCase {
-    pub const ALL: [EscapeCase; 4] = [
+    pub const ALL: [EscapeCase; 5] = [
         EscapeCase::Bare,
         EscapeCase::CatchAll,
+        EscapeCase::CatchAllAroundResume,
         EscapeCase::OtherTag,
         EscapeCase::Exception,
     ];

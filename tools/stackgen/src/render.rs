@@ -671,6 +671,11 @@ fn escape(e: EscapeCase) -> String {
             "(block $h (try_table (catch_all $h) (suspend $t))) (i32.const 2)",
             Expected::Suspension,
         ),
+        EscapeCase::CatchAllAroundResume => (
+            "  (tag $t)\n  (func $g (result i32) (suspend $t) (i32.const 3))\n  (elem declare func $g)\n",
+            "(block $h (try_table (catch_all $h) (drop (resume $k (cont.new $k (ref.func $g)))))) (i32.const 2)",
+            Expected::Suspension,
+        ),
         EscapeCase::OtherTag => (
             "  (tag $t)\n  (tag $u)\n  (func $g (result i32) (suspend $t) (i32.const 3))\n  (elem declare func $g)\n",
             "(block $h (result (ref $k)) (return (resume $k (on $u $h) (cont.new $k (ref.func $g))))) (drop) (i32.const 4)",

@@ -108,7 +108,11 @@ impl Signature {
 /// An engine's detail without numbers, paths or values: stable across programs that hit the
 /// same fault. Values count only for their types.
 pub fn words(class: Class, detail: &str) -> String {
-    let d = detail.to_ascii_lowercase();
+    let mut d = detail.to_ascii_lowercase();
+    // A harness's JSON progress lines (the last directive reported) are not the engine's words.
+    if let Some(p) = d.find('{') {
+        d.truncate(p);
+    }
     if class == Class::WrongValue || class == Class::Hang {
         return String::new();
     }

@@ -88,6 +88,8 @@ pub struct Campaign {
     pub unsupported: BTreeMap<String, usize>,
     /// Disagreements seen (before deduplication), by engine.
     pub sightings: BTreeMap<String, usize>,
+    /// New disagreements that did not show with their scenario alone (not filed).
+    pub not_alone: usize,
 }
 
 /// Entry point of `xcheck fuzz ARGS` (`argv[0]` is `fuzz`).
@@ -161,6 +163,7 @@ pub fn run(
         findings: Vec::new(),
         unsupported: BTreeMap::new(),
         sightings: BTreeMap::new(),
+        not_alone: 0,
     };
     let _ = specs;
     // First-sighting keys (before minimization) already settled, to the finding they became.
@@ -231,7 +234,7 @@ pub fn run(
                     outcome: o,
                     program_seed: seed,
                 };
-                let f = settle(
+                let settled = settle(
                     &sighting,
                     engine.as_ref(),
                     switchyard.map(|s| engines[s].as_ref()),
@@ -240,7 +243,12 @@ pub fn run(
                     &mut campaign.findings,
                     log,
                 );
-                seen.insert(first, f);
+                match settled {
+                    Some(f) => {
+                        seen.insert(first, f);
+                    }
+                    None => campaign.not_alone += 1,
+                }
             }
         }
     }
@@ -258,13 +266,36 @@ fn settle(
     budget: usize,
     findings: &mut Vec<Finding>,
     log: &mut dyn FnMut(String),
-) -> usize {
+) -> Option<usize> {
+    // A disagreement that needs the rest of its program (an engine that rejects a whole file
+    // for one module, and says so at the wrong place) is not filed: the scenario alone must
+    // show it the same way.
+    let alone = finding::disagreement(engine, &sighting.scenario, timeout);
+    let same = alone.as_ref().is_some_and(|(class, _, o)| {
+        *class == sighting.class
+            && finding::words(*class, &o.detail)
+                == finding::words(sighting.class, &sighting.outcome.detail)
+    });
+    if !same {
+        log(format!(
+            "not filed: {} {} in program {} does not show alone ({})",
+            engine.name(),
+            sighting.class.name(),
+            sighting.program_seed,
+            alone.map_or("agrees".to_string(), |(c, _, o)| format!(
+                "{} {}",
+                c.name(),
+                o.describe()
+            ))
+        ));
+        return None;
+    }
     let (scenario, expected, got, runs) = finding::minimize(engine, sighting, timeout, budget);
     let text = stackgen::render::scenario(&scenario);
     let signature = finding::signature(engine.name(), sighting.class, &got.detail, &text);
     if let Some(f) = findings.iter().position(|f| f.signature == signature) {
         findings[f].count += 1;
-        return f;
+        return Some(f);
     }
     let switchyard_agrees = switchyard
         .filter(|s| s.name() != engine.name())
@@ -293,7 +324,7 @@ fn settle(
         runs
     ));
     findings.push(finding);
-    findings.len() - 1
+    Some(findings.len() - 1)
 }
 
 /// Writes the findings folder: one reproducer per finding and `summary.md`.
@@ -371,8 +402,10 @@ pub fn summary_markdown(c: &Campaign) -> String {
         }
     };
     s.push_str(&format!(
-        "\nDisagreements seen before deduplication: {}. Directives not run (unsupported): {}.\n",
+        "\nDisagreements seen before deduplication: {}; not filed because the scenario alone \
+         did not show them: {}. Directives not run (unsupported): {}.\n",
         by(&c.sightings),
+        c.not_alone,
         by(&c.unsupported)
     ));
     let _ = Class::Crash;
