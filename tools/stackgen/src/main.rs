@@ -1,4 +1,5 @@
-//! `stackgen SEED [COUNT]`: prints the program of each seed from SEED on as a `.wast` script.
+//! `stackgen SEED [COUNT]`: prints the program of each seed from SEED on as a `.wast` script
+//! (its coroutines under effect-handlers with `STACKGEN_DESIGN=effect-handlers`).
 #![forbid(unsafe_code)]
 
 fn main() {
@@ -12,8 +13,15 @@ fn main() {
             }),
         }
     };
+    let eh = std::env::var_os("STACKGEN_DESIGN").is_some_and(|d| d == "effect-handlers");
     let seed = parse(0, 0);
     for s in seed..seed + parse(1, 1) {
-        print!("{}", stackgen::render(&stackgen::Program::generate(s)).text);
+        let program = stackgen::Program::generate(s);
+        let rendered = if eh {
+            stackgen::render::effect_handlers(&program)
+        } else {
+            stackgen::render(&program)
+        };
+        print!("{}", rendered.text);
     }
 }
