@@ -138,6 +138,19 @@ fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
     Ok(Ref::Cont(a, gen))
 }
 
+/// The call-depth budget for reinstating the live continuation `r` on a thread of depth
+/// `depth` (checked before it is consumed: exhaustion leaves it resumable).
+fn check_fits(s: &Store, depth: usize, r: &Ref) -> Result<()> {
+    if let Ref::Cont(a, gen) = r {
+        if let Some(k) = s.conts.get(*a, *gen) {
+            if depth + k.depth > s.config.max_call_depth {
+                return Err(Error::exhaustion("call stack exhausted"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Puts continuation `k` back on top of the thread: its handler entry is `Active` again (it
 /// was captured in that state and stays so inside the continuation).
 fn reinstate(s: &mut Store, th: &mut Thread, k: ContInst) -> Result<()> {
@@ -172,6 +185,20 @@ pub fn step(
             // its segments go back on top with the perform's results.
             let n = cont_params(s, ia, *ct)?;
             let r = th.top()?.pop_ref()?;
+            check_live(s, &r)?;
+            // continue-tail: the clause ends right after this instruction, so its entry is
+            // replaced by the reinstalled handle instead of waiting below it.
+            let sg = th.top()?;
+            let tail = matches!(&sg.prompt, Prompt::Handle(h) if h.clause)
+                && sg.frames.len() == 1
+                && sg.labels.len() == 1
+                && sg.vals.len() == n
+                && matches!(
+                    code.instrs.get(pc + 1),
+                    Some(SI::End | SI::EffectHandlers(Instr::On(..)))
+                );
+            let freed = if tail { sg.frames.len() } else { 0 };
+            check_fits(s, th.depth - freed, &r)?;
             let mut k = take(s, r)?;
             let sg = th.top()?;
             let at = sg.vals.len().checked_sub(n).ok_or_else(underflow)?;
@@ -180,16 +207,6 @@ pub fn step(
                 .ok_or_else(|| Error::crash("empty continuation"))?
                 .vals
                 .extend(sg.vals.drain(at..));
-            // continue-tail: the clause ends right after this instruction, so its entry is
-            // replaced by the reinstalled handle instead of waiting below it.
-            let tail = matches!(&sg.prompt, Prompt::Handle(h) if h.clause)
-                && sg.frames.len() == 1
-                && sg.labels.len() == 1
-                && sg.vals.is_empty()
-                && matches!(
-                    code.instrs.get(pc + 1),
-                    Some(SI::End | SI::EffectHandlers(Instr::On(..)))
-                );
             if tail {
                 let c = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
                 th.depth -= c.frames.len();
@@ -203,8 +220,10 @@ pub fn step(
             let tag = s.modules[ia as usize].tags[*x as usize];
             let n = s.tags[tag as usize].params;
             let r = th.top()?.pop_ref()?;
-            let k = take(s, r)?;
+            check_live(s, &r)?;
+            check_fits(s, th.depth, &r)?;
             let fields = th.top()?.pop_n(n)?;
+            let k = take(s, r)?;
             let e = alloc_exn(s, tag, fields);
             reinstate(s, th, k)?;
             throw(s, th, e)?;
@@ -216,6 +235,7 @@ pub fn step(
             // continuation unconsumed); then `throw_ref` at the perform site.
             let r = th.top()?.pop_ref()?;
             check_live(s, &r)?;
+            check_fits(s, th.depth, &r)?;
             let e = match th.top()?.pop_ref()? {
                 Ref::Exn(e) => e,
                 _ => return Err(trap("null exception reference")),

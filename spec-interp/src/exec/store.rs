@@ -177,6 +177,16 @@ impl ContStore {
         }
     }
 
+    /// The continuation `Ref::Cont(a, gen)` refers to, if that reference is still valid
+    /// (checks without consuming: every trap comes before the continuation is used up).
+    pub fn get(&self, a: Addr, gen: u32) -> Option<&ContInst> {
+        let slot = self.slots.get(a as usize)?;
+        if slot.gen != gen {
+            return None;
+        }
+        slot.cont.as_ref()
+    }
+
     /// Takes the continuation out of its slot (one-shot): `None` when already consumed.
     pub fn take(&mut self, a: Addr, gen: u32) -> Option<ContInst> {
         let slot = self.slots.get_mut(a as usize)?;
@@ -184,7 +194,11 @@ impl ContStore {
             return None;
         }
         slot.gen = slot.gen.wrapping_add(1);
-        self.free.push(a);
+        // A slot whose generation would wrap is retired, never reused: otherwise a reference
+        // consumed 2^32 uses ago would become valid again, for a continuation of another type.
+        if slot.gen != u32::MAX {
+            self.free.push(a);
+        }
         self.live -= 1;
         slot.cont.take()
     }

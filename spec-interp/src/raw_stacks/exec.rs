@@ -96,7 +96,10 @@ impl StackStore {
             .take()
             .ok_or_else(|| Error::crash("stack slot empty"))?;
         slot.gen = slot.gen.wrapping_add(1);
-        self.free.push(a);
+        // A slot whose generation would wrap is retired (see `ContStore::take`).
+        if slot.gen != u32::MAX {
+            self.free.push(a);
+        }
         self.live -= 1;
         Ok(st)
     }
@@ -327,23 +330,19 @@ pub fn step(
                 .checked_sub(1)
                 .ok_or_else(|| Error::crash("switch_throw tag without parameters"))?;
             let a = operand(s, th, true)?;
-            if s.stacks.slots[a as usize]
-                .stack
-                .as_ref()
-                .is_some_and(|st| st.start.is_some())
-            {
-                // stack.switch_throw-start, then stack-uncaught: a fresh stack has no frame,
-                // so the exception would be at its base at once. (A trap consumes nothing.)
-                return Err(trap("uncaught exception at stack base"));
-            }
             check_depth(s, th, a, true)?;
             let mut fields = th.top()?.pop_n(n)?;
             let target = s.stacks.take(a)?;
             let rb = suspend(s, th)?;
             fields.push(Val::Ref(rb));
             let ex = alloc_exn(s, tag, fields);
-            // stack.switch_throw: the exception starts at the target's pending switch; the
-            // target's bound values lie above every label there, so the throw discards them.
+            if target.start.is_some() {
+                // stack.switch_throw-start, then stack-uncaught: the switch happens (the
+                // target's reference is used up, as for a started stack), but a fresh stack
+                // has no frame yet, so the exception is at its base at once.
+                drop(target);
+                return Err(trap("uncaught exception at stack base"));
+            }
             th.depth += target.seg.frames.len();
             th.segs.push(target.seg);
             s.counters.switches += 1;

@@ -6,6 +6,7 @@
 
 pub mod expected;
 pub mod files;
+pub mod poke;
 pub mod report;
 pub mod scan;
 pub mod values;
@@ -392,7 +393,7 @@ pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
     report
 }
 
-fn config(design: Design, headers: &Headers, options: &RunOptions) -> exec::Config {
+pub(crate) fn config(design: Design, headers: &Headers, options: &RunOptions) -> exec::Config {
     let mut config = exec::Config {
         design,
         trace: options.trace,

@@ -41,8 +41,21 @@ fn cont_arity(s: &Store, ia: Addr, ct: TypeIdx) -> Result<(usize, usize)> {
     }
 }
 
-/// Consumes the continuation `r` refers to (one-shot): `resume-consumed` / `resume-null`
-/// (also for `resume_throw*` and `switch`), `cont.bind-consumed` / `cont.bind-null`.
+/// Checks the continuation reference `r` without consuming it: `resume-null` /
+/// `resume-consumed` (also for `resume_throw*` and `switch`), `cont.bind-null` /
+/// `cont.bind-consumed`. Every instruction checks everything that can trap or exhaust first and
+/// only then consumes (`take`), so a trap never uses a continuation up.
+fn check<'s>(s: &'s Store, r: &Ref) -> Result<&'s ContInst> {
+    match r {
+        Ref::Cont(a, gen) => s
+            .conts
+            .get(*a, *gen)
+            .ok_or_else(|| trap("continuation already consumed")),
+        _ => Err(trap("null continuation reference")),
+    }
+}
+
+/// Consumes the continuation `r` refers to (one-shot); `check` has passed.
 fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
     match r {
         Ref::Cont(a, gen) => s
@@ -51,6 +64,15 @@ fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
             .ok_or_else(|| trap("continuation already consumed")),
         _ => Err(trap("null continuation reference")),
     }
+}
+
+/// The call-depth budget for pushing continuation `k` onto a thread of depth `depth`
+/// (checked before anything is consumed: exhaustion leaves the continuation resumable).
+fn fits(s: &Store, depth: usize, k: &ContInst) -> Result<()> {
+    if depth + k.depth + k.start.is_some() as usize > s.config.max_call_depth {
+        return Err(Error::exhaustion("call stack exhausted"));
+    }
+    Ok(())
 }
 
 /// Stores a new continuation, within the live-continuation budget.
@@ -190,11 +212,13 @@ pub fn step(
         }
         Instr::ContBind(ct, ct2) => {
             // cont.bind: the first arguments go onto the continuation's stack; the old
-            // reference is consumed and a new one made.
+            // reference is consumed and a new one made (in the slot it frees, so the
+            // live-continuation budget cannot fail in between).
             let n = cont_arity(s, ia, *ct)?.0 - cont_arity(s, ia, *ct2)?.0;
             let r = th.top()?.pop_ref()?;
-            let mut k = take(s, r)?;
+            check(s, &r)?;
             let args = th.top()?.pop_n(n)?;
+            let mut k = take(s, r)?;
             if let Some(top) = k.segs.last_mut() {
                 top.vals.extend(args);
             }
@@ -232,6 +256,7 @@ pub fn step(
             // resume: run the continuation under a prompt with this instruction's handlers.
             let n = cont_arity(s, ia, *ct)?.0;
             let r = th.top()?.pop_ref()?;
+            fits(s, th.depth, check(s, &r)?)?;
             let mut k = take(s, r)?;
             // The arguments move from the resumer onto the continuation's top.
             let sg = th.top()?;
@@ -249,31 +274,39 @@ pub fn step(
         Instr::ResumeThrow(_, x, _) => {
             let tag = s.modules[ia as usize].tags[*x as usize];
             let r = th.top()?.pop_ref()?;
-            let k = take(s, r)?;
+            fits(s, th.depth, check(s, &r)?)?;
             let n = s.tags[tag as usize].params;
             let fields = th.top()?.pop_n(n)?;
+            let k = take(s, r)?;
             let e = alloc_exn(s, tag, fields);
             resume_throw(s, th, k, e, prompt())
         }
         Instr::ResumeThrowRef(..) => {
+            // The continuation is checked first, then the exception reference
+            // (resume_throw_ref-null-exn); only then is the continuation consumed.
             let r = th.top()?.pop_ref()?;
-            let k = take(s, r)?;
+            fits(s, th.depth, check(s, &r)?)?;
             let e = match th.top()?.pop_ref()? {
                 Ref::Exn(e) => e,
                 _ => return Err(trap("null exception reference")), // resume_throw_ref-null-exn
             };
+            let k = take(s, r)?;
             resume_throw(s, th, k, e, prompt())
         }
         Instr::Switch(ct, x) => {
             // switch: capture the current continuation up to the prompt handling `$e` for
             // switch, and run the target under that same prompt with the captured one as its
-            // last argument.
+            // last argument. The target is checked, the handler found and the depth budget
+            // checked before the target is consumed.
             let tag = s.modules[ia as usize].tags[*x as usize];
             let n = cont_arity(s, ia, *ct)?.0.saturating_sub(1);
             let r = th.top()?.pop_ref()?;
-            let target = take(s, r)?;
-            let mut args = th.top()?.pop_n(n)?;
+            check(s, &r)?;
             let (k, _) = find_handler(s, th, tag, true).ok_or_else(unhandled)?;
+            let captured: usize = th.segs[k..].iter().map(|g| g.frames.len()).sum();
+            fits(s, th.depth - captured, check(s, &r)?)?;
+            let mut args = th.top()?.pop_n(n)?;
+            let target = take(s, r)?;
             let (cur, prompt) = capture(th, k);
             let r = alloc(s, cur)?;
             args.push(Val::Ref(r));

@@ -136,7 +136,7 @@ fn check_handlers(k: &Checker, hs: &[Handler], ts: &[ValType]) -> Result<()> {
     for h in hs {
         match *h {
             Handler::OnLabel(e, l) => {
-                // (on $e $l): $e : [t1*] -> [t2*], label [t1'* (ref null? $ct)], t1* <: t1'*,
+                // hdl-on-label: (on $e $l): $e : [t1*] -> [t2*], label [t1'* (ref null? $ct)], t1* <: t1'*,
                 //   $ct ~~ cont [t2'*] -> [t'*], [t2*] -> [t*] <: [t2'*] -> [t'*]
                 let tag = k.tag_type(e)?;
                 let lts = k.label_types(l)?;
@@ -177,13 +177,35 @@ fn check_handlers(k: &Checker, hs: &[Handler], ts: &[ValType]) -> Result<()> {
                 }
             }
             Handler::OnSwitch(e) => {
-                // (on $e switch): $e : [] -> [t*]
+                // hdl-on-switch: (on $e switch) : t* iff $e : [] -> [t*], the tag's results
+                // *equal* to the resume's (not a subtype: a `switch` under this prompt captures
+                // a continuation typed with the tag's results, which must be what the prompt's
+                // computation really returns).
                 let tag = k.tag_type(e)?;
-                if !tag.params.is_empty() || !k.reg().vals_subtype(&tag.results, ts) {
-                    return Err(k.err("type mismatch in switch handler"));
+                if !tag.params.is_empty() {
+                    return Err(k.err("type mismatch in switch tag"));
+                }
+                if !vals_equal(k, &tag.results, ts) {
+                    let show = |ts: &[ValType]| {
+                        ts.iter()
+                            .map(|&t| show_val(t))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    };
+                    return Err(k.err(format!(
+                        "type mismatch in switch handler: tag results [{}] must equal the \
+                         continuation's results [{}]",
+                        show(&tag.results),
+                        show(ts)
+                    )));
                 }
             }
         }
     }
     Ok(())
+}
+
+/// Type equality of two (canonical) result types: subtyping both ways.
+fn vals_equal(k: &Checker, a: &[ValType], b: &[ValType]) -> bool {
+    k.reg().vals_subtype(a, b) && k.reg().vals_subtype(b, a)
 }
