@@ -156,20 +156,11 @@ pub fn generated(data: &[u8]) {
         &RunOptions::default(),
     );
     for o in &report.outcomes {
-        if o.status != Status::Passed && !known_disagreement(&rendered, o.line, &program) {
+        if o.status != Status::Passed {
             panic!(
                 "line {}: expected {}, got {}\n{}",
                 o.line, o.expected, o.actual, rendered.text
             );
         }
     }
-}
-
-/// Disagreements known and written up (see testsuite/tests/generated.rs, PENDING).
-fn known_disagreement(rendered: &stackgen::Rendered, line: usize, p: &stackgen::Program) -> bool {
-    let Some(s) = rendered.scenario_at(line) else {
-        return false;
-    };
-    let text = stackgen::render::scenario(&p.scenarios[s]);
-    text.contains("(tag $sw (result (ref null $t)))") || text.contains("(func (export \"later\")")
 }

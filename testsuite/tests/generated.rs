@@ -12,16 +12,9 @@ use switchyard::script::run::{run_source, RunOptions, Status};
 /// Scenarios where Switchyard knowingly disagrees with the model today, each with the rule that
 /// decides it. A listed scenario that starts agreeing fails the test (remove it then).
 const PENDING: &[(&str, &str)] = &[
-    (
-        "(tag $sw (result (ref null $t)))",
-        "issue 10 fault 1: `(on $e switch)` needs the tag's results equal to the \
-         continuation's (the Explainer's handler rule); Switchyard accepts a strict subtype",
-    ),
-    (
-        "(func (export \"later\")",
-        "issue 10 fault 2: a trap of resume_throw_ref on a null exnref leaves the \
-         continuation live (the Explainer's rule); Switchyard consumes it",
-    ),
+    // Empty since the issue 10 fixes: `(on $e switch)` needs equal results, and a trap of
+    // `resume_throw_ref` on a null exnref leaves the continuation live. Shape of an entry:
+    // ("text that marks the scenario", "the disagreement and the rule that decides it"),
 ];
 
 fn env(name: &str, default: u64) -> u64 {
