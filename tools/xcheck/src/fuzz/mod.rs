@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 /// Generates stack-switching programs, runs them on every engine, and reports each distinct
 /// disagreement with the predicted outcome as a minimized .wast reproducer.
 #[derive(Parser, Debug)]
-#[command(name = "xcheck fuzz")]
+#[command(name = "xcheck fuzz", bin_name = "xcheck fuzz")]
 pub struct FuzzArgs {
     /// Stop starting new programs after this many seconds.
     #[arg(long, default_value_t = 60.0)]
