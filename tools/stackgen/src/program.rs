@@ -21,6 +21,9 @@ pub enum Scenario {
     Coroutine(Coroutine),
     /// Symmetric coroutines that hand a counter back and forth with `switch`.
     PingPong(PingPong),
+    /// `switch` between continuations of different, non-recursive types: the first switches to
+    /// a new one of type `$c3 = cont [(ref null $c2)] -> [i32]`, capturing itself as `$c2`.
+    SwitchChain(SwitchChain),
     /// A program whose end is a trap the rules require.
     Trap(TrapCase),
     /// A suspension or exception that reaches the host.
@@ -110,6 +113,25 @@ pub struct PingPong {
     pub wide: bool,
     /// The first coroutine also yields once through an `(on $y $l)` clause of the same resume.
     pub yield_first: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SwitchChain {
+    /// The second switches back to the first, which returns `first` (else the second returns
+    /// `second`).
+    pub back: bool,
+    pub first: i32,
+    pub second: i32,
+}
+
+impl SwitchChain {
+    pub fn predict(&self) -> i32 {
+        if self.back {
+            self.first
+        } else {
+            self.second
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,8 +240,13 @@ impl Program {
 
 impl Scenario {
     pub fn generate(rng: &mut Rng) -> Scenario {
-        match rng.weighted(&[55, 13, 14, 9, 9]) {
+        match rng.weighted(&[55, 13, 14, 9, 9, 5]) {
             0 => Scenario::Coroutine(Coroutine::generate(rng)),
+            5 => Scenario::SwitchChain(SwitchChain {
+                back: rng.chance(50),
+                first: rng.range(-50, 50) as i32,
+                second: rng.range(-50, 50) as i32,
+            }),
             1 => Scenario::PingPong(PingPong {
                 limit: rng.range(-2, 40) as i32,
                 step: rng.range(1, 7) as i32,

@@ -41,6 +41,7 @@ pub fn scenario(s: &Scenario) -> String {
     match s {
         Scenario::Coroutine(c) => coroutine(c),
         Scenario::PingPong(p) => ping_pong(p),
+        Scenario::SwitchChain(c) => switch_chain(c),
         Scenario::Trap(t) => trap(*t),
         Scenario::Escape(e) => escape(*e),
         Scenario::Invalid(i) => invalid(*i),
@@ -601,6 +602,30 @@ fn ping_pong(p: &PingPong) -> String {
         Value::I32(v as i32)
     };
     m.push_str(&assertion("run", &Expected::Return(vec![value])));
+    m
+}
+
+fn switch_chain(c: &SwitchChain) -> String {
+    let second = if c.back {
+        "(local.get 0) (switch $c2 $e) (unreachable)".to_string()
+    } else {
+        format!("(i32.const {})", c.second)
+    };
+    let mut m = format!(
+        "(module\n  (type $f1 (func (result i32)))\n  (type $c1 (cont $f1))\n  \
+         (type $f2 (func (param (ref null $c1)) (result i32)))\n  (type $c2 (cont $f2))\n  \
+         (type $f3 (func (param (ref null $c2)) (result i32)))\n  (type $c3 (cont $f3))\n  \
+         (tag $e (result i32))\n  \
+         (func $second (param (ref null $c2)) (result i32) {second})\n  \
+         (func $first (result i32) (switch $c3 $e (cont.new $c3 (ref.func $second))) (drop) (i32.const {}))\n  \
+         (elem declare func $first $second)\n  \
+         (func (export \"run\") (result i32) (resume $c1 (on $e switch) (cont.new $c1 (ref.func $first)))))\n",
+        c.first
+    );
+    m.push_str(&assertion(
+        "run",
+        &Expected::Return(vec![Value::I32(c.predict())]),
+    ));
     m
 }
 

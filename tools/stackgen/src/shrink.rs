@@ -40,6 +40,16 @@ pub fn candidates(s: &Scenario) -> Vec<Scenario> {
             }
             out.into_iter().map(Scenario::PingPong).collect()
         }
+        Scenario::SwitchChain(c) => {
+            let mut out = Vec::new();
+            if c.back {
+                out.push(Scenario::SwitchChain(SwitchChain {
+                    back: false,
+                    ..c.clone()
+                }));
+            }
+            out
+        }
         Scenario::Trap(_) | Scenario::Escape(_) | Scenario::Invalid(_) => Vec::new(),
     }
 }
