@@ -3,7 +3,8 @@
 //!
 //! Modules follow the chapters of the spec: `syntax` (structure), `text` and `binary` (formats),
 //! `valid` (validation), `runtime` and `exec` (execution), `script` (the `.wast` language),
-//! `diag` (errors and their rendering). `design` is the seam where each stack-switching design
+//! `diag` (errors and their rendering), `simd` (the vector instructions: their syntax, formats,
+//! typing and lane-wise rules in one place). `design` is the seam where each stack-switching design
 //! plugs in its syntax, typing and reduction rules.
 #![forbid(unsafe_code)]
 
@@ -18,6 +19,7 @@ pub mod host;
 pub mod raw_stacks;
 pub mod runtime;
 pub mod script;
+pub mod simd;
 pub mod syntax;
 pub mod text;
 pub mod typed_cont;

@@ -77,6 +77,10 @@ struct RunArgs {
     /// `;;! design` lines and folder defaults.
     #[arg(long, value_name = "NAME")]
     design: Option<Design>,
+    /// Which permitted results relaxed SIMD instructions compute (deterministic, x86),
+    /// overriding `;;! relaxed` lines. Default: deterministic.
+    #[arg(long, value_name = "CHOICE")]
+    relaxed: Option<switchyard::simd::Relaxed>,
     /// Write every directive's line, kind, expected and actual outcome to FILE as JSON.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
@@ -90,8 +94,8 @@ struct RunArgs {
     /// Print only the per-file lines and the summary, not the diagnostics.
     #[arg(long, short)]
     quiet: bool,
-    /// Scripts or folders (searched recursively for `*.wast`; `simd/` and `relaxed-simd/`
-    /// folders are skipped). Default: the repository's bundled `testsuite/`.
+    /// Scripts or folders (searched recursively for `*.wast`). Default: the repository's
+    /// bundled `testsuite/`.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
 }
@@ -178,10 +182,10 @@ fn run(args: RunArgs) -> Result<bool, String> {
     } else {
         args.paths.clone()
     };
-    let (scripts, skipped_folders) =
-        files::collect_wast_files(&paths).map_err(|e| e.to_string())?;
+    let scripts = files::collect_wast_files(&paths).map_err(|e| e.to_string())?;
     let options = RunOptions {
         design: args.design,
+        relaxed: args.relaxed,
         trace: args.trace,
     };
     let color = std::io::stdout().is_terminal();
@@ -191,12 +195,6 @@ fn run(args: RunArgs) -> Result<bool, String> {
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
     };
-    for folder in &skipped_folders {
-        write(&format!(
-            "SKIP {}: SIMD is not supported\n",
-            folder.display()
-        ));
-    }
     let mut total = Tally::default();
     let mut reports: Vec<FileReport> = Vec::new();
     let mut diagnostics = String::new();
@@ -213,6 +211,7 @@ fn run(args: RunArgs) -> Result<bool, String> {
         reports.push(file_report);
     }
     write(&diagnostics);
+    write(&report::notices_text(&reports));
     if let Some(path) = &args.json {
         std::fs::write(path, report::to_json(&reports, total))
             .map_err(|e| format!("{}: {e}", path.display()))?;

@@ -415,6 +415,8 @@ pub enum Instr {
     F32Const(u32),
     F64Const(u64),
     Num(NumOp),
+    /// Vector instructions (the 0xFD prefix), in their own module.
+    Simd(crate::simd::Instr),
 
     // The stack-switching designs plug their instructions in here.
     TypedCont(crate::typed_cont::Instr),

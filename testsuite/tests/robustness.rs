@@ -26,7 +26,7 @@ use switchyard::script::run::scan::top_level_forms;
 use switchyard::script::run::{
     report, run_file, run_script, run_source, Engine, RunOptions, Switchyard,
 };
-use switchyard::script::{CommandKind, ModuleSource};
+use switchyard::script::{CommandKind, Instantiation, ModuleSource};
 use switchyard::syntax::{AbsHeapType, Module, ValType};
 use switchyard::text;
 
@@ -125,6 +125,7 @@ fn small_config(design: Design) -> Config {
         fuel: Some(50_000),
         max_live_conts: 2_000,
         trace: false,
+        ..Config::default()
     }
 }
 
@@ -246,6 +247,7 @@ fn run_cli(src: &str, design: Design, bugs: &mut Vec<String>) {
     let options = RunOptions {
         design: Some(design),
         trace: false,
+        relaxed: None,
     };
     let report = run_source(Path::new("fuzz.wast"), &src, &options);
     for o in &report.outcomes {
@@ -349,16 +351,14 @@ fn wast_files(root: &Path, out: &mut Vec<PathBuf>) {
     for path in entries {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if path.is_dir() {
-            if name != "simd" && name != "relaxed-simd" {
-                wast_files(&path, out);
-            }
-        } else if name.ends_with(".wast") && !name.starts_with("simd_") {
+            wast_files(&path, out);
+        } else if name.ends_with(".wast") {
             out.push(path);
         }
     }
 }
 
-/// The scripts to mutate: the official core suite (without SIMD) and our design suites.
+/// The scripts to mutate: the official core suite and our design suites.
 fn corpus() -> Vec<(PathBuf, String)> {
     let mut paths = Vec::new();
     wast_files(&spec_tests_root().join("core"), &mut paths);
@@ -709,8 +709,14 @@ fn script_binaries(corpus: &[(PathBuf, String)]) -> Vec<Vec<u8>> {
                     CommandKind::Module(m)
                     | CommandKind::AssertInvalid { module: m, .. }
                     | CommandKind::AssertMalformed { module: m, .. }
-                    | CommandKind::AssertUnlinkable { module: m, .. }
-                    | CommandKind::AssertUninstantiable { module: m, .. } => m,
+                    | CommandKind::AssertUnlinkable {
+                        module: Instantiation::Module(m),
+                        ..
+                    }
+                    | CommandKind::AssertUninstantiable {
+                        module: Instantiation::Module(m),
+                        ..
+                    } => m,
                     _ => continue,
                 };
                 if let ModuleSource::Binary(bytes) = &m.source {
@@ -1415,6 +1421,19 @@ fn deep_nesting_other_forms() {
                 ")".repeat(n)
             ),
             false,
+        ),
+        // deep `script` meta commands and nested `either` patterns: both flattened, both run
+        (
+            Design::TypedCont,
+            format!(
+                "{}(module (func (export \"f\") (result i32) (i32.const 1))){}\n\
+                 (assert_return (invoke \"f\") {}(i32.const 1){})",
+                "(script ".repeat(n),
+                ")".repeat(n),
+                "(either ".repeat(n),
+                ")".repeat(n)
+            ),
+            true,
         ),
     ];
     for (design, src, must_pass) in checks {

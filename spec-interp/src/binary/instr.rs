@@ -88,7 +88,7 @@ fn catch(d: &mut Decoder) -> Result<Catch> {
 }
 
 /// `memarg`: flags (alignment exponent, bit 6: a memory index follows), then the offset.
-fn mem_arg(d: &mut Decoder) -> Result<MemArg> {
+pub(crate) fn mem_arg(d: &mut Decoder) -> Result<MemArg> {
     let start = d.pos();
     let flags = d.u32()?;
     if flags >= 0x80 {
@@ -107,7 +107,7 @@ pub(crate) fn illegal(d: &Decoder, start: usize, op: u8) -> crate::diag::Error {
     d.error_at(start, format!("illegal opcode {op:02x}"))
 }
 
-fn illegal2(d: &Decoder, start: usize, op: u8, sub: u32) -> crate::diag::Error {
+pub(crate) fn illegal2(d: &Decoder, start: usize, op: u8, sub: u32) -> crate::diag::Error {
     d.error_at(start, format!("illegal opcode {op:02x} {sub:02x}"))
 }
 
@@ -175,6 +175,7 @@ fn plain(d: &mut Decoder, op: u8, start: usize) -> Result<Instr> {
         0xD6 => I::BrOnNonNull(d.idx()?),
         0xFB => gc(d, start)?,
         0xFC => misc(d, start)?,
+        0xFD => I::Simd(crate::simd::binary::instr(d, start)?),
         _ => match design_instr(d, op, start)? {
             Some(instr) => instr,
             None => return Err(illegal(d, start, op)),

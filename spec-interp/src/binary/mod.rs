@@ -9,7 +9,7 @@
 //! Instructions come out flat (`Block`/`Loop`/`If`/`Else`/`End`/`TryTable` markers, as in the
 //! binary), decoded by a loop with an explicit stack of open constructs, never by recursion.
 
-mod instr;
+pub(crate) mod instr;
 mod sections;
 mod types;
 pub(crate) mod values;

@@ -672,9 +672,7 @@ fn wast_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         let path = entry.path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if path.is_dir() {
-            if !name.contains("simd") {
-                wast_files(&path, out);
-            }
+            wast_files(&path, out);
         } else if name.ends_with(".wast") {
             out.push(path);
         }

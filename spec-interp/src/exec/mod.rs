@@ -48,6 +48,8 @@ pub struct Config {
     pub max_live_conts: usize,
     /// Print every reduction step's rule name and the top of the configuration to stderr.
     pub trace: bool,
+    /// Which permitted result relaxed SIMD instructions compute.
+    pub relaxed: crate::simd::Relaxed,
 }
 
 impl Default for Config {
@@ -58,6 +60,7 @@ impl Default for Config {
             fuel: Some(1_000_000_000),
             max_live_conts: 1_000_000,
             trace: false,
+            relaxed: crate::simd::Relaxed::Deterministic,
         }
     }
 }

@@ -272,7 +272,7 @@ fn is_nan64(bits: u64) -> bool {
 }
 
 /// The bits of `r`, or when `r` is a NaN, the NaN this interpreter picks from `nans_32{zs}`.
-fn nan32(r: f32, zs: &[u32]) -> u32 {
+pub(crate) fn nan32(r: f32, zs: &[u32]) -> u32 {
     if !r.is_nan() {
         return r.to_bits();
     }
@@ -281,7 +281,7 @@ fn nan32(r: f32, zs: &[u32]) -> u32 {
         .map_or(F32_CANON, |z| z | F32_QUIET)
 }
 
-fn nan64(r: f64, zs: &[u64]) -> u64 {
+pub(crate) fn nan64(r: f64, zs: &[u64]) -> u64 {
     if !r.is_nan() {
         return r.to_bits();
     }

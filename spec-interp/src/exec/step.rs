@@ -146,7 +146,7 @@ fn describe_redex(sg: &Segment) -> String {
     }
 }
 
-fn trap(m: &str) -> Error {
+pub(crate) fn trap(m: &str) -> Error {
     Error::trap(m)
 }
 
@@ -544,7 +544,7 @@ fn num_arity(op: NumOp) -> usize {
     }
 }
 
-fn effective(m: &MemInst, i: u64, ma: &MemArg, n: usize) -> Result<usize> {
+pub(crate) fn effective(m: &MemInst, i: u64, ma: &MemArg, n: usize) -> Result<usize> {
     let ea = i
         .checked_add(ma.offset)
         .ok_or_else(|| trap("out of bounds memory access"))?;
@@ -1431,6 +1431,7 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             sg.vals.push(v);
             op.name()
         }
+        I::Simd(i) => crate::simd::exec::step(s, sg, ia, i)?,
 
         // ----- The designs' instructions
         I::TypedCont(i) => return crate::typed_cont::exec::step(s, th, &code, pc, ia as Addr, i),

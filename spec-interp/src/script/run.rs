@@ -21,7 +21,9 @@ use crate::design::Design;
 use crate::diag::{Error, ErrorKind, Result, Span};
 use crate::exec::{self, ExternVal, Store};
 use crate::runtime::{Addr, Val};
-use crate::script::{Action, Command, CommandKind, ModuleSource, Script, ScriptModule};
+use crate::script::{
+    Action, Command, CommandKind, Instantiation, ModuleSource, Script, ScriptModule,
+};
 use crate::syntax::{ImportDesc, Module};
 use crate::{binary, host, text, valid};
 
@@ -193,6 +195,8 @@ pub struct FileReport {
     /// The design the script ran under (none if it could not be read).
     pub design: Option<Design>,
     pub outcomes: Vec<Outcome>,
+    /// Header lines Switchyard read but does not act on (one per key).
+    pub notices: Vec<files::Notice>,
 }
 
 /// Counts of directives.
@@ -246,6 +250,8 @@ pub struct RunOptions {
     pub design: Option<Design>,
     /// Print each reduction step (`Config::trace`).
     pub trace: bool,
+    /// Overrides the relaxed SIMD choice of every script.
+    pub relaxed: Option<crate::simd::Relaxed>,
 }
 
 /// The stack of the thread a script runs on: a safety net for deep inputs, since the
@@ -275,6 +281,7 @@ pub fn run_file(path: &Path, options: &RunOptions) -> FileReport {
             path: path.to_path_buf(),
             source: source.clone(),
             design: None,
+            notices: vec![],
             outcomes: vec![failed(
                 1,
                 span,
@@ -299,6 +306,7 @@ fn unreadable(path: &Path, message: String) -> FileReport {
         path: path.to_path_buf(),
         source: String::new(),
         design: None,
+        notices: vec![],
         outcomes: vec![Outcome {
             span: Span::NONE,
             line: 0,
@@ -348,6 +356,7 @@ pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
         source: src.to_string(),
         design: None,
         outcomes: vec![],
+        notices: vec![],
     };
     let headers = match files::script_headers(src) {
         Ok(headers) => headers,
@@ -358,11 +367,21 @@ pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
     };
     let design = files::choose_design(options.design, &headers, path);
     report.design = Some(design);
+    report.notices = headers.notices.clone();
+    if !headers.missing_features.is_empty() {
+        report.outcomes = skip_forms(src, &headers.missing_features);
+        return report;
+    }
+    let context = ScriptContext {
+        dir: path.parent().map(Path::to_path_buf),
+        design,
+    };
     let run = |script: Script| {
-        run_script(
+        run_script_in(
             &mut Switchyard::new(config(design, &headers, options)),
             &script,
             src,
+            &context,
         )
     };
     match text::parse_script(src, design) {
@@ -405,7 +424,35 @@ pub(crate) fn config(design: Design, headers: &Headers, options: &RunOptions) ->
     if let Some(depth) = headers.call_depth {
         config.max_call_depth = depth;
     }
+    if let Some(relaxed) = options.relaxed.or(headers.relaxed) {
+        config.relaxed = relaxed;
+    }
     config
+}
+
+/// Skipped outcomes for every top-level form of a script that needs features Switchyard does
+/// not implement.
+fn skip_forms(src: &str, features: &[String]) -> Vec<Outcome> {
+    let lines = scan::Lines::new(src);
+    let keys: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
+    let reason = format!(
+        "its `;;!` header lines turn on {}, which Switchyard does not implement",
+        keys.join(", ")
+    );
+    scan::top_level_forms(src)
+        .into_iter()
+        .map(|form| Outcome {
+            span: form,
+            line: lines.line(form.start as usize),
+            kind: scan::form_keyword(src, form).to_string(),
+            expected: "run".to_string(),
+            actual: format!("not run: {reason}"),
+            status: Status::Skipped {
+                reason: reason.clone(),
+            },
+            focus: form,
+        })
+        .collect()
 }
 
 /// Failed outcomes for the top-level forms from `first` on, after the script error `err`: the
@@ -450,9 +497,31 @@ fn fail_forms(src: &str, first: usize, err: &Error, expected: &str) -> Vec<Outco
     outcomes
 }
 
+/// Where a script lives, for its `input` commands: files are read relative to `dir` (else the
+/// current folder), and `.wast` and `.wat` files are parsed for `design`.
+#[derive(Clone, Debug, Default)]
+pub struct ScriptContext {
+    pub dir: Option<PathBuf>,
+    pub design: Design,
+}
+
+/// How deeply `input` commands may nest (a script that inputs itself stops here).
+pub const MAX_INPUT_DEPTH: usize = 16;
+
 /// Runs a parsed script with an engine; one outcome per command. A panic inside a command
-/// fails that command ("crash") and the script goes on.
+/// fails that command ("crash") and the script goes on. `input` files are read relative to the
+/// current folder.
 pub fn run_script<E: Engine>(engine: &mut E, script: &Script, src: &str) -> Vec<Outcome> {
+    run_script_in(engine, script, src, &ScriptContext::default())
+}
+
+/// `run_script` for a script at a known place (see `ScriptContext`).
+pub fn run_script_in<E: Engine>(
+    engine: &mut E,
+    script: &Script,
+    src: &str,
+    context: &ScriptContext,
+) -> Vec<Outcome> {
     let mut runner = Runner {
         engine,
         registry: HashMap::new(),
@@ -461,6 +530,8 @@ pub fn run_script<E: Engine>(engine: &mut E, script: &Script, src: &str) -> Vec<
         last_instance: None,
         last_definition: None,
         opaque: HashSet::new(),
+        context: context.clone(),
+        input_depth: 0,
     };
     let mut outcomes = Vec::with_capacity(script.commands.len());
     let lines = scan::Lines::new(src);
@@ -517,6 +588,10 @@ pub fn command_keyword(kind: &CommandKind) -> &'static str {
         CommandKind::AssertInvalid { .. } => "assert_invalid",
         CommandKind::AssertMalformed { .. } => "assert_malformed",
         CommandKind::AssertUnlinkable { .. } => "assert_unlinkable",
+        CommandKind::AssertMalformedCustom { .. } => "assert_malformed_custom",
+        CommandKind::AssertInvalidCustom { .. } => "assert_invalid_custom",
+        CommandKind::Input { .. } => "input",
+        CommandKind::Output { .. } => "output",
     }
 }
 
@@ -550,6 +625,15 @@ impl Checked {
     ) -> Checked {
         Checked::new(expected, actual, false, focus)
     }
+    fn skip(expected: impl Into<String>, reason: impl Into<String>) -> Checked {
+        let reason = reason.into();
+        Checked {
+            expected: expected.into(),
+            actual: format!("not run: {reason}"),
+            status: Status::Skipped { reason },
+            focus: None,
+        }
+    }
 }
 
 struct Runner<'e, E: Engine> {
@@ -558,12 +642,16 @@ struct Runner<'e, E: Engine> {
     registry: HashMap<String, E::Instance>,
     /// Instances by their script `$id`.
     instances: HashMap<String, E::Instance>,
-    /// Module definitions by their script `$id`.
-    definitions: HashMap<String, E::Module>,
+    /// Module definitions by their script `$id`, each with whether its spans point into this
+    /// script (see `Runner::local`).
+    definitions: HashMap<String, (E::Module, bool)>,
     last_instance: Option<E::Instance>,
-    last_definition: Option<E::Module>,
+    last_definition: Option<(E::Module, bool)>,
     /// Instances of binary or quoted modules: spans in their errors do not point into the script.
     opaque: HashSet<E::Instance>,
+    context: ScriptContext,
+    /// `input` commands being run, one inside the other.
+    input_depth: usize,
 }
 
 /// `kind "message"`, the way outcomes print an error.
@@ -590,27 +678,25 @@ impl<E: Engine> Runner<'_, E> {
                 }
             }
             CommandKind::ModuleInstance { instance, module } => {
-                let definition = match module {
-                    Some(name) => self.definitions.get(name).cloned(),
-                    None => self.last_definition.clone(),
-                };
-                let Some(definition) = definition else {
-                    let name = module.as_deref().unwrap_or("(last)");
-                    return Checked::fail(
-                        "instantiated",
-                        format!("unknown module definition {name}"),
-                        None,
-                    );
+                let (definition, local) = match self.definition(module.as_deref()) {
+                    Ok(definition) => definition,
+                    Err(err) => return Checked::fail("instantiated", error_text(&err), None),
                 };
                 match self.instantiate(&definition) {
                     Ok(inst) => {
+                        if !local {
+                            self.opaque.insert(inst);
+                        }
                         if let Some(name) = instance {
                             self.instances.insert(name.clone(), inst);
                         }
                         self.last_instance = Some(inst);
                         Checked::new("instantiated", "instantiated", true, None)
                     }
-                    Err(err) => Checked::fail("instantiated", error_text(&err), None),
+                    Err(err) => {
+                        let focus = if local { err.span } else { None };
+                        Checked::fail("instantiated", error_text(&err), focus)
+                    }
                 }
             }
             CommandKind::Register { name, module } => match self.instance(module.as_deref()) {
@@ -648,13 +734,30 @@ impl<E: Engine> Runner<'_, E> {
                 self.expect_action_error(action, ErrorKind::Exception, "")
             }
             CommandKind::AssertUninstantiable { module, message } => {
-                let result = self.module(module).map(|()| "instantiated".to_string());
+                let result = self
+                    .instantiation(module)
+                    .map(|()| "instantiated".to_string());
                 expect_error(result, ErrorKind::Trap, message)
             }
             CommandKind::AssertUnlinkable { module, message } => {
-                let result = self.module(module).map(|()| "instantiated".to_string());
+                let result = self
+                    .instantiation(module)
+                    .map(|()| "instantiated".to_string());
                 expect_error(result, ErrorKind::Link, message)
             }
+            CommandKind::AssertMalformedCustom { message, .. } => Checked::skip(
+                expected_error(ErrorKind::Malformed, message),
+                "Switchyard does not interpret custom sections or annotations",
+            ),
+            CommandKind::AssertInvalidCustom { message, .. } => Checked::skip(
+                expected_error(ErrorKind::Invalid, message),
+                "Switchyard does not interpret custom sections or annotations",
+            ),
+            CommandKind::Input { id, path } => self.input(id.as_deref(), path),
+            CommandKind::Output { .. } => Checked::skip(
+                "output written",
+                "`output` is not supported: Switchyard does not write modules or scripts",
+            ),
             CommandKind::AssertInvalid { module, message } => {
                 let result = self.check(module).map(|_| "valid".to_string());
                 expect_error(result, ErrorKind::Invalid, message)
@@ -683,32 +786,190 @@ impl<E: Engine> Runner<'_, E> {
         Ok(parsed)
     }
 
-    /// A `module` command: define, or define and instantiate.
+    /// A `module` command: define, or define and instantiate. `(module $id ...)` names both
+    /// the definition and its instance.
     fn module(&mut self, module: &ScriptModule) -> Result<(), (Error, Option<Span>)> {
         let checked = self.check(module)?;
+        let local = self.local(module);
+        if let Some(id) = &module.id {
+            self.definitions
+                .insert(id.clone(), (checked.clone(), local));
+        }
         if module.definition {
-            if let Some(id) = &module.id {
-                self.definitions.insert(id.clone(), checked.clone());
-            }
-            self.last_definition = Some(checked);
+            self.last_definition = Some((checked, local));
             return Ok(());
         }
         let inst = self.instantiate(&checked).map_err(|err| {
-            let focus = match module.source {
-                ModuleSource::Text(_) => err.span.or(Some(module.span)),
-                _ => Some(module.span),
+            let focus = if local {
+                err.span.or(Some(module.span))
+            } else {
+                Some(module.span)
             };
             (err, focus)
         })?;
-        if !matches!(module.source, ModuleSource::Text(_)) {
+        if !local {
             self.opaque.insert(inst);
         }
         if let Some(id) = &module.id {
             self.instances.insert(id.clone(), inst);
         }
-        self.last_definition = Some(checked);
+        self.last_definition = Some((checked, local));
         self.last_instance = Some(inst);
         Ok(())
+    }
+
+    /// Do the spans of this module's errors point into the script being run? Only for a text
+    /// module of the script itself (not of a binary or quoted one, nor of an `input` file).
+    fn local(&self, module: &ScriptModule) -> bool {
+        matches!(module.source, ModuleSource::Text(_)) && self.input_depth == 0
+    }
+
+    /// The definition named `name`, else the latest one.
+    fn definition(&self, name: Option<&str>) -> Result<(E::Module, bool)> {
+        let found = match name {
+            Some(name) => self.definitions.get(name).cloned(),
+            None => self.last_definition.clone(),
+        };
+        found.ok_or_else(|| {
+            let message = match name {
+                Some(name) => format!("unknown module {name}"),
+                None => "no module defined".to_string(),
+            };
+            Error::new(ErrorKind::Script, message, None)
+        })
+    }
+
+    /// The instantiation of `assert_unlinkable` or `assert_trap`. As in the reference
+    /// interpreter, a module written in place becomes the latest definition, and no instance
+    /// is bound (even when the instantiation unexpectedly succeeds).
+    fn instantiation(&mut self, what: &Instantiation) -> Result<(), (Error, Option<Span>)> {
+        let (definition, local, place) = match what {
+            Instantiation::Module(module) => {
+                let checked = self.check(module)?;
+                let local = self.local(module);
+                self.last_definition = Some((checked.clone(), local));
+                (checked, local, Some(module.span))
+            }
+            Instantiation::Instance { module, .. } => {
+                let (definition, local) =
+                    self.definition(module.as_deref()).map_err(|e| (e, None))?;
+                (definition, local, None)
+            }
+        };
+        match self.instantiate(&definition) {
+            Ok(_) => Ok(()),
+            Err(err) => {
+                let focus = if local { err.span.or(place) } else { place };
+                Err((err, focus))
+            }
+        }
+    }
+
+    /// `(input $id? "file")`, as in the reference interpreter: a `.wasm` or `.wat` module is
+    /// defined (not instantiated: `(module instance)` does that); a `.wast` script runs here,
+    /// sharing this script's modules and registry, and the directive passes when all its
+    /// directives pass. With `$id`, the latest definition and the latest instance after it
+    /// take that name.
+    fn input(&mut self, id: Option<&str>, path: &str) -> Checked {
+        let expected = "input run";
+        let fail = |message: String| {
+            Checked::fail(
+                expected,
+                error_text(&Error::new(ErrorKind::Script, message, None)),
+                None,
+            )
+        };
+        if self.input_depth >= MAX_INPUT_DEPTH {
+            return fail(format!(
+                "input nested more than {MAX_INPUT_DEPTH} deep (does a script input itself?)"
+            ));
+        }
+        if ![".wast", ".wat", ".wasm"]
+            .iter()
+            .any(|ext| path.ends_with(ext))
+        {
+            return fail(format!(
+                "{path}: unrecognized file type (expected .wast, .wat or .wasm)"
+            ));
+        }
+        let full = match &self.context.dir {
+            Some(dir) => dir.join(path),
+            None => PathBuf::from(path),
+        };
+        let bytes = match std::fs::read(&full) {
+            Ok(bytes) => bytes,
+            Err(err) => return fail(format!("{}: {err}", full.display())),
+        };
+        let text = || String::from_utf8(bytes.clone()).map_err(|_| "the file is not UTF-8");
+        if path.ends_with(".wasm") || path.ends_with(".wat") {
+            let source = if path.ends_with(".wasm") {
+                ModuleSource::Binary(bytes.clone())
+            } else {
+                match text() {
+                    Ok(text) => ModuleSource::Quote(text),
+                    Err(message) => return fail(format!("{path}: {message}")),
+                }
+            };
+            let module = ScriptModule {
+                id: id.map(String::from),
+                definition: false,
+                source,
+                span: Span::NONE,
+            };
+            return match self.module(&module) {
+                Ok(()) => Checked::new(expected, expected, true, None),
+                Err((err, _)) => {
+                    Checked::fail(expected, format!("{path}: {}", error_text(&err)), None)
+                }
+            };
+        }
+        let src = match text() {
+            Ok(src) => src,
+            Err(message) => return fail(format!("{path}: {message}")),
+        };
+        let lines = scan::Lines::new(&src);
+        let script = match text::parse_script(&src, self.context.design) {
+            Ok(script) => script,
+            Err(err) => {
+                let line = lines.line(err.span.map_or(0, |s| s.start as usize));
+                return Checked::fail(
+                    expected,
+                    format!("{path}:{line}: {}", error_text(&err)),
+                    None,
+                );
+            }
+        };
+        self.input_depth += 1;
+        let mut first_failure = None;
+        for command in &script.commands {
+            let checked = self.command(command);
+            if checked.status == Status::Failed && first_failure.is_none() {
+                first_failure = Some(format!(
+                    "{path}:{}: {} failed: expected {}, found {}",
+                    lines.line(command.span.start as usize),
+                    command_keyword(&command.kind),
+                    checked.expected,
+                    checked.actual
+                ));
+            }
+        }
+        self.input_depth -= 1;
+        self.name_latest(id);
+        match first_failure {
+            None => Checked::new(expected, expected, true, None),
+            Some(failure) => Checked::fail(expected, failure, None),
+        }
+    }
+
+    /// Gives `id` (if any) to the latest definition and the latest instance.
+    fn name_latest(&mut self, id: Option<&str>) {
+        let Some(id) = id else { return };
+        if let Some(definition) = self.last_definition.clone() {
+            self.definitions.insert(id.to_string(), definition);
+        }
+        if let Some(instance) = self.last_instance {
+            self.instances.insert(id.to_string(), instance);
+        }
     }
 
     fn instantiate(&mut self, module: &E::Module) -> Result<E::Instance> {
@@ -887,7 +1148,7 @@ mod tests {
                 results: vec![ResultPat::I32(2)],
             },
             K::AssertUnlinkable {
-                module: module(None, "import b"),
+                module: Instantiation::Module(module(None, "import b")),
                 message: "unknown import".into(),
             },
             K::Module(module(None, "import spectest")),
@@ -925,7 +1186,7 @@ mod tests {
                 message: "type mismatch".into(),
             },
             K::AssertUninstantiable {
-                module: module(None, "trap"),
+                module: Instantiation::Module(module(None, "trap")),
                 message: "unreachable".into(),
             },
             K::Register {
@@ -959,6 +1220,164 @@ mod tests {
         assert_eq!(outcomes[8].actual, "[(i32.const 0)]");
         assert_eq!(outcomes[9].actual, "trap \"integer divide by zero\"");
         assert_eq!(outcomes[14].actual, "valid");
+    }
+
+    fn statuses(report: &FileReport) -> Vec<(usize, &Status)> {
+        report
+            .outcomes
+            .iter()
+            .map(|o| (o.line, &o.status))
+            .collect()
+    }
+
+    #[test]
+    fn missing_features_skip_the_file() {
+        let src = ";;! gc = true\n;;! threads = true\n(module)\n(assert_return (invoke \"f\"))\n";
+        let report = run_source(Path::new("x.wast"), src, &RunOptions::default());
+        let reason =
+            "its `;;!` header lines turn on `threads`, which Switchyard does not implement";
+        let skipped = Status::Skipped {
+            reason: reason.to_string(),
+        };
+        assert_eq!(statuses(&report), vec![(3, &skipped), (4, &skipped)]);
+        assert_eq!(report.tally().skipped, 2);
+        assert_eq!(
+            report::file_line(&report),
+            "SKIP x.wast [typed-cont]: 0 passed, 0 failed, 2 skipped"
+        );
+    }
+
+    #[test]
+    fn other_headers_are_notices_once_per_key() {
+        let src = ";;! collector = \"null\"\n;;! tint = 1\n;;! tint = 2\n(module)\n";
+        let report = run_source(Path::new("x.wast"), src, &RunOptions::default());
+        assert_eq!(statuses(&report), vec![(4, &Status::Passed)]);
+        let keys: Vec<&str> = report.notices.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(keys, vec!["collector", "tint"]);
+        let twice = [report.clone(), report];
+        assert_eq!(
+            report::notices_text(&twice),
+            "note: `;;! collector`: a setting of another engine, not of the language; ignored \
+             (in 2 files, e.g. x.wast)\nnote: `;;! tint`: unknown key; ignored (in 2 files, e.g. \
+             x.wast)\n"
+        );
+    }
+
+    #[test]
+    fn output_and_custom_assertions_are_skipped_not_failed() {
+        let src = "(module $m)\n(output)\n(output $m \"m.wasm\")\n\
+                   (assert_malformed_custom (module quote \"(@custom)\") \"x\")\n\
+                   (assert_invalid_custom (module) \"y\")\n(module)\n";
+        let report = run_source(Path::new("x.wast"), src, &RunOptions::default());
+        let kinds: Vec<(&str, bool)> = report
+            .outcomes
+            .iter()
+            .map(|o| (o.kind.as_str(), matches!(o.status, Status::Skipped { .. })))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("module", false),
+                ("output", true),
+                ("output", true),
+                ("assert_malformed_custom", true),
+                ("assert_invalid_custom", true),
+                ("module", false)
+            ]
+        );
+        assert_eq!(report.tally().failed, 0);
+    }
+
+    #[test]
+    fn input_reads_files_next_to_the_script() {
+        let dir = std::env::temp_dir().join(format!("switchyard-input-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("m.wat"),
+            "(module (func (export \"f\") (result i32) (i32.const 4)))",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("bad.wast"),
+            "(module)\n(assert_return (invoke \"nope\"))\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("self.wast"), "(input \"self.wast\")\n").unwrap();
+        std::fs::write(dir.join("broken.wast"), "(module\n").unwrap();
+        let src = "(input $M \"m.wat\")\n(module instance $I $M)\n(assert_return (invoke $I \"f\") (i32.const 4))\n\
+                   (input \"missing.wat\")\n(input \"bad.wast\")\n(input \"self.wast\")\n\
+                   (input \"broken.wast\")\n(input \"m.txt\")\n(module)\n";
+        let report = run_source(&dir.join("main.wast"), src, &RunOptions::default());
+        let _ = std::fs::remove_dir_all(&dir);
+        let actual: Vec<(usize, bool, &str)> = report
+            .outcomes
+            .iter()
+            .map(|o| (o.line, o.status == Status::Passed, o.actual.as_str()))
+            .collect();
+        assert_eq!(
+            actual[..3],
+            [
+                (1, true, "input run"),
+                (2, true, "instantiated"),
+                (3, true, "[(i32.const 4)]")
+            ]
+        );
+        assert!(
+            actual[3].2.starts_with("script error \"") && actual[3].2.contains("missing.wat"),
+            "{}",
+            actual[3].2
+        );
+        assert_eq!(
+            actual[4].2,
+            "bad.wast:2: assert_return failed: expected [], found script error \"unknown export \"nope\"\""
+        );
+        assert!(
+            actual[5].2.contains("input nested more than 16 deep"),
+            "{}",
+            actual[5].2
+        );
+        assert!(
+            actual[6].2.starts_with("broken.wast:2: malformed"),
+            "{}",
+            actual[6].2
+        );
+        assert!(
+            actual[7].2.contains("unrecognized file type"),
+            "{}",
+            actual[7].2
+        );
+        assert!(!actual[3..8].iter().any(|a| a.1));
+        assert_eq!(actual[8], (9, true, "instantiated"));
+    }
+
+    /// Errors of a binary module carry byte offsets, not places in the script: its failures
+    /// point at the directive, also when it is instantiated by `module instance`.
+    #[test]
+    fn binary_definitions_keep_their_errors_on_the_directive() {
+        // (module (func (export "f") unreachable))
+        let bytes = "\"\\00asm\\01\\00\\00\\00\\01\\84\\80\\80\\80\\00\\01\\60\\00\\00\\03\\82\\80\\80\\80\
+                     \\00\\01\\00\\07\\85\\80\\80\\80\\00\\01\\01\\66\\00\\00\\0a\\89\\80\\80\\80\\00\\01\
+                     \\83\\80\\80\\80\\00\\00\\00\\0b\"";
+        let src = format!(
+            "(module definition $T binary {bytes})\n(module instance $T)\n\
+             (assert_return (invoke \"f\"))\n"
+        );
+        let report = run_source(Path::new("x.wast"), &src, &RunOptions::default());
+        let outcomes: Vec<(usize, bool, &str)> = report
+            .outcomes
+            .iter()
+            .map(|o| (o.line, o.status == Status::Passed, o.actual.as_str()))
+            .collect();
+        assert_eq!(
+            outcomes,
+            vec![
+                (1, true, "defined"),
+                (2, true, "instantiated"),
+                (3, false, "trap \"unreachable\"")
+            ]
+        );
+        let focus = report.outcomes[2].focus;
+        assert_eq!(&src[focus.range()], "(invoke \"f\")");
     }
 
     #[test]

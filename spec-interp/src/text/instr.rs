@@ -49,6 +49,26 @@ enum FlatKind {
     Handle,
 }
 
+/// The number of `offset=N` / `align=N`. As in the reference lexer, a word that is not of this
+/// form (`offset=-1`) is an unknown operator; a well-formed number may be out of range.
+fn memarg_nat(text: &str, span: Span) -> Result<u64> {
+    let digits = text.strip_prefix("0x").unwrap_or(text);
+    let hex = digits.len() != text.len();
+    let well_formed = !digits.is_empty()
+        && digits.chars().all(|c| {
+            c == '_'
+                || if hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                }
+        });
+    if !well_formed {
+        return Err(Error::malformed("unknown operator", span));
+    }
+    super::num::parse_nat(text).ok_or_else(|| Error::malformed("constant out of range", span))
+}
+
 fn memarg_align_ok(a: u64) -> bool {
     a != 0 && a.is_power_of_two()
 }
@@ -328,20 +348,23 @@ impl<'a> Parser<'a> {
         Ok((e, k))
     }
 
-    fn memarg(&mut self, m: &ModCtx, natural: u32) -> Result<MemArg> {
+    pub(crate) fn memarg(&mut self, m: &ModCtx, natural: u32) -> Result<MemArg> {
         let mem = self.opt_idx(m, Space::Mem)?.unwrap_or(0);
+        self.memarg_after_mem(mem, natural)
+    }
+
+    /// The `offset=` and `align=` parts of a memory argument, after its memory index.
+    pub(crate) fn memarg_after_mem(&mut self, mem: MemIdx, natural: u32) -> Result<MemArg> {
         let mut offset = 0;
         if let Some(text) = self.peek_keyword().and_then(|k| k.strip_prefix("offset=")) {
             let span = self.span();
-            offset = super::num::parse_nat(text)
-                .ok_or_else(|| Error::malformed("constant out of range", span))?;
+            offset = memarg_nat(text, span)?;
             self.advance();
         }
         let mut align = natural.trailing_zeros();
         if let Some(text) = self.peek_keyword().and_then(|k| k.strip_prefix("align=")) {
             let span = self.span();
-            let a = super::num::parse_nat(text)
-                .ok_or_else(|| Error::malformed("constant out of range", span))?;
+            let a = memarg_nat(text, span)?;
             if !memarg_align_ok(a) {
                 return Err(Error::malformed("alignment must be a power of two", span));
             }
@@ -368,7 +391,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn int_const(&mut self, bits: u32) -> Result<u64> {
+    pub(crate) fn int_const(&mut self, bits: u32) -> Result<u64> {
         let span = self.span();
         match self.peek() {
             Some(Tok::Num(text)) => {
@@ -418,6 +441,9 @@ impl<'a> Parser<'a> {
         }
         if let Some(op) = StoreOp::from_name(kw) {
             return Ok(Instr::Store(op, self.memarg(m, op.bytes())?));
+        }
+        if let Some(op) = crate::simd::Op::from_name(kw) {
+            return Ok(Instr::Simd(crate::simd::text::instr(self, op, m)?));
         }
         use Instr::*;
         let t = Space::Type;

@@ -4,8 +4,9 @@
 use super::lexer::Tok;
 use super::num;
 use super::parser::{ModCtx, Parser};
-use crate::diag::{Error, Result};
+use crate::diag::{Error, Result, Span};
 use crate::script::*;
+use crate::simd;
 use crate::syntax::AbsHeapType;
 
 impl<'a> Parser<'a> {
@@ -34,10 +35,31 @@ impl<'a> Parser<'a> {
                 return Ok(commands);
             }
         }
-        while !self.at_end() {
+        // `(script $id? cmd*)` only names a sub-script (for `output`): its commands run in
+        // place, so they are flattened into the list. `depth` counts the open `script` forms
+        // (a counter, not recursion, so deep nesting costs no Rust stack).
+        let mut depth = 0usize;
+        loop {
+            if self.at_end() {
+                if depth > 0 {
+                    // The `)` of an open `script` is missing: rparen reports it.
+                    self.rparen()?;
+                }
+                return Ok(commands);
+            }
+            if depth > 0 && self.is_rparen() {
+                self.advance();
+                depth -= 1;
+                continue;
+            }
+            if self.form_keyword() == Some("script") {
+                self.pos += 2;
+                self.opt_id();
+                depth += 1;
+                continue;
+            }
             commands.push(self.command()?);
         }
-        Ok(commands)
     }
 
     fn command(&mut self) -> Result<Command> {
@@ -50,11 +72,8 @@ impl<'a> Parser<'a> {
         };
         let kind = match kw {
             "module" => {
-                if matches!(self.peek_at(2), Some(Tok::Keyword("instance"))) {
-                    self.pos += 3;
-                    let instance = self.opt_id().map(|i| i.0);
-                    let module = self.opt_id().map(|i| i.0);
-                    self.rparen()?;
+                if self.at_module_instance() {
+                    let (instance, module) = self.module_instance()?;
                     CommandKind::ModuleInstance { instance, module }
                 } else {
                     CommandKind::Module(self.script_module(false)?)
@@ -73,7 +92,7 @@ impl<'a> Parser<'a> {
                 let action = self.action()?;
                 let mut results = Vec::new();
                 while self.is_lparen() {
-                    results.push(self.result_pat(true)?);
+                    results.push(self.result_pat()?);
                 }
                 self.rparen()?;
                 CommandKind::AssertReturn { action, results }
@@ -81,7 +100,7 @@ impl<'a> Parser<'a> {
             "assert_trap" => {
                 self.pos += 2;
                 if self.peek_form("module") {
-                    let module = self.script_module(true)?;
+                    let module = self.instantiation()?;
                     let message = self.name()?;
                     self.rparen()?;
                     CommandKind::AssertUninstantiable { module, message }
@@ -109,7 +128,17 @@ impl<'a> Parser<'a> {
                 self.rparen()?;
                 CommandKind::AssertException { action }
             }
-            "assert_invalid" | "assert_malformed" | "assert_unlinkable" => {
+            "assert_unlinkable" => {
+                self.pos += 2;
+                let module = self.instantiation()?;
+                let message = self.name()?;
+                self.rparen()?;
+                CommandKind::AssertUnlinkable { module, message }
+            }
+            "assert_invalid"
+            | "assert_malformed"
+            | "assert_invalid_custom"
+            | "assert_malformed_custom" => {
                 self.pos += 2;
                 let module = self.script_module(true)?;
                 let message = self.name()?;
@@ -117,8 +146,27 @@ impl<'a> Parser<'a> {
                 match kw {
                     "assert_invalid" => CommandKind::AssertInvalid { module, message },
                     "assert_malformed" => CommandKind::AssertMalformed { module, message },
-                    _ => CommandKind::AssertUnlinkable { module, message },
+                    "assert_invalid_custom" => CommandKind::AssertInvalidCustom { module, message },
+                    _ => CommandKind::AssertMalformedCustom { module, message },
                 }
+            }
+            "input" => {
+                self.pos += 2;
+                let id = self.opt_id().map(|i| i.0);
+                let path = self.name()?;
+                self.rparen()?;
+                CommandKind::Input { id, path }
+            }
+            "output" => {
+                self.pos += 2;
+                let id = self.opt_id().map(|i| i.0);
+                let path = if self.is_string() {
+                    Some(self.name()?)
+                } else {
+                    None
+                };
+                self.rparen()?;
+                CommandKind::Output { id, path }
             }
             _ => {
                 self.advance();
@@ -129,6 +177,38 @@ impl<'a> Parser<'a> {
             kind,
             span: s.to(self.prev_span()),
         })
+    }
+
+    /// Is the next form `(module instance ...)`?
+    fn at_module_instance(&self) -> bool {
+        self.peek_form("module") && matches!(self.peek_at(2), Some(Tok::Keyword("instance")))
+    }
+
+    /// `(module instance $inst? $def?)` as (instance, definition): with one name, the name is
+    /// the definition's (as in the reference interpreter's grammar).
+    fn module_instance(&mut self) -> Result<(Option<String>, Option<String>)> {
+        self.pos += 3;
+        let first = self.opt_id().map(|i| i.0);
+        let second = self.opt_id().map(|i| i.0);
+        self.rparen()?;
+        Ok(match second {
+            Some(module) => (first, Some(module)),
+            None => (None, first),
+        })
+    }
+
+    /// The module of `assert_unlinkable` or `assert_trap`: `(module instance ...)`, or a module
+    /// written in place (not a `module definition`, which would never be instantiated).
+    fn instantiation(&mut self) -> Result<Instantiation> {
+        if self.at_module_instance() {
+            let (instance, module) = self.module_instance()?;
+            return Ok(Instantiation::Instance { instance, module });
+        }
+        let module = self.script_module(true)?;
+        if module.definition {
+            return Err(Error::malformed("misplaced module definition", module.span));
+        }
+        Ok(Instantiation::Module(module))
     }
 
     /// `(module $id? ...)`, `(module definition $id? ...)`, with `binary` or `quote` strings or
@@ -236,6 +316,7 @@ impl<'a> Parser<'a> {
             "i64.const" => Const::I64(self.script_int(64)? as i64),
             "f32.const" => Const::F32(self.float_const(num::F32)? as u32),
             "f64.const" => Const::F64(self.float_const(num::F64)?),
+            "v128.const" => Const::V128(u128::from_le_bytes(simd::text::v128_const(self)?)),
             "ref.null" => Const::RefNull(self.heap_type(&ModCtx::default())?),
             "ref.host" => Const::RefHost(self.nat_u32()?),
             "ref.extern" => Const::RefExtern(self.nat_u32()?),
@@ -259,9 +340,76 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A result pattern; `either` only at the top (its alternatives are plain patterns, which
-    /// also keeps this free of recursion).
-    fn result_pat(&mut self, either_ok: bool) -> Result<ResultPat> {
+    /// `v128.const shape pat*` of a result: float lanes may be NaN patterns.
+    fn v128_pat(&mut self) -> Result<V128Pat> {
+        let span = self.span();
+        let (bits, float) = self
+            .peek_keyword()
+            .and_then(simd::text::const_shape)
+            .ok_or_else(|| self.unexpected())?;
+        self.advance();
+        let lits = simd::text::lane_literals(self, float, true);
+        if !float {
+            let value = u128::from_le_bytes(simd::text::lanes_to_bytes(bits, false, &lits, span)?);
+            return Ok(V128Pat::Int { bits, value });
+        }
+        if lits.len() as u32 != 128 / bits {
+            return Err(Error::malformed("wrong number of lane literals", span));
+        }
+        let lane = |(text, span): &(&str, Span)| -> Result<NanPat<u64>> {
+            Ok(match *text {
+                "nan:canonical" => NanPat::Canonical,
+                "nan:arithmetic" => NanPat::Arithmetic,
+                _ => NanPat::Value(
+                    simd::text::lane_literal(text, bits, true)
+                        .ok_or_else(|| Error::malformed("constant out of range", *span))?,
+                ),
+            })
+        };
+        let pats = lits.iter().map(lane).collect::<Result<Vec<_>>>()?;
+        Ok(if bits == 32 {
+            let narrow = |p: &NanPat<u64>| match *p {
+                NanPat::Value(x) => NanPat::Value(x as u32),
+                NanPat::Canonical => NanPat::Canonical,
+                NanPat::Arithmetic => NanPat::Arithmetic,
+            };
+            V128Pat::F32([
+                narrow(&pats[0]),
+                narrow(&pats[1]),
+                narrow(&pats[2]),
+                narrow(&pats[3]),
+            ])
+        } else {
+            V128Pat::F64([pats[0], pats[1]])
+        })
+    }
+
+    /// A result pattern. `either` may nest; a nested `either` means the same as its
+    /// alternatives written in the parent, so it is flattened there (with a counter of open
+    /// `either` forms, not recursion).
+    fn result_pat(&mut self) -> Result<ResultPat> {
+        if !self.peek_form("either") {
+            return self.plain_result_pat();
+        }
+        self.pos += 2;
+        let mut alts = Vec::new();
+        let mut depth = 1usize;
+        while depth > 0 {
+            if self.is_rparen() {
+                self.advance();
+                depth -= 1;
+            } else if self.peek_form("either") {
+                self.pos += 2;
+                depth += 1;
+            } else {
+                alts.push(self.plain_result_pat()?);
+            }
+        }
+        Ok(ResultPat::Either(alts))
+    }
+
+    /// A result pattern other than `either`.
+    fn plain_result_pat(&mut self) -> Result<ResultPat> {
         self.lparen()?;
         let span = self.span();
         let kw = self.peek_keyword().ok_or_else(|| self.unexpected())?;
@@ -280,6 +428,8 @@ impl<'a> Parser<'a> {
                 Some(false) => NanPat::Arithmetic,
                 None => NanPat::Value(self.float_const(num::F64)?),
             }),
+            "v128.const" => ResultPat::V128(self.v128_pat()?),
+            "ref" => ResultPat::RefAny,
             "ref.null" => {
                 if self.is_rparen() {
                     ResultPat::RefNull(None)
@@ -304,13 +454,6 @@ impl<'a> Parser<'a> {
             "ref.exn" => kind(AbsHeapType::Exn)?,
             "ref.cont" => kind(AbsHeapType::Cont)?,
             "ref.stack" => kind(AbsHeapType::Stack)?,
-            "either" if either_ok => {
-                let mut alts = Vec::new();
-                while self.is_lparen() {
-                    alts.push(self.result_pat(false)?);
-                }
-                ResultPat::Either(alts)
-            }
             _ => return Err(Error::malformed(format!("unknown operator {kw}"), span)),
         };
         self.rparen()?;

@@ -2,7 +2,7 @@
 //! their assertions expect, and abbreviations mean what their expansions mean.
 
 use super::*;
-use crate::script::{CommandKind, ModuleSource};
+use crate::script::{CommandKind, Instantiation, ModuleSource};
 use pretty_assertions::assert_eq;
 use std::path::{Path, PathBuf};
 
@@ -10,7 +10,14 @@ const SUITE: &str = "/work/shared/spec-tests/core";
 
 fn suite_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for dir in ["", "gc", "multi-memory", "stack-switching"] {
+    for dir in [
+        "",
+        "gc",
+        "multi-memory",
+        "stack-switching",
+        "simd",
+        "relaxed-simd",
+    ] {
         let Ok(entries) = std::fs::read_dir(Path::new(SUITE).join(dir)) else {
             continue;
         };
@@ -59,8 +66,14 @@ fn check_quotes(
             }
             CommandKind::Module(m)
             | CommandKind::AssertInvalid { module: m, .. }
-            | CommandKind::AssertUnlinkable { module: m, .. }
-            | CommandKind::AssertUninstantiable { module: m, .. } => {
+            | CommandKind::AssertUnlinkable {
+                module: Instantiation::Module(m),
+                ..
+            }
+            | CommandKind::AssertUninstantiable {
+                module: Instantiation::Module(m),
+                ..
+            } => {
                 if let ModuleSource::Quote(text) = &m.source {
                     if let Err(e) = parse_module(text, design) {
                         problems.push(format!("{name}:{line}: quote failed: {e}"));
@@ -72,7 +85,7 @@ fn check_quotes(
     }
 }
 
-/// Parses every non-SIMD script of the suite, and every quoted module in it. Reports all
+/// Parses every script of the suite, and every quoted module in it. Reports all
 /// problems at once.
 #[test]
 fn official_suite_parses() {
@@ -460,4 +473,156 @@ fn raw_stacks_syntax() {
         err("(type $f (func)) (type $c (cont $f))"),
         "unexpected token"
     );
+}
+
+/// The script language's own forms parse to what the reference interpreter's grammar means.
+#[test]
+fn script_grammar_forms() {
+    use crate::script::{NanPat, ResultPat, V128Pat};
+    let src = "(module definition $D)\n(module instance $D)\n(module instance $I $D)\n\
+               (module instance)\n(assert_unlinkable (module instance $D) \"x\")\n\
+               (assert_trap (module instance $I $D) \"y\")\n\
+               (script $s (script (register \"r\")) (get \"g\"))\n\
+               (input $M \"m.wat\")\n(output)\n(output $M \"m.wasm\")\n\
+               (assert_malformed_custom (module quote \"(@custom)\") \"z\")\n\
+               (assert_invalid_custom (module binary \"\") \"w\")\n\
+               (assert_return (invoke \"v\") (either (ref) (either (ref.null) (i32.const 1)))\n\
+                  (v128.const f32x4 nan:canonical 1 -0 nan:arithmetic))";
+    let script = parse_script(src, Design::TypedCont).unwrap();
+    let kinds: Vec<&CommandKind> = script.commands.iter().map(|c| &c.kind).collect();
+    let instance = |i: Option<&str>, m: Option<&str>| CommandKind::ModuleInstance {
+        instance: i.map(String::from),
+        module: m.map(String::from),
+    };
+    assert_eq!(kinds[1], &instance(None, Some("D")));
+    assert_eq!(kinds[2], &instance(Some("I"), Some("D")));
+    assert_eq!(kinds[3], &instance(None, None));
+    assert_eq!(
+        kinds[4],
+        &CommandKind::AssertUnlinkable {
+            module: Instantiation::Instance {
+                instance: None,
+                module: Some("D".into())
+            },
+            message: "x".into()
+        }
+    );
+    assert!(matches!(
+        kinds[5],
+        CommandKind::AssertUninstantiable {
+            module: Instantiation::Instance {
+                instance: Some(_),
+                module: Some(_)
+            },
+            ..
+        }
+    ));
+    // `script` forms are flattened: their commands run in place.
+    assert!(matches!(kinds[6], CommandKind::Register { .. }));
+    assert!(matches!(kinds[7], CommandKind::Action(_)));
+    assert_eq!(
+        kinds[8],
+        &CommandKind::Input {
+            id: Some("M".into()),
+            path: "m.wat".into()
+        }
+    );
+    assert_eq!(
+        kinds[9],
+        &CommandKind::Output {
+            id: None,
+            path: None
+        }
+    );
+    assert!(matches!(
+        kinds[10],
+        CommandKind::Output { path: Some(_), .. }
+    ));
+    assert!(matches!(
+        kinds[11],
+        CommandKind::AssertMalformedCustom { .. }
+    ));
+    assert!(matches!(kinds[12], CommandKind::AssertInvalidCustom { .. }));
+    let CommandKind::AssertReturn { results, .. } = kinds[13] else {
+        panic!("not an assert_return: {:?}", kinds[13]);
+    };
+    assert_eq!(
+        results,
+        &vec![
+            ResultPat::Either(vec![
+                ResultPat::RefAny,
+                ResultPat::RefNull(None),
+                ResultPat::I32(1)
+            ]),
+            ResultPat::V128(V128Pat::F32([
+                NanPat::Canonical,
+                NanPat::Value(0x3f80_0000),
+                NanPat::Value(0x8000_0000),
+                NanPat::Arithmetic,
+            ]))
+        ]
+    );
+    assert_eq!(kinds.len(), 14);
+}
+
+/// Script-language errors: each one is malformed, with a message and the place it points to.
+#[test]
+fn script_grammar_errors() {
+    let cases = [
+        (
+            "(assert_unlinkable (module definition (func)) \"x\")",
+            "misplaced module definition",
+            "(module definition (func))",
+        ),
+        (
+            "(assert_trap (module definition $d) \"x\")",
+            "misplaced module definition",
+            "(module definition $d)",
+        ),
+        (
+            "(assert_return (invoke \"f\") (v128.const i32x4 1 2 3))",
+            "wrong number of lane literals",
+            "i32x4",
+        ),
+        (
+            "(invoke \"f\" (v128.const i16x8 1 2 3 4 5 6 7 8 9))",
+            "wrong number of lane literals",
+            "i16x8",
+        ),
+        (
+            "(assert_return (invoke \"f\") (v128.const i32x3 1 2 3))",
+            "unexpected token",
+            "i32x3",
+        ),
+        (
+            "(invoke \"f\" (v128.const f32x4 nan:canonical 0 0 0))",
+            "unknown operator nan:canonical",
+            "nan:canonical",
+        ),
+        (
+            "(invoke \"f\" (v128.const i8x16 256 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0))",
+            "constant out of range",
+            "256",
+        ),
+        ("(module instance $a $b $c)", "unexpected token", "$c"),
+        ("(input)", "unexpected token", ")"),
+        ("(output $m \"a\" \"b\")", "unexpected token", "\"b\""),
+        (
+            "(assert_malformed_custom (invoke \"f\") \"x\")",
+            "unexpected token",
+            "invoke",
+        ),
+        ("(script $s (module)", "unexpected token", ""),
+        (
+            "(assert_return (invoke \"f\") (either (i32.const 1) (either (bogus))))",
+            "unknown operator bogus",
+            "bogus",
+        ),
+    ];
+    for (src, message, at) in cases {
+        let err = parse_script(src, Design::TypedCont).unwrap_err();
+        assert_eq!(err.message, message, "{src}");
+        let span = err.span.expect("a span");
+        assert_eq!(&src[span.range()], at, "{src}");
+    }
 }

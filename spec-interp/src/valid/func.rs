@@ -162,7 +162,8 @@ impl<'k, 'a> Checker<'k, 'a> {
             | Instr::ArrayNewDefault(_)
             | Instr::ArrayNewFixed(..)
             | Instr::AnyConvertExtern
-            | Instr::ExternConvertAny => true,
+            | Instr::ExternConvertAny
+            | Instr::Simd(crate::simd::Instr::Const(_)) => true,
             Instr::Num(op) => matches!(op, I32Add | I32Sub | I32Mul | I64Add | I64Sub | I64Mul),
             Instr::GlobalGet(x) => {
                 let g = self.c.global(*x, self.sp)?;
@@ -460,7 +461,7 @@ impl<'k, 'a> Checker<'k, 'a> {
         }
     }
 
-    fn memarg(&self, m: MemArg, bytes: u32) -> Result<ValType> {
+    pub(crate) fn memarg(&self, m: MemArg, bytes: u32) -> Result<ValType> {
         let mt = self.c.mem(m.mem, self.sp)?;
         if m.align >= 32 || (1u64 << m.align) > bytes as u64 {
             return Err(self.err("alignment must not be larger than natural"));
@@ -1077,6 +1078,8 @@ impl<'k, 'a> Checker<'k, 'a> {
                 self.pop_vals(ins)?;
                 self.push(out);
             }
+            // -- Vector (3.3.3)
+            Instr::Simd(i) => crate::simd::valid::check_instr(self, i)?,
 
             // -- The designs
             Instr::TypedCont(i) => {

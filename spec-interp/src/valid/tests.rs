@@ -390,7 +390,7 @@ fn raw_stacks_types_and_switch() {
 #[test]
 #[ignore]
 fn suite() {
-    use crate::script::{CommandKind, ModuleSource, ScriptModule};
+    use crate::script::{CommandKind, Instantiation, ModuleSource, ScriptModule};
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let spec = std::env::var("SPEC_TESTS").unwrap_or("/work/shared/spec-tests".into());
     let mut files = Vec::new();
@@ -454,8 +454,14 @@ fn suite() {
         for cmd in &script.commands {
             match &cmd.kind {
                 CommandKind::Module(m)
-                | CommandKind::AssertUninstantiable { module: m, .. }
-                | CommandKind::AssertUnlinkable { module: m, .. } => match load(m) {
+                | CommandKind::AssertUninstantiable {
+                    module: Instantiation::Module(m),
+                    ..
+                }
+                | CommandKind::AssertUnlinkable {
+                    module: Instantiation::Module(m),
+                    ..
+                } => match load(m) {
                     Ok(module) => match validate_module(&module, design) {
                         Ok(()) => ok += 1,
                         Err(e) => {

@@ -184,6 +184,7 @@ mod tests {
     #[test]
     fn round_trip_and_ratchet() {
         let report = FileReport {
+            notices: vec![],
             path: "x.wast".into(),
             source: String::new(),
             design: None,

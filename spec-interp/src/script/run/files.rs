@@ -5,9 +5,6 @@ use std::path::{Path, PathBuf};
 use crate::design::Design;
 use crate::diag::{Error, Result, Span};
 
-/// Folders of the official suite that need SIMD, which Switchyard does not run.
-pub const SKIPPED_FOLDERS: [&str; 2] = ["simd", "relaxed-simd"];
-
 /// Settings read from the leading `;;! key = value` lines of a script.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Headers {
@@ -16,9 +13,90 @@ pub struct Headers {
     pub fuel: Option<u64>,
     /// `;;! call-depth = N`: nested activations.
     pub call_depth: Option<usize>,
+    /// `;;! relaxed = "deterministic" | "x86"`: the results of relaxed SIMD instructions.
+    pub relaxed: Option<crate::simd::Relaxed>,
+    /// Proposals the script turns on that Switchyard does not implement (`;;! simd = true`):
+    /// the script is skipped, with these as the reason.
+    pub missing_features: Vec<String>,
+    /// Lines Switchyard reads but does not act on: at most one per key.
+    pub notices: Vec<Notice>,
+}
+
+/// A header line that Switchyard ignores, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub key: String,
+    pub message: String,
+}
+
+/// Feature keys of other engines' headers (wasmtime's `tests/misc_testsuite` begins its files
+/// with them) that name proposals Switchyard implements. Switchyard always has them on.
+pub const FEATURES_IMPLEMENTED: [&str; 17] = [
+    "simd",
+    "relaxed_simd",
+    "bulk_memory",
+    "reference_types",
+    "multi_value",
+    "multi_memory",
+    "memory64",
+    "mutable_global",
+    "sign_extension",
+    "saturating_float_to_int",
+    "extended_const",
+    "tail_call",
+    "function_references",
+    "gc",
+    "gc_types",
+    "exceptions",
+    "stack_switching",
+];
+
+/// Feature keys naming proposals Switchyard does not implement (as do all keys starting with
+/// `component_model`). A script that turns one on is skipped.
+pub const FEATURES_MISSING: [&str; 6] = [
+    "threads",
+    "shared_everything_threads",
+    "wide_arithmetic",
+    "custom_page_sizes",
+    "custom_descriptors",
+    "legacy_exceptions",
+];
+
+/// Keys of other engines' headers that configure that engine, not the language
+/// (wasmtime's `hogs_memory`, `nan_canonicalization`, `spec_test`, `collector`).
+pub const ENGINE_SETTINGS: [&str; 4] = [
+    "hogs_memory",
+    "nan_canonicalization",
+    "spec_test",
+    "collector",
+];
+
+/// What a feature key means to Switchyard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeatureKey {
+    Implemented,
+    Missing,
+    EngineSetting,
+    Unknown,
+}
+
+/// Classifies a header key (`-` and `_` are the same).
+pub fn feature_key(key: &str) -> FeatureKey {
+    let key = key.replace('-', "_");
+    if FEATURES_IMPLEMENTED.contains(&key.as_str()) {
+        FeatureKey::Implemented
+    } else if FEATURES_MISSING.contains(&key.as_str()) || key.starts_with("component_model") {
+        FeatureKey::Missing
+    } else if ENGINE_SETTINGS.contains(&key.as_str()) {
+        FeatureKey::EngineSetting
+    } else {
+        FeatureKey::Unknown
+    }
 }
 
 /// Reads the leading `;;!` lines (blank lines and ordinary comments may come between them).
+/// Switchyard's own keys (`design`, `fuel`, `call-depth`) must have valid values; any other
+/// line never fails the script: feature keys are understood, the rest become notices.
 pub fn script_headers(src: &str) -> Result<Headers> {
     let mut headers = Headers::default();
     let mut offset = 0usize;
@@ -33,24 +111,70 @@ pub fn script_headers(src: &str) -> Result<Headers> {
             break;
         };
         let span = Span::new(start, start + line.trim_end().len());
-        let (key, value) = rest
+        let Some((key, value)) = rest
             .split_once('=')
             .map(|(k, v)| (k.trim(), v.trim().trim_matches('"')))
-            .ok_or_else(|| Error::script("expected `;;! key = value`", span))?;
+        else {
+            headers.notice(rest.trim(), "not of the form `;;! key = value`; ignored");
+            continue;
+        };
         match key {
             "design" => headers.design = Some(value.parse().map_err(|m| Error::script(m, span))?),
             "fuel" => {
                 headers.fuel = Some(number(value).ok_or_else(|| Error::script("bad fuel", span))?)
             }
+            "relaxed" => headers.relaxed = Some(value.parse().map_err(|m| Error::script(m, span))?),
             "call-depth" => {
                 headers.call_depth = Some(
                     number(value).ok_or_else(|| Error::script("bad call-depth", span))? as usize,
                 )
             }
-            _ => return Err(Error::script(format!("unknown header `{key}`"), span)),
+            _ => headers.other_key(key, value),
         }
     }
     Ok(headers)
+}
+
+impl Headers {
+    /// Records a notice, unless this key already has one.
+    fn notice(&mut self, key: &str, message: &str) {
+        if !self.notices.iter().any(|n| n.key == key) {
+            self.notices.push(Notice {
+                key: key.to_string(),
+                message: message.to_string(),
+            });
+        }
+    }
+
+    /// A key that is not Switchyard's own.
+    fn other_key(&mut self, key: &str, value: &str) {
+        let on = match value {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        };
+        match (feature_key(key), on) {
+            (FeatureKey::Implemented, Some(true)) => {}
+            (FeatureKey::Implemented, Some(false)) => self.notice(
+                key,
+                "Switchyard cannot turn a feature off; the script runs with it on",
+            ),
+            (FeatureKey::Missing, Some(true)) => {
+                if !self.missing_features.iter().any(|k| k == key) {
+                    self.missing_features.push(key.to_string());
+                }
+            }
+            (FeatureKey::Missing, Some(false)) => {}
+            (FeatureKey::Implemented | FeatureKey::Missing, None) => {
+                self.notice(key, "a feature key takes `true` or `false`; ignored")
+            }
+            (FeatureKey::EngineSetting, _) => self.notice(
+                key,
+                "a setting of another engine, not of the language; ignored",
+            ),
+            (FeatureKey::Unknown, _) => self.notice(key, "unknown key; ignored"),
+        }
+    }
 }
 
 fn number(text: &str) -> Option<u64> {
@@ -79,15 +203,12 @@ pub fn choose_design(forced: Option<Design>, headers: &Headers, path: &Path) -> 
         .unwrap_or_default()
 }
 
-/// The `.wast` files named by `paths` (folders are walked recursively, in name order). Folders
-/// named in `SKIPPED_FOLDERS` are left out when met during a walk, and returned as the second
-/// list so the caller can say so.
-pub fn collect_wast_files(paths: &[PathBuf]) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+/// The `.wast` files named by `paths` (folders are walked recursively, in name order).
+pub fn collect_wast_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    let mut skipped = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut files, &mut skipped)?;
+            walk(path, &mut files)?;
         } else if path.exists() {
             files.push(path.clone());
         } else {
@@ -97,11 +218,11 @@ pub fn collect_wast_files(paths: &[PathBuf]) -> std::io::Result<(Vec<PathBuf>, V
             ));
         }
     }
-    Ok((files, skipped))
+    Ok(files)
 }
 
 /// An explicit work list instead of recursion, so deep folder trees cost no Rust stack.
-fn walk(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn walk(root: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut todo = vec![root.to_path_buf()];
     while let Some(dir) = todo.pop() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)?
@@ -115,11 +236,7 @@ fn walk(root: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>) -> st
                 continue;
             }
             if entry.is_dir() {
-                if SKIPPED_FOLDERS.contains(&name) {
-                    skipped.push(entry);
-                } else {
-                    subdirs.push(entry);
-                }
+                subdirs.push(entry);
             } else if name.ends_with(".wast") {
                 files.push(entry);
             }
@@ -145,10 +262,55 @@ mod tests {
             Headers {
                 design: Some(Design::RawStacks),
                 fuel: Some(1000),
-                call_depth: None
+                ..Headers::default()
             }
         );
-        assert!(script_headers(";;! colour = red\n").is_err());
+        assert!(script_headers(";;! design = \"nope\"\n").is_err());
+        assert!(script_headers(";;! fuel = lots\n").is_err());
+    }
+
+    #[test]
+    fn other_engines_headers() {
+        let src =
+            ";;! gc = true\n;;! stack_switching = true\n;;! colour = red\n;;! colour = blue\n\
+                   ;;! hogs_memory = true\n;;! exceptions = false\n;;! wide_arithmetic = true\n\
+                   ;;! threads = false\n;;! component_model_async = true\n;;! bulk-memory = yes\n\
+                   ;;! no value here\n(module)\n";
+        let headers = script_headers(src).unwrap();
+        assert_eq!(
+            headers.missing_features,
+            vec!["wide_arithmetic", "component_model_async"]
+        );
+        let notices: Vec<(&str, &str)> = headers
+            .notices
+            .iter()
+            .map(|n| (n.key.as_str(), n.message.as_str()))
+            .collect();
+        assert_eq!(
+            notices,
+            vec![
+                ("colour", "unknown key; ignored"),
+                (
+                    "hogs_memory",
+                    "a setting of another engine, not of the language; ignored"
+                ),
+                (
+                    "exceptions",
+                    "Switchyard cannot turn a feature off; the script runs with it on"
+                ),
+                (
+                    "bulk-memory",
+                    "a feature key takes `true` or `false`; ignored"
+                ),
+                (
+                    "no value here",
+                    "not of the form `;;! key = value`; ignored"
+                ),
+            ]
+        );
+        assert_eq!(feature_key("function-references"), FeatureKey::Implemented);
+        assert_eq!(feature_key("relaxed_simd"), FeatureKey::Implemented);
+        assert_eq!(feature_key("threads"), FeatureKey::Missing);
     }
 
     #[test]

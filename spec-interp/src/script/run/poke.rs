@@ -10,7 +10,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::rc::Rc;
 
-use super::{files, run_file, run_script, Engine, RunOptions, Switchyard, SCRIPT_STACK_SIZE};
+use super::{files, run_file, run_script_in, Engine, RunOptions, Switchyard, SCRIPT_STACK_SIZE};
 use crate::diag::{ErrorKind, Result};
 use crate::exec::{self, step::default_val, ExternVal};
 use crate::runtime::{Addr, Val};
@@ -113,6 +113,11 @@ pub fn crash_check(path: &Path) -> Vec<String> {
         return crashes;
     };
     let src = report.source.clone();
+    // `input` files are read next to the script, as in the plain run.
+    let context = super::ScriptContext {
+        dir: path.parent().map(Path::to_path_buf),
+        design,
+    };
     let poked = std::thread::Builder::new()
         .name(format!("poke {}", path.display()))
         .stack_size(SCRIPT_STACK_SIZE)
@@ -128,7 +133,7 @@ pub fn crash_check(path: &Path) -> Vec<String> {
                 inner: Switchyard::new(config),
                 crashes: vec![],
             };
-            let outcomes = run_script(&mut engine, &script, &src);
+            let outcomes = run_script_in(&mut engine, &script, &src, &context);
             let mut found: Vec<String> = outcomes
                 .iter()
                 .filter(|o| o.actual.starts_with("crash"))
@@ -152,6 +157,7 @@ pub fn crash_check(path: &Path) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::design::Design;
+    use crate::script::run::run_script;
 
     /// Poking invokes each export with default arguments right after instantiation, and skips
     /// exports whose parameters have no default.

@@ -48,9 +48,42 @@ fn first_line(text: &str) -> &str {
 /// `PASS path (...)` or `FAIL path (...)`: the line printed for each file.
 pub fn file_line(report: &FileReport) -> String {
     let tally = report.tally();
-    let verdict = if tally.failed == 0 { "PASS" } else { "FAIL" };
+    let verdict = if tally.failed > 0 {
+        "FAIL"
+    } else if tally.passed == 0 && tally.skipped > 0 {
+        "SKIP"
+    } else {
+        "PASS"
+    };
     let design = report.design.map(|d| format!(" [{d}]")).unwrap_or_default();
     format!("{verdict} {}{design}: {tally}", report.path.display())
+}
+
+/// The notices of a run's header lines, one line per key and message however many files
+/// share it: `note: ;;! key: message (N files, e.g. PATH)`.
+pub fn notices_text(reports: &[FileReport]) -> String {
+    let mut seen: Vec<(&str, &str, usize, &std::path::Path)> = Vec::new();
+    for report in reports {
+        for notice in &report.notices {
+            match seen
+                .iter_mut()
+                .find(|(k, m, ..)| *k == notice.key && *m == notice.message)
+            {
+                Some(entry) => entry.2 += 1,
+                None => seen.push((&notice.key, &notice.message, 1, &report.path)),
+            }
+        }
+    }
+    let mut text = String::new();
+    for (key, message, files, first) in seen {
+        let place = if files == 1 {
+            format!("in {}", first.display())
+        } else {
+            format!("in {files} files, e.g. {}", first.display())
+        };
+        text.push_str(&format!("note: `;;! {key}`: {message} ({place})\n"));
+    }
+    text
 }
 
 /// Every directive of every report, as JSON.
@@ -60,13 +93,30 @@ pub fn to_json(reports: &[FileReport], total: Tally) -> String {
         out.push_str(if i == 0 { "\n" } else { ",\n" });
         let tally = report.tally();
         out.push_str(&format!(
-            "    {{\"path\": {}, \"design\": {}, \"passed\": {}, \"failed\": {}, \"skipped\": {}, \"directives\": [",
+            "    {{\"path\": {}, \"design\": {}, \"passed\": {}, \"failed\": {}, \"skipped\": {},",
             string(&report.path.display().to_string()),
-            report.design.map_or("null".to_string(), |d| string(d.name())),
+            report
+                .design
+                .map_or("null".to_string(), |d| string(d.name())),
             tally.passed,
             tally.failed,
             tally.skipped
         ));
+        if !report.notices.is_empty() {
+            let notices: Vec<String> = report
+                .notices
+                .iter()
+                .map(|n| {
+                    format!(
+                        "{{\"key\": {}, \"message\": {}}}",
+                        string(&n.key),
+                        string(&n.message)
+                    )
+                })
+                .collect();
+            out.push_str(&format!(" \"notices\": [{}],", notices.join(", ")));
+        }
+        out.push_str(" \"directives\": [");
         for (j, outcome) in report.outcomes.iter().enumerate() {
             out.push_str(if j == 0 { "\n" } else { ",\n" });
             let (status, reason) = match &outcome.status {
@@ -130,6 +180,7 @@ mod tests {
         let source = "(module)\n(assert_return (invoke \"f\") (i32.const 1))\n".to_string();
         let span = Span::new(9, 52);
         let report = FileReport {
+            notices: vec![],
             path: "t.wast".into(),
             source,
             design: Some(crate::design::Design::TypedCont),

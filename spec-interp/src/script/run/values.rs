@@ -2,7 +2,7 @@
 //! of `assert_return`, and printing both for reports.
 
 use crate::runtime::{Ref, Val};
-use crate::script::{Const, NanPat, ResultPat};
+use crate::script::{Const, NanPat, ResultPat, V128Pat};
 use crate::syntax::{AbsHeapType, HeapType};
 
 /// The bottom of the hierarchy an abstract heap type belongs to: the type of its null.
@@ -81,7 +81,7 @@ pub fn matches(pattern: &ResultPat, value: &Val) -> bool {
         (ResultPat::I64(n), Val::I64(m)) => n == m,
         (ResultPat::F32(p), Val::F32(bits)) => f32_matches(*p, *bits),
         (ResultPat::F64(p), Val::F64(bits)) => f64_matches(*p, *bits),
-        (ResultPat::V128(n), Val::V128(m)) => n == m,
+        (ResultPat::V128(p), Val::V128(v)) => v128_matches(p, *v),
         (ResultPat::RefNull(heap), Val::Ref(Ref::Null(actual))) => match heap {
             Some(HeapType::Abs(heap)) => bottom(*heap) == bottom(*actual),
             _ => true,
@@ -92,8 +92,19 @@ pub fn matches(pattern: &ResultPat, value: &Val) -> bool {
             Some(n) => **inner == Ref::Host(*n),
         },
         (ResultPat::RefKind(heap), Val::Ref(r)) => ref_has_kind(r, *heap),
+        // As in the reference interpreter: every reference but a function reference.
+        (ResultPat::RefAny, Val::Ref(r)) => !matches!(r, Ref::Func(_)),
         (ResultPat::Either(options), value) => options.iter().any(|p| matches(p, value)),
         _ => false,
+    }
+}
+
+/// Lane by lane: exact bits for integer shapes, a float pattern per float lane.
+fn v128_matches(pattern: &V128Pat, v: u128) -> bool {
+    match pattern {
+        V128Pat::Int { value, .. } => *value == v,
+        V128Pat::F32(lanes) => (0..4).all(|i| f32_matches(lanes[i], (v >> (32 * i)) as u32)),
+        V128Pat::F64(lanes) => (0..2).all(|i| f64_matches(lanes[i], (v >> (64 * i)) as u64)),
     }
 }
 
@@ -146,6 +157,22 @@ fn f64_text(bits: u64) -> String {
     }
 }
 
+fn f32_pat_text(p: NanPat<u32>) -> String {
+    match p {
+        NanPat::Value(bits) => f32_text(bits),
+        NanPat::Canonical => "nan:canonical".into(),
+        NanPat::Arithmetic => "nan:arithmetic".into(),
+    }
+}
+
+fn f64_pat_text(p: NanPat<u64>) -> String {
+    match p {
+        NanPat::Value(bits) => f64_text(bits),
+        NanPat::Canonical => "nan:canonical".into(),
+        NanPat::Arithmetic => "nan:arithmetic".into(),
+    }
+}
+
 fn ref_text(value: &Ref) -> String {
     match value {
         Ref::Null(heap) => format!("(ref.null {})", abs_heap_name(*heap)),
@@ -171,7 +198,12 @@ pub fn val_text(value: &Val) -> String {
         Val::I64(n) => format!("(i64.const {n})"),
         Val::F32(bits) => format!("(f32.const {})", f32_text(*bits)),
         Val::F64(bits) => format!("(f64.const {})", f64_text(*bits)),
-        Val::V128(bits) => format!("(v128.const i64x2 0x{:x} 0x{:x})", *bits as u64, bits >> 64),
+        Val::V128(bits) => {
+            let lanes: Vec<String> = (0..4)
+                .map(|i| format!("0x{:08x}", (bits >> (32 * i)) as u32))
+                .collect();
+            format!("(v128.const i32x4 {})", lanes.join(" "))
+        }
         Val::Ref(r) => ref_text(r),
     }
 }
@@ -190,7 +222,25 @@ pub fn pattern_text(pattern: &ResultPat) -> String {
         ResultPat::F64(NanPat::Value(bits)) => format!("(f64.const {})", f64_text(*bits)),
         ResultPat::F64(NanPat::Canonical) => format!("(f64.const {})", nan("canonical")),
         ResultPat::F64(NanPat::Arithmetic) => format!("(f64.const {})", nan("arithmetic")),
-        ResultPat::V128(bits) => val_text(&Val::V128(*bits)),
+        ResultPat::V128(V128Pat::Int { bits, value }) => {
+            let shape = crate::simd::exec::Shape {
+                bits: *bits,
+                float: false,
+            };
+            let lanes: Vec<String> = (0..shape.lanes())
+                .map(|i| shape.get_s(*value, i).to_string())
+                .collect();
+            format!("(v128.const i{bits}x{} {})", shape.lanes(), lanes.join(" "))
+        }
+        ResultPat::V128(V128Pat::F32(lanes)) => {
+            let lanes: Vec<String> = lanes.iter().map(|p| f32_pat_text(*p)).collect();
+            format!("(v128.const f32x4 {})", lanes.join(" "))
+        }
+        ResultPat::V128(V128Pat::F64(lanes)) => {
+            let lanes: Vec<String> = lanes.iter().map(|p| f64_pat_text(*p)).collect();
+            format!("(v128.const f64x2 {})", lanes.join(" "))
+        }
+        ResultPat::RefAny => "(ref)".to_string(),
         ResultPat::RefNull(None) => "(ref.null)".to_string(),
         ResultPat::RefNull(Some(heap)) => format!("(ref.null {})", heap_name(heap)),
         ResultPat::RefHost(n) => format!("(ref.host {n})"),
@@ -278,6 +328,37 @@ mod tests {
         assert_eq!(
             pattern_text(&either),
             "(either (i32.const 1) (i32.const 2))"
+        );
+        // `(ref)`: anything but a function reference, as in the reference interpreter.
+        assert!(matches(&ResultPat::RefAny, &i31));
+        assert!(matches(&ResultPat::RefAny, &host));
+        assert!(!matches(&ResultPat::RefAny, &Val::Ref(Ref::Func(0))));
+        assert!(!matches(&ResultPat::RefAny, &Val::I32(0)));
+    }
+
+    #[test]
+    fn vector_patterns() {
+        use crate::script::V128Pat;
+        // Lanes are little-endian: lane 0 is the low bits.
+        let bits = 0xffff_ffff_0000_0002_7fc0_0000_0000_0001u128;
+        let value = Val::V128(bits);
+        let ints = ResultPat::V128(V128Pat::Int {
+            bits: 32,
+            value: bits,
+        });
+        assert!(matches(&ints, &value));
+        let floats = ResultPat::V128(V128Pat::F32([
+            NanPat::Value(1),
+            NanPat::Canonical,
+            NanPat::Value(2),
+            NanPat::Arithmetic,
+        ]));
+        assert!(matches(&floats, &value));
+        let wrong = ResultPat::V128(V128Pat::Int { bits: 64, value: 1 });
+        assert!(!matches(&wrong, &value));
+        assert_eq!(
+            pattern_text(&floats),
+            "(v128.const f32x4 1e-45 nan:canonical 3e-45 nan:arithmetic)"
         );
     }
 }
