@@ -53,3 +53,15 @@ impl FromStr for Design {
             })
     }
 }
+
+/// The design rule that a step of instruction `i` performed when it ended in `e` (a trap or an
+/// outcome), for rule coverage; `None` for core instructions.
+pub fn trap_rule(i: &crate::syntax::Instr, e: &crate::diag::Error) -> Option<&'static str> {
+    use crate::syntax::Instr;
+    match i {
+        Instr::TypedCont(i) => crate::typed_cont::rules::trap_rule(i, e),
+        Instr::RawStacks(i) => crate::raw_stacks::rules::trap_rule(i, e),
+        Instr::EffectHandlers(i) => crate::effect_handlers::rules::trap_rule(i, e),
+        _ => None,
+    }
+}

@@ -76,6 +76,10 @@ pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
     pub span: Option<Span>,
+    /// The reduction rule that ended in this error, when the code that raised it knows it
+    /// better than the instruction at the redex does (`stack-uncaught` out of a `throw`).
+    /// Read by rule coverage (`crate::coverage`); not part of the message.
+    pub rule: Option<&'static str>,
 }
 
 impl Error {
@@ -84,6 +88,7 @@ impl Error {
             kind,
             message: message.into(),
             span,
+            rule: None,
         }
     }
     pub fn malformed(message: impl Into<String>, span: Span) -> Error {
@@ -106,6 +111,11 @@ impl Error {
     }
     pub fn script(message: impl Into<String>, span: Span) -> Error {
         Error::new(ErrorKind::Script, message, Some(span))
+    }
+    /// The same error, naming the rule that raised it (see `rule`).
+    pub fn by_rule(mut self, rule: &'static str) -> Error {
+        self.rule = Some(rule);
+        self
     }
     pub fn with_span(mut self, span: Span) -> Error {
         if self.span.is_none() {

@@ -11,10 +11,12 @@
 pub mod bench;
 pub mod binary;
 pub mod compare;
+pub mod coverage;
 pub mod design;
 pub mod diag;
 pub mod effect_handlers;
 pub mod exec;
+pub mod gc_bench;
 pub mod host;
 pub mod raw_stacks;
 pub mod runtime;

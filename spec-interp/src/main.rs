@@ -35,6 +35,31 @@ enum Commands {
     /// Benchmark typed-cont: ns per suspend/resume round trip and per switch at depths 10 and
     /// 10,000 with 10 and 100,000 live continuations, next to a plain call (use a release build).
     Bench(BenchArgs),
+    /// Run `.wast` scripts counting, per design, how often each reduction rule fired and each
+    /// typing rule was applied, and which scripts did it; print the rules of each proposal text
+    /// (never hit first, then by section).
+    Coverage(CoverageArgs),
+}
+
+#[derive(clap::Args)]
+struct CoverageArgs {
+    /// Run every script under this design and report the core's rules and this design's.
+    #[arg(long, value_name = "NAME")]
+    design: Option<Design>,
+    /// Write the report as JSON to FILE (`-`: standard output, instead of the table).
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write the report as Markdown to FILE (`-`: standard output, instead of the table), each
+    /// rule linked to its section of the proposal text. An existing file keeps everything
+    /// outside its generated part.
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// Exit with 1 when a rule a proposal text lists is hit by no script.
+    #[arg(long)]
+    check: bool,
+    /// Scripts or folders, as for `run`. Default: the repository's bundled `testsuite/`.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -52,6 +77,19 @@ struct BenchArgs {
     /// includes earlier cases).
     #[arg(long)]
     in_process: bool,
+    /// Run the garbage-collection workloads instead (issue 14: abandoned generators, dropped
+    /// structures, an actor ring, a million live continuations): CPU time and peak RSS of
+    /// `switchyard run` on each, and of the reference interpreter given by `--reference`.
+    #[arg(long)]
+    gc: bool,
+    /// With `--gc`: the OCaml reference interpreter (`wasm`) to run the workloads at their
+    /// reference sizes too.
+    #[arg(long, value_name = "PATH")]
+    reference: Option<PathBuf>,
+    /// With `--gc`: run only this workload (`generators`, `structs`, `ring`, `live`); may be
+    /// repeated.
+    #[arg(long, value_name = "NAME")]
+    workload: Vec<String>,
     /// Print one machine-readable line per case (used by the child processes).
     #[arg(long, hide = true)]
     line: bool,
@@ -84,6 +122,11 @@ struct RunArgs {
     /// Write every directive's line, kind, expected and actual outcome to FILE as JSON.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Write the same records to FILE (`-`: standard output) as JSON lines, each as soon as
+    /// its directive has run, with the script's `path`: a harness learns how far a run got
+    /// even when it never ends.
+    #[arg(long, value_name = "FILE")]
+    json_lines: Option<PathBuf>,
     /// Print each reduction step's rule name and the top of the configuration to stderr.
     #[arg(long)]
     trace: bool,
@@ -91,6 +134,16 @@ struct RunArgs {
     /// are kept).
     #[arg(long, value_name = "FILE")]
     write_expected_failures: Option<PathBuf>,
+    /// Collect garbage after every allocation (slow; a root the collector missed shows up as
+    /// a wrong result). `SWITCHYARD_GC_STRESS=1` does the same for the test harness.
+    #[arg(long)]
+    gc_stress: bool,
+    /// Live continuations (or stacks) allowed, counted after a collection (default 1,000,000).
+    #[arg(long, value_name = "N")]
+    max_live_conts: Option<usize>,
+    /// Bytes of memories, tables and reachable heap objects allowed (default 2 GiB).
+    #[arg(long, value_name = "BYTES")]
+    max_heap_bytes: Option<u64>,
     /// Print only the per-file lines and the summary, not the diagnostics.
     #[arg(long, short)]
     quiet: bool,
@@ -112,6 +165,14 @@ fn main() -> ExitCode {
             }
         },
         Commands::Compare(args) => match compare(args) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(message) => {
+                eprintln!("switchyard: {message}");
+                ExitCode::from(2)
+            }
+        },
+        Commands::Coverage(args) => match coverage(args) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),
             Err(message) => {
@@ -175,8 +236,11 @@ fn compare(args: CompareArgs) -> Result<bool, String> {
     Ok(agree == comparisons.len())
 }
 
-/// Runs the scripts; `Ok(true)` when nothing failed.
-fn run(args: RunArgs) -> Result<bool, String> {
+/// Runs the scripts counting rules and writes the report; `Ok(false)` under `--check` when a
+/// listed rule was never hit.
+fn coverage(args: CoverageArgs) -> Result<bool, String> {
+    use switchyard::coverage::report::{self, ScriptCounts};
+    use switchyard::script::run::run_file_counting;
     let paths = if args.paths.is_empty() {
         vec![bundled_suite()]
     } else {
@@ -185,12 +249,107 @@ fn run(args: RunArgs) -> Result<bool, String> {
     let scripts = files::collect_wast_files(&paths).map_err(|e| e.to_string())?;
     let options = RunOptions {
         design: args.design,
+        ..RunOptions::default()
+    };
+    let mut counted = Vec::new();
+    let mut total = Tally::default();
+    for script in &scripts {
+        let (file_report, counts) = run_file_counting(script, &options);
+        total.add(file_report.tally());
+        if let Some(design) = file_report.design {
+            counted.push(ScriptCounts {
+                path: script.display().to_string(),
+                design,
+                counts,
+            });
+        }
+    }
+    if total.failed > 0 {
+        eprintln!(
+            "switchyard: note: {} directive(s) failed (`switchyard run` shows them); their rules \
+             are counted as far as they ran",
+            total.failed
+        );
+    }
+    let c = report::build(&counted, args.design);
+    let is_stdout = |p: &Option<PathBuf>| p.as_deref() == Some(std::path::Path::new("-"));
+    let emit = |path: &std::path::Path, text: String| -> Result<(), String> {
+        if path == std::path::Path::new("-") {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            return Ok(());
+        }
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    if !is_stdout(&args.json) && !is_stdout(&args.markdown) {
+        let _ = std::io::stdout()
+            .lock()
+            .write_all(report::render_text(&c).as_bytes());
+    }
+    if let Some(path) = &args.json {
+        emit(path, report::to_json(&c))?;
+    }
+    if let Some(path) = &args.markdown {
+        if path == std::path::Path::new("-") {
+            emit(path, report::render_markdown(&c, ""))?;
+        } else {
+            let generated = report::render_markdown(&c, &repository_from(path));
+            let existing = std::fs::read_to_string(path).unwrap_or_default();
+            emit(path, report::splice_markdown(&existing, &generated))?;
+        }
+    }
+    Ok(!args.check || c.never_hit().is_empty())
+}
+
+/// The relative path from the folder of `file` to the repository (`../` for `docs/x.md`), for
+/// links to the proposal texts; empty when `file` lies outside the repository.
+fn repository_from(file: &std::path::Path) -> String {
+    let repo = expected::bundled_suite()
+        .parent()
+        .and_then(|p| p.canonicalize().ok());
+    let dir = file
+        .parent()
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                d
+            }
+        })
+        .and_then(|d| d.canonicalize().ok());
+    match (repo, dir) {
+        (Some(repo), Some(dir)) => match dir.strip_prefix(&repo) {
+            Ok(rel) => "../".repeat(rel.components().count()),
+            Err(_) => String::new(),
+        },
+        _ => String::new(),
+    }
+}
+
+/// Runs the scripts; `Ok(true)` when nothing failed.
+fn run(args: RunArgs) -> Result<bool, String> {
+    let paths = if args.paths.is_empty() {
+        vec![bundled_suite()]
+    } else {
+        args.paths.clone()
+    };
+    let scripts = files::collect_wast_files(&paths).map_err(|e| e.to_string())?;
+    let on_outcome = match &args.json_lines {
+        Some(path) => Some(json_lines_sink(path)?),
+        None => None,
+    };
+    let options = RunOptions {
+        design: args.design,
         relaxed: args.relaxed,
         trace: args.trace,
+        gc_stress: args.gc_stress,
+        max_live_conts: args.max_live_conts,
+        max_heap_bytes: args.max_heap_bytes,
+        on_outcome,
     };
     let color = std::io::stdout().is_terminal();
-    let mut out = std::io::stdout().lock();
-    let mut write = |text: &str| {
+    // The lock is taken per write: `--json-lines -` writes from the script's thread.
+    let write = |text: &str| {
+        let mut out = std::io::stdout().lock();
         // A closed pipe (`| head`) is not worth a panic.
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
@@ -227,6 +386,25 @@ fn run(args: RunArgs) -> Result<bool, String> {
     Ok(total.failed == 0)
 }
 
+/// A sink writing each outcome as a JSON line to `path` (`-`: standard output), flushed at once.
+fn json_lines_sink(path: &std::path::Path) -> Result<switchyard::script::run::OutcomeSink, String> {
+    use std::sync::{Arc, Mutex};
+    let out: Box<dyn Write + Send> = if path == std::path::Path::new("-") {
+        Box::new(std::io::stdout())
+    } else {
+        Box::new(std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?)
+    };
+    let out = Mutex::new(out);
+    Ok(switchyard::script::run::OutcomeSink(Arc::new(
+        move |script: &std::path::Path, outcome: &switchyard::script::run::Outcome| {
+            if let Ok(mut out) = out.lock() {
+                let _ = writeln!(out, "{}", report::json_line(script, outcome));
+                let _ = out.flush();
+            }
+        },
+    )))
+}
+
 /// The bundled suites, relative to the current folder when they lie below it (shorter lines).
 fn bundled_suite() -> PathBuf {
     let suite = expected::bundled_suite();
@@ -243,9 +421,45 @@ fn bundled_suite() -> PathBuf {
     relative().unwrap_or(suite)
 }
 
+/// `switchyard bench --gc` (`switchyard::gc_bench`).
+fn gc_bench(args: &BenchArgs) -> Result<(), String> {
+    use switchyard::gc_bench;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    if let Some(r) = &args.reference {
+        if !r.is_file() {
+            return Err(format!("{}: no such reference interpreter", r.display()));
+        }
+    }
+    let names: Vec<&str> = gc_bench::WORKLOADS.iter().map(|w| w.name).collect();
+    if let Some(bad) = args.workload.iter().find(|w| !names.contains(&w.as_str())) {
+        return Err(format!(
+            "no workload {bad}; workloads: {}",
+            names.join(", ")
+        ));
+    }
+    let ms = gc_bench::run_all(&exe, args.reference.as_deref(), &args.workload, |m| {
+        if !args.json {
+            eprintln!("{} {} n={} done", m.workload, m.engine, m.n);
+        }
+    });
+    if args.json {
+        print!("{}", gc_bench::to_json(&ms));
+    } else {
+        print!("{}", gc_bench::render_table(&ms));
+    }
+    if ms.iter().all(|m| m.ok) {
+        Ok(())
+    } else {
+        Err("a workload failed".to_string())
+    }
+}
+
 /// Runs the benchmarks (`switchyard::bench`) and prints the table or JSON.
 fn bench(args: BenchArgs) -> Result<(), String> {
     use switchyard::bench;
+    if args.gc {
+        return gc_bench(&args);
+    }
     let mut cases = bench::default_cases(args.n);
     if !args.case.is_empty() {
         cases.retain(|c| args.case.contains(&c.name()));

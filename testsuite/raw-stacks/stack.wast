@@ -276,3 +276,28 @@
 (assert_return (invoke "make"))
 (assert_return (invoke "use") (i32.const 2))
 (assert_trap (invoke "use") "stack already consumed")
+
+;; stack.switch_retire-start: a non-root stack retires into a fresh stack, whose function then
+;; starts with the values and a null return stack.
+(module
+  (rec
+    (type $r (stack (param i32) (ref null $a)))               ;; the root, as the others see it
+    (type $a (stack (param i32) (ref $r)))                    ;; the first stack
+    (type $b (stack (param i32 (ref $r)) (ref null $a))))     ;; the fresh one it retires into
+  (global $null-seen (mut i32) (i32.const 0))
+  ;; receives x and the root; retires into a fresh $b, handing it x + 1 and the root
+  (func $first (param $x i32) (param $back (ref $r))
+    (stack.switch_retire $b
+      (i32.add (local.get $x) (i32.const 1))
+      (local.get $back)
+      (stack.new $b $second)))
+  ;; started by the retire: its return stack is null; answers the root with 2 * x and retires
+  (func $second (param $x i32) (param $back (ref $r)) (param $from (ref null $a))
+    (global.set $null-seen (ref.is_null (local.get $from)))
+    (stack.switch_retire $r (i32.mul (local.get $x) (i32.const 2)) (local.get $back)))
+  (func (export "retire-into-fresh") (result i32)
+    (stack.switch $a (i32.const 20) (stack.new $a $first))
+    (drop))
+  (func (export "null-seen") (result i32) (global.get $null-seen)))
+(assert_return (invoke "retire-into-fresh") (i32.const 42))
+(assert_return (invoke "null-seen") (i32.const 1))

@@ -124,7 +124,8 @@ fn small_config(design: Design) -> Config {
         max_call_depth: 2_000,
         fuel: Some(50_000),
         max_live_conts: 2_000,
-        trace: false,
+        // Every allocation is followed by a collection: a missed root shows up as a crash.
+        gc_stress: true,
         ..Config::default()
     }
 }
@@ -246,8 +247,7 @@ fn run_cli(src: &str, design: Design, bugs: &mut Vec<String>) {
     let src = format!(";;! fuel = 50000\n;;! call-depth = 2000\n{src}");
     let options = RunOptions {
         design: Some(design),
-        trace: false,
-        relaxed: None,
+        ..RunOptions::default()
     };
     let report = run_source(Path::new("fuzz.wast"), &src, &options);
     for o in &report.outcomes {
@@ -902,10 +902,12 @@ fn array_new_huge_lengths() {
     (array.len (array.new_default $a (local.get 0))))
   (func (export "new_bytes") (param i32) (result i32)
     (array.len (array.new_default $b (local.get 0))))
-  ;; allocations that each fit, but not all together: the store runs out, cleanly
+  ;; allocations that each fit, but not all together: the store runs out, cleanly (the table
+  ;; keeps them reachable; dropped ones would be collected)
+  (table $keep 0 (ref null $a))
   (func (export "many") (param i32)
     (loop $l
-      (drop (array.new_default $a (local.get 0)))
+      (drop (table.grow $keep (array.new_default $a (local.get 0)) (i32.const 1)))
       (br $l)))
 )
 (assert_return (invoke "new" (i32.const 10)) (i32.const 10))
@@ -1220,7 +1222,7 @@ fn continuation_hoarding() {
     let src =
         CONT_MODULE.to_string() + "(assert_exhaustion (invoke \"hoard\") \"call stack exhausted\")";
     assert_script(Design::TypedCont, &src);
-    // effect-handlers: the clause drops each continuation (it stays live: nothing is collected)
+    // effect-handlers: the clause keeps each continuation in a table
     assert_script(
         Design::EffectHandlers,
         r#"
@@ -1228,6 +1230,7 @@ fn continuation_hoarding() {
   (tag $t)
   (type $f (func (result i32)))
   (type $k (cont $f))
+  (table $keep 0 (ref null $k))
   (func $down (param i32) (result i32)
     (if (result i32) (i32.eqz (local.get 0))
       (then (perform $t) (i32.const 0))
@@ -1236,7 +1239,7 @@ fn continuation_hoarding() {
     (loop $l
       (handle (result i32)
         (do (call $down (i32.const 10000)))
-        (on $t $k (drop) (i32.const 0)))
+        (on $t $k (drop (table.grow $keep (i32.const 1))) (i32.const 0)))
       (drop)
       (br $l))
     (unreachable))
@@ -1305,6 +1308,8 @@ const CONT_MODULE: &str = r#"
   (type $k (cont $f))
   (tag $t)
   (global $g (mut (ref null $k)) (ref.null $k))
+  ;; what the loops below make stays reachable here (dropped, it would be collected)
+  (table $keep 0 (ref null $k))
   (func $down (param i32) (result i32)
     (if (result i32) (i32.eqz (local.get 0))
       (then (suspend $t) (i32.const 0))
@@ -1325,11 +1330,13 @@ const CONT_MODULE: &str = r#"
       (block $h (result (ref $k))
         (resume $k (on $t $h) (cont.new $k (ref.func $body)))
         (return))
-      (drop)
+      (drop (table.grow $keep (i32.const 1)))
       (br $l))
     (unreachable))
   (func $new (export "new-forever")
-    (loop $l (drop (cont.new $k (ref.func $body))) (br $l)))
+    (loop $l
+      (drop (table.grow $keep (cont.new $k (ref.func $body)) (i32.const 1)))
+      (br $l)))
 )
 "#;
 

@@ -12,13 +12,16 @@
 //!
 //! "Reported to the trace" means a string literal in return position in the non-test part of
 //! the file: `Ok("cont.new")`, or an arm's value `"block"`. A rule listed in a document is a
-//! bullet that starts with the rule's name in bold: `- **`stack.new`** ...` or
-//! `* **resume** ...`; several names may share a bullet (`**a**, **b**: traps`).
+//! bullet of its reduction-rule section that starts with the rule's name in bold:
+//! `- **`stack.new`** ...` or `* **resume** ...`; several names may share a bullet
+//! (`**a**, **b**: traps`). The library reads the documents (`switchyard::coverage::doc`), for
+//! this test and for rule coverage (`tests/coverage.rs`), which also checks the typing rules.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use pretty_assertions::assert_eq;
+use switchyard::coverage::doc::{is_rule_name, Relation};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -35,13 +38,6 @@ fn read(rel: &str) -> String {
 /// The file without its unit tests (they name rules as expectations, not as rules).
 fn code_part(src: &str) -> &str {
     src.split("#[cfg(test)]").next().unwrap_or(src)
-}
-
-/// A rule name: lower case, digits, `_`, `.`, `-`; no spaces.
-fn is_rule_name(s: &str) -> bool {
-    s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c))
 }
 
 /// A string literal of the source with the code right before and after it.
@@ -167,38 +163,13 @@ fn mentions(text: &str, name: &str) -> bool {
     })
 }
 
-/// The rules a document lists in its reduction-rule section (the section whose heading
-/// contains "Reduction rules", up to the next heading of the same or a higher level).
+/// The reduction rules a document lists (read by the library, which rule coverage uses too).
 fn document_rules(doc: &str) -> BTreeSet<String> {
-    let mut rules = BTreeSet::new();
-    let mut level = None;
-    for line in doc.lines() {
-        if line.starts_with('#') {
-            let here = line.chars().take_while(|&c| c == '#').count();
-            match level {
-                Some(l) if here <= l => break,
-                None if line.to_lowercase().contains("reduction rules") => level = Some(here),
-                _ => {}
-            }
-            continue;
-        }
-        if level.is_none() {
-            continue;
-        }
-        let Some(mut rest) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) else {
-            continue;
-        };
-        // Leading bold names, separated by commas.
-        while let Some(r) = rest.strip_prefix("**") {
-            let Some(end) = r.find("**") else { break };
-            let name = r[..end].trim_matches('`');
-            if is_rule_name(name) {
-                rules.insert(name.to_string());
-            }
-            rest = r[end + 2..].trim_start_matches([',', ' ']);
-        }
-    }
-    rules
+    switchyard::coverage::doc::document_rules(doc)
+        .into_iter()
+        .filter(|r| r.relation == Relation::Reduction)
+        .map(|r| r.name)
+        .collect()
 }
 
 fn missing(names: &BTreeSet<String>, known: impl Fn(&str) -> bool) -> Vec<String> {
@@ -308,7 +279,7 @@ fn documented_core_rules_are_in_the_code() {
 }
 
 mod scanner {
-    use super::{document_rules, mentions, trace_names};
+    use super::{mentions, trace_names};
     use pretty_assertions::assert_eq;
 
     #[test]
@@ -336,14 +307,6 @@ mod scanner {
             names,
             ["block", "cont.new", "continue", "continue-tail", "nop"]
         );
-    }
-
-    #[test]
-    fn reads_leading_bold_names_of_the_rule_section() {
-        let doc = "# x\n## 5. Reduction rules\n- **`a.b`** text **`c`**\n\
-                   * **d-e**, **f**: traps\n- plain\n### sub\n- **g** x\n## 6. Other\n- **h**\n";
-        let rules: Vec<String> = document_rules(doc).into_iter().collect();
-        assert_eq!(rules, ["a.b", "d-e", "f", "g"]);
     }
 
     #[test]

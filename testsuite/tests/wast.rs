@@ -15,7 +15,7 @@ fn expected_failures() -> &'static Result<ExpectedFailures, String> {
 
 fn check(path: &Path) -> datatest_stable::Result<()> {
     let list = expected_failures().as_ref().map_err(|e| e.clone())?;
-    let report = run_file(path, &RunOptions::default());
+    let report = run_file(path, &RunOptions::from_env());
     let problems = list.check(&expected::file_key(path), &report);
     if problems.is_empty() {
         return Ok(());

@@ -7,6 +7,7 @@
 pub mod text;
 use crate::syntax::{BlockType, TagIdx, TypeIdx};
 
+pub mod rules;
 pub mod valid;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

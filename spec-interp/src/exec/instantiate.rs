@@ -130,6 +130,22 @@ pub fn eval_const(s: &mut Store, ia: Addr, e: &Expr) -> Result<Val> {
 
 /// Instantiates `m` with `imports` (4.5.4).
 pub fn instantiate(s: &mut Store, m: Rc<Module>, imports: &[ExternVal]) -> Result<Addr> {
+    // Steps 1 to 4 hold values of constant expressions in Rust locals (element segments under
+    // construction), which are no roots: nothing is collected until the instance is complete.
+    s.gc.paused += 1;
+    let built = build(s, &m, imports);
+    s.gc.paused -= 1;
+    let ia = built?;
+    // 5. The start function.
+    if let Some(st) = &m.start {
+        let a = s.modules[ia as usize].funcs[st.func as usize];
+        step::invoke(s, a, vec![]).map_err(|e| e.with_span(st.span))?;
+    }
+    Ok(ia)
+}
+
+/// Steps 1 to 4 of instantiation: the instance, its initialized tables and memories.
+fn build(s: &mut Store, m: &Rc<Module>, imports: &[ExternVal]) -> Result<Addr> {
     let ts = s.rtt.add_module_types(&m.types)?;
 
     // 1. Imports must match their descriptions.
@@ -225,7 +241,7 @@ pub fn instantiate(s: &mut Store, m: Rc<Module>, imports: &[ExternVal]) -> Resul
         if t.ty.limits.min > 10_000_000 {
             return Err(Error::trap("out of memory: table too large"));
         }
-        step::charge_heap(&mut s.heap_bytes, step::ref_bytes(t.ty.limits.min))?;
+        step::charge_heap(s, step::ref_bytes(t.ty.limits.min))?;
         let elems = vec![init; t.ty.limits.min as usize];
         s.tables.push(TableInst {
             addr: t.ty.addr,
@@ -241,7 +257,7 @@ pub fn instantiate(s: &mut Store, m: Rc<Module>, imports: &[ExternVal]) -> Resul
         if pages > 16384 {
             return Err(Error::trap("out of memory: memory too large"));
         }
-        step::charge_heap(&mut s.heap_bytes, pages * PAGE_SIZE as u64)?;
+        step::charge_heap(s, pages * PAGE_SIZE as u64)?;
         s.mems.push(MemInst {
             addr: mem.ty.addr,
             max: mem.ty.limits.max,
@@ -316,11 +332,6 @@ pub fn instantiate(s: &mut Store, m: Rc<Module>, imports: &[ExternVal]) -> Resul
             let src = std::mem::take(&mut s.datas[da].bytes);
             s.mems[ma].bytes[o as usize..o as usize + src.len()].copy_from_slice(&src);
         }
-    }
-    // 5. The start function.
-    if let Some(st) = &m.start {
-        let a = s.modules[ia as usize].funcs[st.func as usize];
-        step::invoke(s, a, vec![]).map_err(|e| e.with_span(st.span))?;
     }
     Ok(ia)
 }

@@ -18,6 +18,7 @@
 //! `LabelKind::Design` uses for its own constructs.
 
 pub mod code;
+pub mod gc;
 pub mod instantiate;
 pub mod numeric;
 pub mod step;
@@ -44,8 +45,17 @@ pub struct Config {
     /// (10^9, under a minute) is 10 times what the whole bundled and official suites need,
     /// so a runaway loop ends in exhaustion rather than looking like a hang.
     pub fuel: Option<u64>,
-    /// Maximum number of live continuations / stacks.
+    /// Maximum number of live continuations / stacks: those still reachable after a
+    /// collection ("too many live continuations" / "too many live stacks").
     pub max_live_conts: usize,
+    /// Maximum bytes of memories, tables and reachable heap objects (structures, arrays,
+    /// exceptions); beyond it `memory.grow` and `table.grow` fail (-1) and allocations end in
+    /// exhaustion ("out of memory"). Unreachable objects are collected before it counts.
+    pub max_heap_bytes: u64,
+    /// Collect garbage after every step that allocated (instead of when the bytes allocated
+    /// since the last collection exceed the live bytes): slow, but a root the collector
+    /// misses shows up at once as a wrong result or a crash.
+    pub gc_stress: bool,
     /// Print every reduction step's rule name and the top of the configuration to stderr.
     pub trace: bool,
     /// Which permitted result relaxed SIMD instructions compute.
@@ -59,6 +69,8 @@ impl Default for Config {
             max_call_depth: 20_000,
             fuel: Some(1_000_000_000),
             max_live_conts: 1_000_000,
+            max_heap_bytes: 2 << 30,
+            gc_stress: false,
             trace: false,
             relaxed: crate::simd::Relaxed::Deterministic,
         }
@@ -102,6 +114,9 @@ pub struct Store {
     /// When set, `--trace` entries (one per step: the rule name first) are collected here
     /// instead of going to stderr.
     pub trace_sink: Option<Vec<String>>,
+    /// When set, every reduction step counts its rule here (`switchyard coverage`); off by
+    /// default, so ordinary runs pay one test per step.
+    pub rule_counts: Option<Box<crate::coverage::RuleCounts>>,
     pub(crate) rtt: crate::types::TypeRegistry,
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
@@ -110,15 +125,17 @@ pub struct Store {
     pub(crate) tags: Vec<TagInst>,
     pub(crate) elems: Vec<ElemInst>,
     pub(crate) datas: Vec<DataInst>,
-    pub(crate) structs: Vec<StructInst>,
-    pub(crate) arrays: Vec<ArrayInst>,
-    pub(crate) exns: Vec<ExnInst>,
+    pub(crate) structs: Heap<StructInst>,
+    pub(crate) arrays: Heap<ArrayInst>,
+    pub(crate) exns: Heap<ExnInst>,
     pub(crate) conts: ContStore,
     /// raw-stacks: fresh and suspended stacks.
     pub(crate) stacks: crate::raw_stacks::exec::StackStore,
     pub(crate) modules: Vec<ModuleInst>,
-    /// Bytes of memories, tables and heap objects allocated so far (`step::MAX_HEAP_BYTES`).
+    /// Bytes of memories, tables and heap objects not yet collected (`Config::max_heap_bytes`).
     pub(crate) heap_bytes: u64,
+    /// The garbage collector's state (`exec::gc`).
+    pub gc: gc::Gc,
     /// Bytes of locals pushed since the evaluation contexts were last measured
     /// (`step::MAX_CONTEXT_BYTES`).
     pub(crate) pending_bytes: u64,
@@ -131,6 +148,7 @@ impl Store {
             transcript: Vec::new(),
             counters: Counters::default(),
             trace_sink: None,
+            rule_counts: None,
             rtt: crate::types::TypeRegistry::new(),
             funcs: Vec::new(),
             tables: Vec::new(),
@@ -139,13 +157,14 @@ impl Store {
             tags: Vec::new(),
             elems: Vec::new(),
             datas: Vec::new(),
-            structs: Vec::new(),
-            arrays: Vec::new(),
-            exns: Vec::new(),
+            structs: Heap::default(),
+            arrays: Heap::default(),
+            exns: Heap::default(),
             conts: ContStore::default(),
             stacks: Default::default(),
             modules: Vec::new(),
             heap_bytes: 0,
+            gc: gc::Gc::default(),
             pending_bytes: 0,
         }
     }
@@ -187,6 +206,14 @@ impl Store {
     /// Number of live continuations.
     pub fn live_conts(&self) -> usize {
         self.conts.live
+    }
+
+    /// Counts a rule performed inside a step (`exception-through-prompt`) when rules are
+    /// counted.
+    pub(crate) fn note_rule(&mut self, rule: &'static str) {
+        if let Some(counts) = self.rule_counts.as_deref_mut() {
+            counts.reduction(rule);
+        }
     }
 
     /// Bytes of memory `addr` (for differential testing).

@@ -52,6 +52,7 @@ pub fn invoke(s: &mut Store, a: Addr, args: Vec<Val>) -> Result<Vec<Val>> {
 pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
     let fuel = s.config.fuel.unwrap_or(u64::MAX);
     let trace = s.config.trace;
+    let counting = s.rule_counts.is_some();
     let mut steps: u64 = 0;
     let mut next_audit = AUDIT_STEPS;
     let result = loop {
@@ -60,11 +61,26 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
         // the cost per step stays constant; big frames bring the next measure forward.
         if steps >= next_audit || s.pending_bytes > AUDIT_BYTES {
             s.pending_bytes = 0;
-            let (bytes, items) = context_bytes(s, th);
+            let (mut bytes, mut items) = context_bytes(s, th);
+            if bytes > MAX_CONTEXT_BYTES && s.gc.paused == 0 {
+                // Only what is reachable counts: unreachable continuations are collected first.
+                super::gc::collect(s, th, &[]);
+                (bytes, items) = context_bytes(s, th);
+            }
             if bytes > MAX_CONTEXT_BYTES {
                 break Err(Error::exhaustion("call stack exhausted"));
             }
             next_audit = steps + AUDIT_STEPS.max(items);
+        }
+        // Garbage collection, between two steps: the configuration is complete. Small
+        // allocations (exceptions) are charged after the fact: stop once over budget.
+        if super::gc::due(s) || s.heap_bytes > s.config.max_heap_bytes {
+            if s.gc.paused == 0 {
+                super::gc::collect(s, th, &[]);
+            }
+            if s.heap_bytes > s.config.max_heap_bytes {
+                break Err(Error::exhaustion(OUT_OF_MEMORY));
+            }
         }
         let sg = th.top()?;
         if sg.frames.is_empty() {
@@ -74,17 +90,23 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
         if steps > fuel {
             break Err(Error::exhaustion("fuel exhausted"));
         }
-        // Small allocations (exceptions) are charged after the fact: stop once over budget.
-        if s.heap_bytes > MAX_HEAP_BYTES {
-            break Err(Error::exhaustion(OUT_OF_MEMORY));
-        }
+
         let before = if trace {
             Some(describe_redex(sg))
         } else {
             None
         };
+        // Coverage names a failed step by the instruction it was reducing.
+        let redex = if counting {
+            sg.frames.last().map(|fr| (fr.code.clone(), fr.pc as usize))
+        } else {
+            None
+        };
         match step(s, th) {
             Ok(rule) => {
+                if counting {
+                    s.note_rule(rule);
+                }
                 if let Some(before) = before {
                     let after = th.segs.last().map(|sg| sg.to_string()).unwrap_or_default();
                     let (n, d) = (th.segs.len(), th.depth);
@@ -98,6 +120,9 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
                 }
             }
             Err(e) => {
+                if counting {
+                    count_failed_step(s, redex, &e);
+                }
                 // A suspension never crosses a host function: inside a nested activation
                 // (`spectest.call_ref`) an unhandled one traps.
                 let nested = th.segs.iter().any(|sg| matches!(sg.prompt, Prompt::Host));
@@ -126,6 +151,23 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
     };
     s.counters.steps += steps;
     result
+}
+
+/// Counts the rule of a step that ended in `e`: the rule the error names, else the design's
+/// trap rule for the instruction at the redex, else (a core trap, exhaustion) the outcome.
+fn count_failed_step(s: &mut Store, redex: Option<(Rc<Code>, usize)>, e: &Error) {
+    let instr = redex.as_ref().and_then(|(code, pc)| code.instrs.get(*pc));
+    match e
+        .rule
+        .or_else(|| instr.and_then(|i| crate::design::trap_rule(i, e)))
+    {
+        Some(rule) => s.note_rule(rule),
+        None => {
+            if let Some(counts) = s.rule_counts.as_deref_mut() {
+                counts.outcome(crate::coverage::outcome_key(e));
+            }
+        }
+    }
 }
 
 /// A trace entry goes to the store's sink when one is set (tests), otherwise to stderr.
@@ -270,7 +312,7 @@ pub fn settle(th: &mut Thread) -> Result<bool> {
             return Ok(settled);
         }
         if let Prompt::Stack = sg.prompt {
-            return Err(trap("stack returned")); // stack-return
+            return Err(trap("stack returned").by_rule("stack-return"));
         }
         let done = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
         th.top()?.vals.extend(done.vals);
@@ -348,7 +390,7 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
             sg.labels.pop();
         }
         if let Prompt::Stack = sg.prompt {
-            return Err(trap("uncaught exception at stack base")); // stack-uncaught
+            return Err(trap("uncaught exception at stack base").by_rule("stack-uncaught"));
         }
         if let Prompt::Root = sg.prompt {
             let exn = &s.exns[e as usize];
@@ -363,7 +405,14 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
                 None,
             ));
         }
-        th.segs.pop();
+        // exception-through-prompt: a typed-cont prompt lets the exception out to its resumer.
+        if let Some(Segment {
+            prompt: Prompt::Resume { .. },
+            ..
+        }) = th.segs.pop()
+        {
+            s.note_rule("exception-through-prompt");
+        }
     }
 }
 
@@ -373,18 +422,24 @@ pub fn alloc_cont(s: &mut Store, k: ContInst) -> Result<(Addr, u32)> {
         return Err(Error::exhaustion("too many live continuations"));
     }
     let r = s.conts.alloc(k);
+    super::gc::stored(s, s.conts.live);
     if s.conts.live > s.counters.peak_live_conts {
         s.counters.peak_live_conts = s.conts.live;
     }
     Ok(r)
 }
 
+/// Stores a new exception. Charged after the fact (the run loop stops once over budget): its
+/// payload is small and already in hand.
 pub fn alloc_exn(s: &mut Store, tag: Addr, fields: Vec<Val>) -> Addr {
-    s.heap_bytes = s
-        .heap_bytes
-        .saturating_add(val_bytes(fields.len() as u64 + 2));
-    s.exns.push(ExnInst { tag, fields });
-    s.exns.len() as Addr - 1
+    let x = ExnInst { tag, fields };
+    let bytes = super::gc::exn_bytes(&x);
+    s.heap_bytes = s.heap_bytes.saturating_add(bytes);
+    s.gc.allocated = s.gc.allocated.saturating_add(bytes);
+    if s.config.gc_stress {
+        s.gc.limit = 0;
+    }
+    s.exns.alloc(x)
 }
 
 /// Does reference `r` match canonical reference type `rt`? (`ref.test`, casts, imports)
@@ -599,10 +654,6 @@ const MAX_PAGES: u64 = 16384;
 /// Largest table the interpreter allocates.
 const MAX_TABLE: u64 = 10_000_000;
 
-/// Bytes of memories, tables and heap objects (structs, arrays, exceptions) one store may hold.
-/// Nothing is freed (there is no GC), so this bounds a whole run; beyond it, `memory.grow` and
-/// `table.grow` fail (-1) and everything else ends in exhaustion ("out of memory").
-pub const MAX_HEAP_BYTES: u64 = 2 << 30;
 pub const OUT_OF_MEMORY: &str = "out of memory";
 
 /// The host bytes of `n` values (heap objects are counted as so many values).
@@ -620,7 +671,7 @@ const AUDIT_STEPS: u64 = 1 << 16;
 const AUDIT_BYTES: u64 = 32 << 20;
 
 /// The host bytes of one segment, roughly.
-fn segment_bytes(sg: &Segment) -> u64 {
+pub fn segment_bytes(sg: &Segment) -> u64 {
     use std::mem::size_of;
     val_bytes((sg.vals.len() + sg.locals.len()) as u64)
         + (sg.frames.len() * size_of::<Frame>()) as u64
@@ -654,11 +705,29 @@ pub fn ref_bytes(n: u64) -> u64 {
     n.saturating_mul(std::mem::size_of::<Ref>() as u64)
 }
 
-/// Takes `bytes` from the heap budget `heap` (`Store::heap_bytes`), or fails leaving it as is.
-pub fn charge_heap(heap: &mut u64, bytes: u64) -> Result<()> {
-    match heap.checked_add(bytes) {
-        Some(total) if total <= MAX_HEAP_BYTES => {
-            *heap = total;
+/// `memory.grow` / `table.grow`: takes `bytes` from the heap budget (collecting first if need
+/// be; `extra`: the popped operands to keep alive); false when it does not fit.
+fn grow_heap(s: &mut Store, th: &Thread, bytes: u64, extra: &[Val]) -> bool {
+    if s.heap_bytes.saturating_add(bytes) > s.config.max_heap_bytes && s.gc.paused == 0 {
+        super::gc::collect(s, th, extra);
+    }
+    charge_heap(s, bytes).is_ok()
+}
+
+/// The length operand on top of the stack (`array.new`), left there.
+fn top_len(sg: &Segment) -> Result<u64> {
+    match sg.vals.last() {
+        Some(Val::I32(n)) => Ok(*n as u32 as u64),
+        _ => Err(underflow()),
+    }
+}
+
+/// Takes `bytes` from the heap budget (`Store::heap_bytes`, `Config::max_heap_bytes`), or fails
+/// leaving it as is. (`gc::reserve` collects first when that would fail.)
+pub fn charge_heap(s: &mut Store, bytes: u64) -> Result<()> {
+    match s.heap_bytes.checked_add(bytes) {
+        Some(total) if total <= s.config.max_heap_bytes => {
+            s.heap_bytes = total;
             Ok(())
         }
         _ => Err(Error::exhaustion(OUT_OF_MEMORY)),
@@ -939,26 +1008,28 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             "table.size"
         }
         I::TableGrow(x) => {
-            let t = &mut s.tables[s.modules[ia].tables[*x as usize] as usize];
+            let ta = s.modules[ia].tables[*x as usize] as usize;
             let n = sg.pop_addr()?;
             let r = sg.pop_ref()?;
+            let t = &s.tables[ta];
             let old = t.elems.len() as u64;
             let limit = t.max.unwrap_or(match t.addr {
                 AddrType::I32 => u32::MAX as u64,
                 AddrType::I64 => u64::MAX,
             });
+            let at = t.addr;
             match old.checked_add(n) {
                 Some(new)
                     if new <= limit
                         && new <= MAX_TABLE
-                        && charge_heap(&mut s.heap_bytes, ref_bytes(n)).is_ok() =>
+                        && grow_heap(s, th, ref_bytes(n), &[Val::Ref(r.clone())]) =>
                 {
-                    t.elems.resize(new as usize, r);
-                    sg.vals.push(addr_val(t.addr, old));
+                    s.tables[ta].elems.resize(new as usize, r);
+                    th.top()?.vals.push(addr_val(at, old));
                     "table.grow"
                 }
                 _ => {
-                    sg.vals.push(addr_val(t.addr, u64::MAX));
+                    th.top()?.vals.push(addr_val(at, u64::MAX));
                     "table.grow-fail"
                 }
             }
@@ -1034,8 +1105,9 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             "memory.size"
         }
         I::MemoryGrow(x) => {
-            let m = &mut s.mems[s.modules[ia].mems[*x as usize] as usize];
+            let ma = s.modules[ia].mems[*x as usize] as usize;
             let n = sg.pop_addr()?;
+            let m = &s.mems[ma];
             let old = m.pages();
             let limit = m.max.unwrap_or(match m.addr {
                 AddrType::I32 => 65536,
@@ -1045,17 +1117,18 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
                 Some(new)
                     if new <= limit
                         && new <= MAX_PAGES
-                        && charge_heap(&mut s.heap_bytes, n * PAGE_SIZE as u64).is_ok() =>
+                        && grow_heap(s, th, n.saturating_mul(PAGE_SIZE as u64), &[]) =>
                 {
                     // A fresh zeroed allocation stays untouched (and unresident) past the copy.
+                    let m = &mut s.mems[ma];
                     let mut bytes = vec![0u8; new as usize * PAGE_SIZE];
                     bytes[..m.bytes.len()].copy_from_slice(&m.bytes);
                     m.bytes = bytes;
-                    sg.vals.push(addr_val(m.addr, old));
+                    th.top()?.vals.push(addr_val(m.addr, old));
                     "memory.grow"
                 }
                 _ => {
-                    sg.vals.push(addr_val(m.addr, u64::MAX));
+                    th.top()?.vals.push(addr_val(s.mems[ma].addr, u64::MAX));
                     "memory.grow-fail"
                 }
             }
@@ -1177,6 +1250,9 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
         // ----- Aggregate (4.4.3)
         I::StructNew(x) | I::StructNewDefault(x) => {
             let fs = struct_fields(s, ia, *x)?;
+            // Charged (and collected for) before the operands leave the stack.
+            super::gc::reserve(s, th, val_bytes(fs.len() as u64 + 2), &[])?;
+            let sg = th.top()?;
             let fields: Vec<Val> = if matches!(instr, I::StructNew(_)) {
                 let vs = sg.pop_n(fs.len())?;
                 vs.into_iter()
@@ -1186,11 +1262,9 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             } else {
                 fs.iter().map(|f| default_field(s, f.storage)).collect()
             };
-            charge_heap(&mut s.heap_bytes, val_bytes(fields.len() as u64 + 2))?;
             let ty = s.modules[ia].types[*x as usize];
-            s.structs.push(StructInst { ty, fields });
-            sg.vals
-                .push(Val::Ref(Ref::Struct(s.structs.len() as Addr - 1)));
+            let a = s.structs.alloc(StructInst { ty, fields });
+            sg.vals.push(Val::Ref(Ref::Struct(a)));
             "struct.new"
         }
         I::StructGet(x, y) | I::StructGetS(x, y) | I::StructGetU(x, y) => {
@@ -1210,35 +1284,37 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
         }
         I::ArrayNew(x) | I::ArrayNewDefault(x) => {
             let f = array_field(s, ia, *x)?;
-            let n = sg.pop_i32()? as u32 as usize;
+            // Charged before allocating (a huge length must not reach the host allocator) and
+            // before the operands leave the stack.
+            let n = top_len(sg)?;
+            super::gc::reserve(s, th, val_bytes(n + 2), &[])?;
+            let sg = th.top()?;
+            sg.pop_i32()?;
             let v = if matches!(instr, I::ArrayNew(_)) {
                 pack(f.storage, sg.pop()?)
             } else {
                 default_field(s, f.storage)
             };
-            // Charged before allocating: a huge length must not reach the host allocator.
-            charge_heap(&mut s.heap_bytes, val_bytes(n as u64 + 2))?;
             let ty = s.modules[ia].types[*x as usize];
-            s.arrays.push(ArrayInst {
+            let a = s.arrays.alloc(ArrayInst {
                 ty,
-                elems: vec![v; n],
+                elems: vec![v; n as usize],
             });
-            sg.vals
-                .push(Val::Ref(Ref::Array(s.arrays.len() as Addr - 1)));
+            sg.vals.push(Val::Ref(Ref::Array(a)));
             "array.new"
         }
         I::ArrayNewFixed(x, n) => {
             let f = array_field(s, ia, *x)?;
+            super::gc::reserve(s, th, val_bytes(*n as u64 + 2), &[])?;
+            let sg = th.top()?;
             let elems = sg
                 .pop_n(*n as usize)?
                 .into_iter()
                 .map(|v| pack(f.storage, v))
                 .collect();
-            charge_heap(&mut s.heap_bytes, val_bytes(*n as u64 + 2))?;
             let ty = s.modules[ia].types[*x as usize];
-            s.arrays.push(ArrayInst { ty, elems });
-            sg.vals
-                .push(Val::Ref(Ref::Array(s.arrays.len() as Addr - 1)));
+            let a = s.arrays.alloc(ArrayInst { ty, elems });
+            sg.vals.push(Val::Ref(Ref::Array(a)));
             "array.new_fixed"
         }
         I::ArrayNewData(x, y) => {
@@ -1247,11 +1323,12 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             let n = sg.pop_i32()? as u32 as u64;
             let i = sg.pop_i32()? as u32 as u64;
             let z = storage_size(f.storage) as u64;
-            let bytes = &s.datas[da].bytes;
-            if !fits(i, n * z, bytes.len()) {
+            if !fits(i, n * z, s.datas[da].bytes.len()) {
                 return Err(trap("out of bounds memory access"));
             }
-            charge_heap(&mut s.heap_bytes, val_bytes(n + 2))?;
+            // The operands are numbers: nothing to keep alive while collecting.
+            super::gc::reserve(s, th, val_bytes(n + 2), &[])?;
+            let bytes = &s.datas[da].bytes;
             let elems = (0..n)
                 .map(|k| {
                     read_storage(
@@ -1261,9 +1338,8 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
                 })
                 .collect();
             let ty = s.modules[ia].types[*x as usize];
-            s.arrays.push(ArrayInst { ty, elems });
-            sg.vals
-                .push(Val::Ref(Ref::Array(s.arrays.len() as Addr - 1)));
+            let a = s.arrays.alloc(ArrayInst { ty, elems });
+            th.top()?.vals.push(Val::Ref(Ref::Array(a)));
             "array.new_data"
         }
         I::ArrayNewElem(x, y) => {
@@ -1273,16 +1349,16 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             if !fits(i, n, s.elems[ea].elems.len()) {
                 return Err(trap("out of bounds table access"));
             }
-            charge_heap(&mut s.heap_bytes, val_bytes(n + 2))?;
+            // The operands are numbers; the elements are roots.
+            super::gc::reserve(s, th, val_bytes(n + 2), &[])?;
             let elems = s.elems[ea].elems[i as usize..(i + n) as usize]
                 .iter()
                 .cloned()
                 .map(Val::Ref)
                 .collect();
             let ty = s.modules[ia].types[*x as usize];
-            s.arrays.push(ArrayInst { ty, elems });
-            sg.vals
-                .push(Val::Ref(Ref::Array(s.arrays.len() as Addr - 1)));
+            let a = s.arrays.alloc(ArrayInst { ty, elems });
+            th.top()?.vals.push(Val::Ref(Ref::Array(a)));
             "array.new_elem"
         }
         I::ArrayGet(x) | I::ArrayGetS(x) | I::ArrayGetU(x) => {

@@ -141,6 +141,65 @@ pub struct ContInst {
     pub start: Option<Addr>,
 }
 
+/// The heap objects of one kind (structures, arrays or exceptions): slots addressed by
+/// references (`Ref::Struct(a)`, ...). The collector (`exec::gc`) empties the slots of
+/// unreachable objects and lists them in `free` for reuse; no reachable reference ever points
+/// at an empty or reused slot.
+#[derive(Debug)]
+pub struct Heap<T> {
+    pub slots: Vec<Option<T>>,
+    pub free: Vec<Addr>,
+}
+
+impl<T> Default for Heap<T> {
+    fn default() -> Heap<T> {
+        Heap {
+            slots: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<T> Heap<T> {
+    /// Stores `x` in a free slot; returns its address.
+    pub fn alloc(&mut self, x: T) -> Addr {
+        match self.free.pop() {
+            Some(a) => {
+                self.slots[a as usize] = Some(x);
+                a
+            }
+            None => {
+                self.slots.push(Some(x));
+                self.slots.len() as Addr - 1
+            }
+        }
+    }
+
+    /// Number of objects held (reachable or not yet collected).
+    pub fn live(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+
+    pub fn get(&self, a: usize) -> Option<&T> {
+        self.slots.get(a).and_then(Option::as_ref)
+    }
+}
+
+impl<T> std::ops::Index<usize> for Heap<T> {
+    type Output = T;
+    /// The object at `a`. Only a collector bug can make a reachable reference dangle, so an
+    /// empty slot is a crash (the script runner reports it as such).
+    fn index(&self, a: usize) -> &T {
+        self.slots[a].as_ref().expect("dangling reference")
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Heap<T> {
+    fn index_mut(&mut self, a: usize) -> &mut T {
+        self.slots[a].as_mut().expect("dangling reference")
+    }
+}
+
 /// A continuation slot: the generation counts reuses, so a stale reference is detected.
 #[derive(Debug, Default)]
 pub struct ContSlot {
@@ -153,6 +212,7 @@ pub struct ContSlot {
 pub struct ContStore {
     pub slots: Vec<ContSlot>,
     pub free: Vec<Addr>,
+    /// Occupied slots: continuations not yet consumed nor collected.
     pub live: usize,
 }
 
@@ -193,14 +253,22 @@ impl ContStore {
         if slot.gen != gen || slot.cont.is_none() {
             return None;
         }
+        let k = slot.cont.take();
+        self.release(a);
+        k
+    }
+
+    /// Slot `a` was emptied (consumed, or collected by `exec::gc`): its generation moves on, so
+    /// every reference to what it held is stale from now on. A slot whose generation would
+    /// wrap is retired, never reused: otherwise a reference consumed 2^32 uses ago would
+    /// become valid again, for a continuation of another type.
+    pub fn release(&mut self, a: Addr) {
+        let slot = &mut self.slots[a as usize];
         slot.gen = slot.gen.wrapping_add(1);
-        // A slot whose generation would wrap is retired, never reused: otherwise a reference
-        // consumed 2^32 uses ago would become valid again, for a continuation of another type.
         if slot.gen != u32::MAX {
             self.free.push(a);
         }
         self.live -= 1;
-        slot.cont.take()
     }
 }
 

@@ -164,6 +164,7 @@ fn alloc(s: &mut Store, st: StackInst) -> Result<Ref> {
         return Err(Error::exhaustion("too many live stacks"));
     }
     let r = s.stacks.alloc(st);
+    crate::exec::gc::stored(s, s.stacks.live);
     if s.stacks.live > s.counters.peak_live_conts {
         s.counters.peak_live_conts = s.stacks.live;
     }
@@ -208,6 +209,7 @@ fn suspend(s: &mut Store, th: &mut Thread) -> Result<Ref> {
         start: None,
         root,
     });
+    crate::exec::gc::stored(s, s.stacks.live);
     Ok(r)
 }
 
@@ -306,6 +308,7 @@ pub fn step(
             let mut st = s.stacks.take(a)?;
             st.seg.vals.extend(vs);
             let r = s.stacks.alloc(st);
+            crate::exec::gc::stored(s, s.stacks.live);
             th.top()?.vals.push(Val::Ref(r));
             Ok("stack.bind")
         }
@@ -429,9 +432,11 @@ mod tests {
     (type $main (stack (param i32) (ref null $task)))
     (type $task (stack (param i32) (ref $main))))
   (func $f (param i32) (param (ref $main)) (unreachable))
+  (table $keep 0 (ref null $task))
   (func (export "many") (param $n i32)
     (loop $l
-      (drop (stack.new $task $f))
+      ;; kept: dropped ones would be collected and not count
+      (drop (table.grow $keep (stack.new $task $f) (i32.const 1)))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
 "#;
         let (mut store, f) = setup(src, "many", false);

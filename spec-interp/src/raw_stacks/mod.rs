@@ -4,6 +4,7 @@
 pub mod text;
 use crate::syntax::{FuncIdx, TagIdx, TypeIdx};
 
+pub mod rules;
 pub mod valid;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

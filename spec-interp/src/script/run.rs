@@ -17,6 +17,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use crate::coverage::RuleCounts;
 use crate::design::Design;
 use crate::diag::{Error, ErrorKind, Result, Span};
 use crate::exec::{self, ExternVal, Store};
@@ -94,7 +95,11 @@ impl Engine for Switchyard {
     }
 
     fn validate(&mut self, module: &Rc<Module>) -> Result<()> {
-        valid::validate_module(module, self.design())
+        let design = self.design();
+        match self.store.rule_counts.as_deref_mut() {
+            None => valid::validate_module(module, design),
+            Some(counts) => valid::validate_module_counting(module, design, counts),
+        }
     }
 
     fn instantiate(
@@ -133,7 +138,12 @@ impl Engine for Switchyard {
 
     fn invoke(&mut self, instance: Addr, name: &str, args: Vec<Val>) -> Result<Vec<Val>> {
         match self.export(instance, name)? {
-            ExternVal::Func(func) => exec::invoke(&mut self.store, func, args),
+            ExternVal::Func(func) => {
+                let results = exec::invoke(&mut self.store, func, args);
+                // The results stay roots until the next action: the runner still reads them.
+                self.store.gc.host_roots = results.as_ref().map_or(Vec::new(), Vec::clone);
+                results
+            }
             _ => Err(Error::new(
                 ErrorKind::Script,
                 format!("export \"{name}\" is not a function"),
@@ -252,6 +262,36 @@ pub struct RunOptions {
     pub trace: bool,
     /// Overrides the relaxed SIMD choice of every script.
     pub relaxed: Option<crate::simd::Relaxed>,
+    /// Collect garbage after every allocation (`Config::gc_stress`).
+    pub gc_stress: bool,
+    /// `Config::max_live_conts`, when set.
+    pub max_live_conts: Option<usize>,
+    /// `Config::max_heap_bytes`, when set.
+    pub max_heap_bytes: Option<u64>,
+    /// Told of each directive's outcome as soon as it has run (`run --json-lines`), so a
+    /// harness learns how far a run got even if it never ends.
+    pub on_outcome: Option<OutcomeSink>,
+}
+
+/// A callback for each outcome of a run, with the script's path.
+#[derive(Clone)]
+pub struct OutcomeSink(pub std::sync::Arc<dyn Fn(&Path, &Outcome) + Send + Sync>);
+
+impl std::fmt::Debug for OutcomeSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OutcomeSink")
+    }
+}
+
+impl RunOptions {
+    /// The options of the environment of a test run: `SWITCHYARD_GC_STRESS=1` sets
+    /// `gc_stress` (`.ci/run` runs the whole suite so).
+    pub fn from_env() -> RunOptions {
+        RunOptions {
+            gc_stress: std::env::var("SWITCHYARD_GC_STRESS").is_ok_and(|v| v == "1"),
+            ..RunOptions::default()
+        }
+    }
 }
 
 /// The stack of the thread a script runs on: a safety net for deep inputs, since the
@@ -261,12 +301,26 @@ pub const SCRIPT_STACK_SIZE: usize = 256 << 20;
 /// Reads and runs a script on a thread of its own with a large stack. Never panics: a crash
 /// becomes a failed outcome.
 pub fn run_file(path: &Path, options: &RunOptions) -> FileReport {
+    run_file_with(path, options, false).0
+}
+
+/// As `run_file`, and counts the rules the script exercised (rule coverage, `crate::coverage`).
+pub fn run_file_counting(path: &Path, options: &RunOptions) -> (FileReport, RuleCounts) {
+    let (report, counts) = run_file_with(path, options, true);
+    (report, counts.unwrap_or_default())
+}
+
+fn run_file_with(
+    path: &Path,
+    options: &RunOptions,
+    counting: bool,
+) -> (FileReport, Option<RuleCounts>) {
     let source = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(source) => source,
-            Err(_) => return unreadable(path, "the file is not UTF-8".to_string()),
+            Err(_) => return (unreadable(path, "the file is not UTF-8".to_string()), None),
         },
-        Err(err) => return unreadable(path, err.to_string()),
+        Err(err) => return (unreadable(path, err.to_string()), None),
     };
     let thread_path = path.to_path_buf();
     let thread_options = options.clone();
@@ -274,7 +328,16 @@ pub fn run_file(path: &Path, options: &RunOptions) -> FileReport {
     let spawned = std::thread::Builder::new()
         .name(format!("script {}", path.display()))
         .stack_size(SCRIPT_STACK_SIZE)
-        .spawn(move || run_source(&thread_path, &thread_source, &thread_options));
+        .spawn(move || {
+            let mut counts = counting.then(RuleCounts::default);
+            let report = run_source_with(
+                &thread_path,
+                &thread_source,
+                &thread_options,
+                counts.as_mut(),
+            );
+            (report, counts)
+        });
     let crashed = |message: String| {
         let span = Span::new(0, source.len().min(1));
         FileReport {
@@ -294,10 +357,10 @@ pub fn run_file(path: &Path, options: &RunOptions) -> FileReport {
     };
     match spawned {
         Ok(handle) => match handle.join() {
-            Ok(report) => report,
-            Err(payload) => crashed(panic_message(payload.as_ref())),
+            Ok(done) => done,
+            Err(payload) => (crashed(panic_message(payload.as_ref())), None),
         },
-        Err(err) => crashed(format!("cannot start a thread: {err}")),
+        Err(err) => (crashed(format!("cannot start a thread: {err}")), None),
     }
 }
 
@@ -351,6 +414,16 @@ fn failed(
 /// Runs a script's source on the current thread with Switchyard. A script the parser rejects
 /// still runs up to the directive it could not read; that directive and all after it fail.
 pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
+    run_source_with(path, src, options, None)
+}
+
+/// `run_source`, counting rules into `counts` when given.
+fn run_source_with(
+    path: &Path,
+    src: &str,
+    options: &RunOptions,
+    mut counts: Option<&mut RuleCounts>,
+) -> FileReport {
     let mut report = FileReport {
         path: path.to_path_buf(),
         source: src.to_string(),
@@ -376,13 +449,29 @@ pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
         dir: path.parent().map(Path::to_path_buf),
         design,
     };
-    let run = |script: Script| {
-        run_script_in(
-            &mut Switchyard::new(config(design, &headers, options)),
+    let sink = options.on_outcome.as_ref().map(|sink| {
+        let sink = sink.clone();
+        let path = path.to_path_buf();
+        move |o: &Outcome| (sink.0)(&path, o)
+    });
+    let mut run = |script: Script| {
+        let mut engine = Switchyard::new(config(design, &headers, options));
+        if let Some(counts) = counts.as_deref_mut() {
+            engine.store.rule_counts = Some(Box::new(std::mem::take(counts)));
+        }
+        let outcomes = run_script_observed(
+            &mut engine,
             &script,
             src,
             &context,
-        )
+            sink.as_ref().map(|f| f as &dyn Fn(&Outcome)),
+        );
+        if let (Some(counts), Some(counted)) =
+            (counts.as_deref_mut(), engine.store.rule_counts.take())
+        {
+            *counts = *counted;
+        }
+        outcomes
     };
     match text::parse_script(src, design) {
         Ok(script) => report.outcomes = run(script),
@@ -404,9 +493,11 @@ pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
                     Err(_) => bad = 0,
                 }
             }
-            report
-                .outcomes
-                .extend(fail_forms(src, bad, &err, "a directive that parses"));
+            let rest = fail_forms(src, bad, &err, "a directive that parses");
+            if let Some(sink) = &sink {
+                rest.iter().for_each(sink);
+            }
+            report.outcomes.extend(rest);
         }
     }
     report
@@ -416,8 +507,15 @@ pub(crate) fn config(design: Design, headers: &Headers, options: &RunOptions) ->
     let mut config = exec::Config {
         design,
         trace: options.trace,
+        gc_stress: options.gc_stress,
         ..exec::Config::default()
     };
+    if let Some(n) = options.max_live_conts {
+        config.max_live_conts = n;
+    }
+    if let Some(n) = options.max_heap_bytes {
+        config.max_heap_bytes = n;
+    }
     if let Some(fuel) = headers.fuel {
         config.fuel = Some(fuel);
     }
@@ -522,6 +620,17 @@ pub fn run_script_in<E: Engine>(
     src: &str,
     context: &ScriptContext,
 ) -> Vec<Outcome> {
+    run_script_observed(engine, script, src, context, None)
+}
+
+/// `run_script_in`, telling `observe` of each outcome as soon as its command has run.
+pub fn run_script_observed<E: Engine>(
+    engine: &mut E,
+    script: &Script,
+    src: &str,
+    context: &ScriptContext,
+    observe: Option<&dyn Fn(&Outcome)>,
+) -> Vec<Outcome> {
     let mut runner = Runner {
         engine,
         registry: HashMap::new(),
@@ -559,7 +668,7 @@ pub fn run_script_in<E: Engine>(
             },
         };
         let focus = outcome.focus.take().unwrap_or(command.span);
-        outcomes.push(Outcome {
+        let outcome = Outcome {
             span: command.span,
             line,
             kind: kind.to_string(),
@@ -567,7 +676,11 @@ pub fn run_script_in<E: Engine>(
             actual: outcome.actual,
             status: outcome.status,
             focus,
-        });
+        };
+        if let Some(observe) = observe {
+            observe(&outcome);
+        }
+        outcomes.push(outcome);
     }
     outcomes
 }

@@ -4,6 +4,7 @@
 pub mod text;
 use crate::syntax::{LabelIdx, TagIdx, TypeIdx};
 
+pub mod rules;
 pub mod valid;
 
 /// A handler clause of `resume`, `resume_throw` and `resume_throw_ref`.

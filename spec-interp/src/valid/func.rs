@@ -126,7 +126,16 @@ impl<'k, 'a> Checker<'k, 'a> {
             if self.is_const {
                 self.check_constant(instr)?;
             }
-            self.instr(instr)?;
+            match self.c.rules {
+                None => self.instr(instr)?,
+                Some(counts) => {
+                    // Rule coverage: the rules are counted as applied, held or not.
+                    let in_handle = self.ctrls.iter().any(|f| f.barrier);
+                    let r = self.instr(instr);
+                    super::rules::count(instr, in_handle, r.is_err(), &mut counts.borrow_mut());
+                    r?
+                }
+            }
         }
         // The implicit `end` of the body.
         self.sp = e
@@ -711,7 +720,7 @@ impl<'k, 'a> Checker<'k, 'a> {
                 self.push_opt(t);
             }
             Instr::Select(Some(ts)) => {
-                // select t
+                // select-typed
                 if ts.len() != 1 {
                     return Err(self.err("invalid result arity"));
                 }

@@ -9,9 +9,12 @@
 //! `ct` canonical type index, `sp` span.
 
 mod func;
+mod rules;
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
+use crate::coverage::RuleCounts;
 use crate::design::Design;
 use crate::diag::{Error, Result, Span};
 use crate::syntax::{
@@ -41,6 +44,24 @@ pub fn validate_module_with(
     Ok(c.map)
 }
 
+/// Validates a module as `validate_module` does, counting in `counts` each typing rule applied
+/// (rule coverage, `crate::coverage`).
+pub fn validate_module_counting(
+    module: &Module,
+    design: Design,
+    counts: &mut RuleCounts,
+) -> Result<()> {
+    let mut reg = TypeRegistry::new();
+    let map = reg.add_module_types(&module.types)?;
+    let cell = RefCell::new(std::mem::take(counts));
+    let mut c = Ctx::new(module, design, &reg, map);
+    c.rules = Some(&cell);
+    let r = c.check_module();
+    drop(c);
+    *counts = cell.into_inner();
+    r
+}
+
 /// The module context C (3.1.1), with canonical types.
 pub(crate) struct Ctx<'a> {
     pub module: &'a Module,
@@ -59,6 +80,8 @@ pub(crate) struct Ctx<'a> {
     pub n_datas: u32,
     /// C.refs: functions that `ref.func` may name inside function bodies.
     pub refs: HashSet<u32>,
+    /// Where the typing rules applied are counted, when they are (rule coverage).
+    pub rules: Option<&'a RefCell<RuleCounts>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -76,6 +99,7 @@ impl<'a> Ctx<'a> {
             elems: Vec::new(),
             n_datas: module.datas.len() as u32,
             refs: HashSet::new(),
+            rules: None,
         }
     }
 

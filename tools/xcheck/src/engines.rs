@@ -15,7 +15,7 @@
 use crate::outcome::{Category, Outcome};
 use crate::process::{self, Finished};
 use crate::script::{self, Directive, Expect, Script};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -54,46 +54,122 @@ pub enum End {
 
 /// One engine behind the harness.
 pub trait Engine {
+    /// The column name (unique in a run: `v8`, `wasmtime-latest`, `v8-jitless`).
     fn name(&self) -> String;
     /// Whether the engine stops at the first failing directive (then every directive before
     /// the stop passed).
     fn stops_at_failure(&self) -> bool;
     /// Runs the script without the directives `skip` holds.
     fn attempt(&self, script: &Script, skip: &BTreeSet<usize>, timeout: Duration) -> Attempt;
+    /// Whether the engine can run at all (its binary is there); the error says what is
+    /// missing and how to install it.
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+    /// Whether `attempt_replaying` really replays (else it leaves those directives out).
+    fn can_replay(&self) -> bool {
+        false
+    }
+    /// Like `attempt`, but each directive of `replay` runs with its assertion relaxed to the
+    /// category this engine gave it before (`assert_return` that returned other values becomes
+    /// a bare `invoke`, a trap an `assert_trap` of any message): an engine that stops at
+    /// failures then gets past a failure with the effects the directive had, so the directives
+    /// after it still run in the state the engine itself made. The default leaves them out.
+    fn attempt_replaying(
+        &self,
+        script: &Script,
+        skip: &BTreeSet<usize>,
+        replay: &BTreeMap<usize, Category>,
+        timeout: Duration,
+    ) -> Attempt {
+        let mut all = skip.clone();
+        all.extend(replay.keys().copied());
+        self.attempt(script, &all, timeout)
+    }
 }
 
-/// Runs a whole script on an engine and returns one outcome per directive.
+/// Whether directive `j`, which `d` needs or whose effects `d` may observe, ran as the script
+/// says in the attempt that produced `d`'s outcome; the line of the first one that did not.
+fn broken_dependency(
+    script: &Script,
+    d: &Directive,
+    not_run: &BTreeSet<usize>,
+    outcomes: &[Option<Outcome>],
+) -> Option<usize> {
+    // A module, instance or registration that is needed must have been made.
+    let not_made = |j: usize| match &outcomes[j] {
+        Some(o) => o.category != Category::Success,
+        None => false,
+    };
+    d.deps
+        .iter()
+        .copied()
+        .find(|&j| not_run.contains(&j) || not_made(j))
+        .or_else(|| d.state.iter().copied().find(|j| not_run.contains(j)))
+        .map(|j| script.directives[j].line)
+}
+
+/// Runs a whole script on an engine and returns one outcome per directive. An outcome that
+/// depends on a directive that did not run as the script says (left out after a crash or a
+/// hang, or a module the engine did not make) carries `depends_on`: it is not comparable.
 pub fn run_script(engine: &dyn Engine, script: &Script, timeout: Duration) -> Vec<Outcome> {
     let n = script.directives.len();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
+    // Left out of every later attempt.
     let mut skip = BTreeSet::new();
+    // Replayed as the engine ran them (engines that stop at failures).
+    let mut replay: BTreeMap<usize, Category> = BTreeMap::new();
     for d in &script.directives {
         if let script::Step::Unsupported(why) = &d.step {
             outcomes[d.index] = Some(Outcome::unsupported(why.clone()));
             skip.insert(d.index);
         }
     }
-    // Each round settles at least one directive, so n + 1 rounds always suffice.
-    for _ in 0..=n {
-        let attempt = engine.attempt(script, &skip, timeout);
-        for (i, o) in attempt.reported {
-            if i < n && outcomes[i].is_none() {
-                outcomes[i] = Some(o);
-            }
+    let settle = |outcomes: &mut Vec<Option<Outcome>>,
+                  not_run: &BTreeSet<usize>,
+                  i: usize,
+                  mut o: Outcome| {
+        if i >= n || outcomes[i].is_some() {
+            return;
         }
-        let pending = |outcomes: &[Option<Outcome>], skip: &BTreeSet<usize>| -> Vec<usize> {
-            (0..n)
-                .filter(|i| outcomes[*i].is_none() && !skip.contains(i))
-                .collect()
-        };
+        if o.depends_on.is_none() {
+            o.depends_on = broken_dependency(script, &script.directives[i], not_run, outcomes);
+        }
+        outcomes[i] = Some(o);
+    };
+    let pending = |outcomes: &[Option<Outcome>], skip: &BTreeSet<usize>| -> Vec<usize> {
+        (0..n)
+            .filter(|i| outcomes[*i].is_none() && !skip.contains(i))
+            .collect()
+    };
+    // Each round settles at least one directive (or moves one from replay to skip).
+    for _ in 0..=2 * n + 1 {
+        let attempt = engine.attempt_replaying(script, &skip, &replay, timeout);
+        // What did not run in this attempt: left out, or reported as not run.
+        let mut not_run = skip.clone();
+        if !engine.can_replay() {
+            not_run.extend(replay.keys().copied());
+        }
+        let mut reported: Vec<(usize, Outcome)> = attempt.reported.into_iter().collect();
+        reported.sort_by_key(|(i, _)| *i);
+        not_run.extend(
+            reported
+                .iter()
+                .filter(|(_, o)| o.category == Category::Unsupported)
+                .map(|(i, _)| *i),
+        );
+        for (i, o) in reported {
+            settle(&mut outcomes, &not_run, i, o);
+        }
         let stop = match attempt.end {
             End::Completed => {
                 for i in pending(&outcomes, &skip) {
-                    outcomes[i] = Some(if engine.stops_at_failure() {
+                    let o = if engine.stops_at_failure() {
                         Outcome::as_expected(&script.directives[i], "")
                     } else {
                         Outcome::unsupported("the engine reported nothing for it")
-                    });
+                    };
+                    settle(&mut outcomes, &not_run, i, o);
                 }
                 break;
             }
@@ -104,46 +180,73 @@ pub fn run_script(engine: &dyn Engine, script: &Script, timeout: Duration) -> Ve
                 break;
             }
             End::Failed { at, message } => {
-                let at = at.or_else(|| locate(engine, script, &skip, timeout, Goal::Failure));
+                let at =
+                    at.or_else(|| locate(engine, script, &skip, &replay, timeout, Goal::Failure));
                 match at {
                     Some(at) => (at, classify_failure(&script.directives[at], &message)),
                     None => break,
                 }
             }
             End::Crashed { at, detail } => {
-                let at = at.or_else(|| locate(engine, script, &skip, timeout, Goal::Crash));
+                let at =
+                    at.or_else(|| locate(engine, script, &skip, &replay, timeout, Goal::Crash));
                 match at {
-                    Some(at) => (at, Outcome::crash(detail)),
+                    Some(at) => (at, crash_outcome(&script.directives[at], detail)),
                     None => break,
                 }
             }
             End::TimedOut { at } => {
-                let at = at.or_else(|| locate(engine, script, &skip, timeout, Goal::Timeout));
+                let at =
+                    at.or_else(|| locate(engine, script, &skip, &replay, timeout, Goal::Timeout));
                 match at {
                     Some(at) => (at, Outcome::timeout(timeout.as_secs_f64())),
                     None => break,
                 }
             }
         };
-        let (at, outcome) = stop;
-        if engine.stops_at_failure() {
-            for i in pending(&outcomes, &skip).into_iter().filter(|&i| i < at) {
-                outcomes[i] = Some(Outcome::as_expected(&script.directives[i], ""));
+        let (mut at, outcome) = stop;
+        // A stop at a directive that already has its outcome (it passed in an earlier attempt,
+        // and a later one stopped there: a process time limit, a flaky engine) must not take
+        // that outcome back: the stop belongs to the first directive still open from there.
+        if outcomes[at].is_some() && !replay.contains_key(&at) {
+            match (at..n).find(|i| outcomes[*i].is_none() && !skip.contains(i)) {
+                Some(next) => at = next,
+                None => break,
             }
         }
-        if outcomes[at].is_none() {
-            outcomes[at] = Some(outcome);
+        if engine.stops_at_failure() {
+            for i in pending(&outcomes, &skip).into_iter().filter(|&i| i < at) {
+                let o = Outcome::as_expected(&script.directives[i], "");
+                settle(&mut outcomes, &not_run, i, o);
+            }
         }
-        skip.insert(at);
+        let category = outcome.category;
+        settle(&mut outcomes, &not_run, at, outcome);
+        // Get past the stop: replay it as the engine ran it when it can, else leave it out.
+        let replayable = engine.can_replay()
+            && !category.is_failure_of_engine()
+            && replay_text(script, &script.directives[at], category).is_some();
+        if replayable && !replay.contains_key(&at) {
+            replay.insert(at, category);
+        } else {
+            replay.remove(&at);
+            skip.insert(at);
+        }
         // Whatever needs what this directive should have made cannot run on this engine.
-        for d in &script.directives[at + 1..] {
-            if let Some(&missing) = d.deps.iter().find(|x| skip.contains(x)) {
-                if outcomes[d.index].is_none() {
-                    let line = script.directives[missing].line;
-                    outcomes[d.index] = Some(Outcome::unsupported(format!(
-                        "needs the module of line {line}, which this engine did not make"
-                    )));
-                    skip.insert(d.index);
+        let made = outcomes[at]
+            .as_ref()
+            .is_some_and(|o| o.category == Category::Success && !skip.contains(&at));
+        if !made {
+            for d in &script.directives[at + 1..] {
+                if let Some(&missing) = d.deps.iter().find(|x| skip.contains(x) || **x == at) {
+                    if outcomes[d.index].is_none() {
+                        let line = script.directives[missing].line;
+                        outcomes[d.index] = Some(Outcome::not_run(
+                            line,
+                            "whose module this engine did not make",
+                        ));
+                        skip.insert(d.index);
+                    }
                 }
             }
         }
@@ -157,6 +260,35 @@ pub fn run_script(engine: &dyn Engine, script: &Script, timeout: Duration) -> Ve
         .collect()
 }
 
+/// The outcome of a directive that killed the engine. Running out of the host's stack (node's
+/// `RangeError: Maximum call stack size exceeded` in binaryen's interpreter) is a resource
+/// limit, not a crash.
+fn crash_outcome(d: &Directive, detail: String) -> Outcome {
+    let lower = detail.to_ascii_lowercase();
+    if lower.contains("maximum call stack size exceeded") {
+        return Outcome::judged(d, Category::Exhaustion, format!("host stack: {detail}"));
+    }
+    Outcome::crash(detail)
+}
+
+/// The text that replays directive `d` as an engine ran it, relaxed to accept `category`
+/// (see `Engine::attempt_replaying`); `None` when there is nothing to replay (only
+/// invocations change state) or no directive can say it.
+pub fn replay_text(script: &Script, d: &Directive, category: Category) -> Option<String> {
+    if !matches!(d.step, script::Step::Invoke { .. }) {
+        return None;
+    }
+    let action = script::action_text(script, d)?;
+    Some(match category {
+        Category::Success | Category::Return => action.to_string(),
+        Category::Trap => format!("(assert_trap {action} \"\")"),
+        Category::Exception => format!("(assert_exception {action})"),
+        Category::Suspension => format!("(assert_suspension {action} \"\")"),
+        Category::Exhaustion => format!("(assert_exhaustion {action} \"\")"),
+        _ => return None,
+    })
+}
+
 #[derive(Clone, Copy)]
 enum Goal {
     Crash,
@@ -165,11 +297,13 @@ enum Goal {
 }
 
 /// Finds the directive at which an engine that said nothing about its progress crashed (or
-/// hung): the shortest prefix of the remaining directives that still does so, by bisection.
+/// hung, or failed): the shortest prefix of the remaining directives that still does so, by
+/// bisection.
 fn locate(
     engine: &dyn Engine,
     script: &Script,
     skip: &BTreeSet<usize>,
+    replay: &BTreeMap<usize, Category>,
     timeout: Duration,
     goal: Goal,
 ) -> Option<usize> {
@@ -179,8 +313,13 @@ fn locate(
     let fails = |len: usize| -> bool {
         let mut s = skip.clone();
         s.extend(included[len..].iter().copied());
+        let r: BTreeMap<usize, Category> = replay
+            .iter()
+            .filter(|(i, _)| !s.contains(i))
+            .map(|(i, c)| (*i, *c))
+            .collect();
         matches!(
-            (engine.attempt(script, &s, timeout).end, goal),
+            (engine.attempt_replaying(script, &s, &r, timeout).end, goal),
             (End::Crashed { .. }, Goal::Crash)
                 | (End::TimedOut { .. }, Goal::Timeout)
                 | (End::Failed { .. }, Goal::Failure)
@@ -208,6 +347,30 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
     let m = message.to_ascii_lowercase();
     let detail = first_lines(message, 3);
     let has = |words: &[&str]| words.iter().any(|w| m.contains(w));
+    let action = matches!(
+        d.step,
+        script::Step::Invoke { .. } | script::Step::Get { .. }
+    );
+    // binaryen's interpreter gives up with `Fatal: ...` (and exit 1) on some programs it
+    // cannot run: an engine failure, not a rejection of the text.
+    if action && has(&["fatal:"]) {
+        return Outcome::crash(detail);
+    }
+    // `expected X, got Y` (binaryen, wasmtime): what the engine did is Y alone; X is the
+    // script's expectation and says nothing about the engine.
+    if action {
+        if let Some((_, got)) = m.split_once(", got ") {
+            let category = got_category(got);
+            let mut outcome = Outcome::judged(d, category, detail);
+            if category == Category::Return {
+                outcome.passes = Some(false);
+            }
+            return outcome;
+        }
+    }
+    if exhausted(&m) {
+        return Outcome::judged(d, Category::Exhaustion, detail);
+    }
     let rejected = has(&[
         "expected module to fail",
         "expected invalid module",
@@ -216,6 +379,11 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
         "expected unlinkable",
         "module was valid",
         "module is valid",
+        // The reference interpreter: `assertion failure: expected validation error`.
+        "expected validation error",
+        "expected decoding error",
+        "expected parsing error",
+        "expected linking error",
     ]);
     let returned = has(&[
         "expected trap, got",
@@ -229,7 +397,14 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
         "expected a trap",
         "result mismatch",
         "wrong return value",
+        // The reference interpreter, when an action returned instead.
+        "expected exhaustion error",
     ]);
+    // The reference interpreter's `Result: "msg" | Expect: "msg"`: a trap with another
+    // message, which is still the trap the script expects.
+    if matches!(d.expect, Expect::Trap(_)) && m.contains("result: \"") && m.contains("expect: \"") {
+        return Outcome::judged(d, Category::Trap, detail);
+    }
     // binaryen's `expected 3, got 0` after an assert_return: other values.
     let other_values = matches!(d.expect, Expect::Return(_))
         && m.starts_with("expected ")
@@ -241,8 +416,20 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
         "not yet supported",
         "not supported yet",
     ]);
+    // binaryen's `expected trap, got exception`: what it got, in a word.
+    let got = m
+        .split_once(", got ")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_alphabetic()).next())
+        .and_then(|word| match word {
+            "exception" => Some(Category::Exception),
+            "trap" => Some(Category::Trap),
+            "suspension" => Some(Category::Suspension),
+            _ => None,
+        });
     let category = if unimplemented {
         Category::Unsupported
+    } else if let Some(got) = got {
+        got
     } else if rejected {
         Category::Success
     } else if returned || other_values {
@@ -306,6 +493,39 @@ pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
         outcome.passes = Some(false);
     }
     outcome
+}
+
+/// A host limit (binaryen's `exceeded host limit`, a stack too small): exhaustion, not a value
+/// or a trap.
+fn exhausted(m: &str) -> bool {
+    [
+        "host limit",
+        "call stack exhausted",
+        "stack overflow",
+        "maximum call stack size exceeded",
+    ]
+    .iter()
+    .any(|w| m.contains(w))
+}
+
+/// The category of what an engine got instead of the script's expectation (lower case):
+/// `exception`, `trap`, `40`, `Core([I32(40)])`, `'error while executing ... wasm trap: ...'`.
+fn got_category(got: &str) -> Category {
+    let g = got.trim_start_matches(['\'', '"', ' ', '\n']);
+    let word = g
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("");
+    match word {
+        _ if exhausted(g) => Category::Exhaustion,
+        "exception" => Category::Exception,
+        "trap" => Category::Trap,
+        "suspension" => Category::Suspension,
+        _ if g.contains("unhandled") => Category::Suspension,
+        _ if g.contains("exception") && !g.contains("trap") => Category::Exception,
+        _ if g.contains("trap") || g.starts_with("error while executing") => Category::Trap,
+        _ => Category::Return,
+    }
 }
 
 /// `12:5: error:` at the start of a line: a text parser's complaint with a position.
@@ -374,9 +594,24 @@ pub struct JsEngine {
     pub args: Vec<String>,
 }
 
+/// `Err` when `program` is not an existing file.
+fn check_program(name: &str, program: &Path, install: &str) -> Result<(), String> {
+    if program.is_file() {
+        Ok(())
+    } else {
+        Err(format!(
+            "engine {name}: {} not found ({install})",
+            program.display()
+        ))
+    }
+}
+
 impl Engine for JsEngine {
     fn name(&self) -> String {
         self.name.clone()
+    }
+    fn check(&self) -> Result<(), String> {
+        check_program(&self.name, &self.program, "tools/install-engines.sh")
     }
     fn stops_at_failure(&self) -> bool {
         false
@@ -385,7 +620,12 @@ impl Engine for JsEngine {
         if !self.program.exists() {
             return unavailable(&self.program);
         }
-        let file = scratch_dir().join(format!("{}.js", file_stem(script)));
+        let file = scratch_dir().join(format!(
+            "{}.{}.js",
+            file_stem(script),
+            self.name
+                .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+        ));
         if let Err(e) = std::fs::write(&file, crate::js::convert(script)) {
             return Attempt {
                 end: End::Unavailable(format!("cannot write {file:?}: {e}")),
@@ -396,7 +636,7 @@ impl Engine for JsEngine {
         cmd.args(&self.args).arg(&file);
         let list: Vec<String> = skip.iter().map(|i| i.to_string()).collect();
         cmd.env("XCHECK_SKIP", list.join(","));
-        let finished = match process::run(cmd, timeout) {
+        let finished = match process::run_watched(cmd, timeout, total_limit(script, timeout)) {
             Ok(f) => f,
             Err(e) => {
                 return Attempt {
@@ -435,7 +675,7 @@ fn crash_detail(f: &Finished) -> String {
         "thread '",
         "RangeError:",
     ];
-    let text = format!("{}\n{}", f.stderr, f.stdout);
+    let text = engine_text(f);
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
@@ -458,6 +698,35 @@ fn crash_detail(f: &Finished) -> String {
     } else {
         format!("{}: {tail}", f.status_text())
     }
+}
+
+/// What an engine said (stderr, then stdout), without what node echoes of its own source
+/// when a script dies of an uncaught exception: the `FILE:LINE` of the throw, the source line
+/// (all of binaryen's minified JavaScript), the caret under it and the `at ...` stack.
+fn engine_text(f: &Finished) -> String {
+    let text = format!("{}\n{}", f.stderr, f.stdout);
+    let mut out = String::new();
+    let mut lines = text.lines().peekable();
+    while let Some(l) = lines.next() {
+        let t = l.trim();
+        // `/path/to/wasm-shell:2` followed by a source line: node's echo of the throw site.
+        let is_site = t.starts_with('/')
+            && t.rsplit_once(':')
+                .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if is_site && lines.peek().is_some_and(|next| next.len() > 200) {
+            lines.next();
+            continue;
+        }
+        if t.len() > 2000
+            || t.starts_with("at ")
+            || (!t.is_empty() && t.trim_matches('^').is_empty())
+        {
+            continue;
+        }
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
 }
 
 fn unavailable(program: &Path) -> Attempt {
@@ -516,23 +785,48 @@ pub struct WastCli {
     pub name: String,
     pub program: PathBuf,
     pub dialect: Dialect,
+    /// Extra arguments before the file (`--engine NAME=wasmtime:FLAGS`).
+    pub args: Vec<String>,
+    /// For binaryen: the node that runs `wasm-shell` (a node script), or `None` for the one its
+    /// `#!/usr/bin/env node` line finds.
+    pub node: Option<PathBuf>,
+}
+
+/// The node binaryen's `wasm-shell` (a node script) runs under: `$XCHECK_BINARYEN_NODE`, else
+/// `tools/.engines/bin/node-binaryen` (the node 20 `tools/install-engines.sh` installs for it)
+/// when present, else the node its `#!/usr/bin/env node` line finds; never node 26, under
+/// which its interpreter overflows the JS stack on scripts that pass under node 20. `None`
+/// for a program that is not a node script.
+pub fn binaryen_node(program: &Path) -> Option<PathBuf> {
+    // A native build of wasm-shell (or a stand-in) runs by itself.
+    let head = std::fs::read(program)
+        .map(|b| b.into_iter().take(128).collect::<Vec<u8>>())
+        .unwrap_or_default();
+    let first_line = String::from_utf8_lossy(&head);
+    let first_line = first_line.lines().next().unwrap_or("");
+    if !(first_line.starts_with("#!") && first_line.contains("node")) {
+        return None;
+    }
+    if let Ok(p) = std::env::var("XCHECK_BINARYEN_NODE") {
+        return Some(PathBuf::from(p));
+    }
+    let node = engines_dir().join("bin").join("node-binaryen");
+    node.exists().then_some(node)
 }
 
 impl WastCli {
     fn command(&self, file: &Path) -> Command {
         let mut cmd = match self.dialect {
-            // wasm-shell is a node script: node 26, when installed, starts it twice as fast
-            // as an older node on PATH.
             Dialect::Binaryen => {
-                let node = engines_dir().join("bin").join("node26");
-                let mut c = if node.exists() {
-                    let mut c = Command::new(node);
-                    c.arg(&self.program);
-                    c
-                } else {
-                    Command::new(&self.program)
+                let mut c = match &self.node {
+                    Some(node) => {
+                        let mut c = Command::new(node);
+                        c.arg(&self.program);
+                        c
+                    }
+                    None => Command::new(&self.program),
                 };
-                c.arg(file);
+                c.args(&self.args).arg(file);
                 c
             }
             Dialect::Wasmtime => {
@@ -543,7 +837,7 @@ impl WastCli {
                     "-W",
                     "stack-switching=y,function-references=y,exceptions=y,gc=y",
                 ]);
-                c.arg(file);
+                c.args(&self.args).arg(file);
                 // Makes `wasmtime wast` log each directive before running it, which locates
                 // crashes without bisection.
                 c.env("WASMTIME_LOG", "wasmtime_wast=debug")
@@ -552,7 +846,7 @@ impl WastCli {
             }
             Dialect::Reference => {
                 let mut c = Command::new(&self.program);
-                c.arg(file);
+                c.args(&self.args).arg(file);
                 c
             }
         };
@@ -593,8 +887,10 @@ impl WastCli {
                         return l[p..].rsplit(':').next()?.trim().parse().ok();
                     }
                 }
-                // A parse error of the whole file: `--> file:line:col`.
-                line_after(&text, &format!("{file}:"))
+                // Stopped without saying where: at the last directive it started; else a parse
+                // error of the whole file (`--> file:line:col`).
+                self.progress_line(f)
+                    .or_else(|| line_after(&text, &format!("{file}:")))
             }
             Dialect::Binaryen => self
                 .progress_line(f)
@@ -607,7 +903,7 @@ impl WastCli {
         if f.signal.is_some() {
             return true;
         }
-        let text = format!("{}\n{}", f.stdout, f.stderr);
+        let text = engine_text(f);
         match self.dialect {
             Dialect::Wasmtime => f.code == Some(101) || text.contains("panicked at"),
             Dialect::Binaryen => {
@@ -645,27 +941,62 @@ impl Engine for WastCli {
     fn name(&self) -> String {
         self.name.clone()
     }
+    fn check(&self) -> Result<(), String> {
+        let install = match self.dialect {
+            Dialect::Wasmtime if self.program.ends_with("wasmtime-latest") => {
+                "tools/install-engines.sh --wasmtime-latest"
+            }
+            Dialect::Wasmtime => "tools/install-engines.sh --wasmtime",
+            Dialect::Binaryen => "tools/install-engines.sh",
+            Dialect::Reference => "build the reference interpreter",
+        };
+        check_program(&self.name, &self.program, install)?;
+        if let Some(node) = &self.node {
+            check_program(&self.name, node, "tools/install-engines.sh")?;
+        }
+        Ok(())
+    }
     fn stops_at_failure(&self) -> bool {
         true
     }
     fn attempt(&self, script: &Script, skip: &BTreeSet<usize>, timeout: Duration) -> Attempt {
+        self.attempt_replaying(script, skip, &BTreeMap::new(), timeout)
+    }
+    fn can_replay(&self) -> bool {
+        true
+    }
+    fn attempt_replaying(
+        &self,
+        script: &Script,
+        skip: &BTreeSet<usize>,
+        replay: &BTreeMap<usize, Category>,
+        timeout: Duration,
+    ) -> Attempt {
         if !self.program.exists() {
             return unavailable(&self.program);
         }
         let name = format!(
             "{}.{}.wast",
             file_stem(script),
-            self.name.replace(['/', '='], "_")
+            self.name
+                .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
         );
         let file = scratch_dir().join(&name);
-        let text = script::select(script, &|d| !skip.contains(&d.index));
+        let text = script::select_replacing(script, &|d| !skip.contains(&d.index), &|d| {
+            let category = replay.get(&d.index)?;
+            replay_text(script, d, *category)
+        });
         if let Err(e) = std::fs::write(&file, text) {
             return Attempt {
                 end: End::Unavailable(format!("cannot write {file:?}: {e}")),
                 ..Default::default()
             };
         }
-        let finished = match process::run(self.command(&file), timeout) {
+        let finished = match process::run_watched(
+            self.command(&file),
+            timeout,
+            total_limit(script, timeout),
+        ) {
             Ok(f) => f,
             Err(e) => {
                 return Attempt {
@@ -741,23 +1072,37 @@ fn failure_message(text: &str) -> String {
 
 /// The `switchyard` binary, run as `switchyard run --quiet --json OUT.json FILE.wast`.
 pub struct Switchyard {
+    pub name: String,
     pub program: PathBuf,
+    /// Extra arguments of `switchyard run` (`--design raw-stacks`).
+    pub args: Vec<String>,
+}
+
+impl Switchyard {
+    /// The column `switchyard` with the binary at `program`.
+    pub fn new(program: PathBuf) -> Switchyard {
+        Switchyard {
+            name: "switchyard".into(),
+            program,
+            args: Vec::new(),
+        }
+    }
 }
 
 impl Engine for Switchyard {
     fn name(&self) -> String {
-        "switchyard".into()
+        self.name.clone()
+    }
+    fn check(&self) -> Result<(), String> {
+        check_program(&self.name, &self.program, "cargo build -p switchyard")
     }
     fn stops_at_failure(&self) -> bool {
         false
     }
     fn attempt(&self, script: &Script, skip: &BTreeSet<usize>, timeout: Duration) -> Attempt {
-        if !self.program.exists() {
+        if let Err(e) = self.check() {
             return Attempt {
-                end: End::Unavailable(format!(
-                    "switchyard binary not found ({}; cargo build -p switchyard)",
-                    self.program.display()
-                )),
+                end: End::Unavailable(e),
                 ..Default::default()
             };
         }
@@ -772,8 +1117,6 @@ impl Engine for Switchyard {
         let dir = scratch_dir().join("switchyard").join(folder);
         let _ = std::fs::create_dir_all(&dir);
         let file = dir.join(format!("{}.wast", file_stem(script)));
-        let json = dir.join(format!("{}.json", file_stem(script)));
-        let _ = std::fs::remove_file(&json);
         let text = script::select(script, &|d| !skip.contains(&d.index));
         if let Err(e) = std::fs::write(&file, text) {
             return Attempt {
@@ -782,9 +1125,13 @@ impl Engine for Switchyard {
             };
         }
         let mut cmd = Command::new(&self.program);
-        cmd.args(["run", "--quiet", "--json"]).arg(&json).arg(&file);
+        // `--json-lines -`: one JSON line per directive on stdout as soon as it has run, so a
+        // hang costs one timeout and names its directive.
+        cmd.args(["run", "--quiet", "--json-lines", "-"])
+            .args(&self.args)
+            .arg(&file);
         cmd.env("RUST_BACKTRACE", "0");
-        let finished = match process::run(cmd, timeout) {
+        let finished = match process::run_watched(cmd, timeout, total_limit(script, timeout)) {
             Ok(f) => f,
             Err(e) => {
                 return Attempt {
@@ -793,30 +1140,17 @@ impl Engine for Switchyard {
                 }
             }
         };
-        let written = std::fs::read_to_string(&json).ok();
-        let reported = written
-            .as_deref()
-            .map(|t| read_switchyard_json(script, t))
-            .unwrap_or_default();
+        let reported = read_switchyard_json(script, &finished.stdout);
         let first_missing =
             (0..script.directives.len()).find(|i| !reported.contains_key(i) && !skip.contains(i));
         let end = if finished.timed_out {
-            End::TimedOut {
-                at: first_missing.filter(|_| written.is_some()),
-            }
-        } else if written.is_none() {
-            if finished.signal.is_some() || finished.code == Some(101) {
-                End::Crashed {
-                    at: None,
-                    detail: crash_detail(&finished),
-                }
-            } else {
-                // No JSON and no crash: the runner is not there, or refused the file.
-                End::Unavailable(format!(
-                    "switchyard wrote no JSON: {}",
-                    crash_detail(&finished)
-                ))
-            }
+            End::TimedOut { at: first_missing }
+        } else if finished.code == Some(2) && reported.is_empty() {
+            // Bad arguments (a `switchyard` without `--json-lines`), or a file it refused.
+            End::Unavailable(format!(
+                "switchyard refused to run: {}",
+                crash_detail(&finished)
+            ))
         } else if let Some(at) = first_missing {
             End::Crashed {
                 at: Some(at),
@@ -827,6 +1161,12 @@ impl Engine for Switchyard {
         };
         Attempt { reported, end }
     }
+}
+
+/// The limit of one whole attempt: `timeout` is the limit of one directive (time without
+/// progress), so a file may take that long per directive.
+pub fn total_limit(script: &Script, timeout: Duration) -> Duration {
+    timeout.saturating_mul(script.directives.len() as u32 + 1)
 }
 
 /// Reads Switchyard's `--json` file (`{"files": [{"directives": [{"line", "kind", "status",
@@ -1017,45 +1357,143 @@ fn switchyard_program() -> PathBuf {
     PathBuf::from("switchyard")
 }
 
-/// Makes an engine from its command-line name: `switchyard`, `v8`, `wasmtime`, `binaryen`,
-/// `ref=PATH`, and `NAME=PATH` for `v8`, `wasmtime`, `binaryen` and `switchyard` at a path
-/// of one's choice.
+/// The engine kinds `--engine` knows, with what each runs by default.
+pub const KINDS: [&str; 6] = [
+    "switchyard",
+    "v8",
+    "wasmtime",
+    "wasmtime-latest",
+    "binaryen",
+    "ref",
+];
+
+/// A program given by name (`node`) is looked up on PATH, so its absence shows up front.
+fn resolve_program(p: PathBuf) -> PathBuf {
+    if p.components().count() != 1 || p.exists() {
+        return p;
+    }
+    std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(&p))
+                .find(|c| c.is_file())
+        })
+        .unwrap_or(p)
+}
+
+/// Makes an engine from an `--engine` argument:
+/// - `KIND`: `switchyard`, `v8`, `wasmtime`, `wasmtime-latest`, `binaryen` as installed by
+///   `tools/install-engines.sh` (`ref` needs a path);
+/// - `KIND=PATH`: that engine's binary elsewhere (`ref=/tmp/refinterp/wasm`);
+/// - `NAME=KIND[@PATH][:FLAGS]`: a variant in a column of its own named NAME, with extra
+///   command-line flags (split at spaces) before the script: `v8-jitless=v8:--jitless`,
+///   `wt-old=wasmtime@/opt/wasmtime-40/bin/wasmtime`, `raw=switchyard:--design raw-stacks`.
+///
+/// Errors say what is wrong, including a binary that is not there.
 pub fn by_name(spec: &str) -> Result<Box<dyn Engine>, String> {
-    let (name, path) = match spec.split_once('=') {
-        Some((n, p)) => (n, Some(PathBuf::from(p))),
-        None => (spec, None),
-    };
+    let (name, kind, path, flags) = parse_spec(spec)?;
     let bin = engines_dir().join("bin");
-    Ok(match name {
+    let program = path.map(resolve_program);
+    let flags: Vec<String> = flags.split_whitespace().map(str::to_string).collect();
+    let engine: Box<dyn Engine> = match kind.as_str() {
         "switchyard" => Box::new(Switchyard {
-            program: path.unwrap_or_else(switchyard_program),
+            name,
+            program: program.unwrap_or_else(switchyard_program),
+            args: flags,
         }),
-        "v8" | "node" => Box::new(JsEngine {
-            name: "v8".into(),
-            program: path.unwrap_or_else(|| bin.join("node26")),
-            args: vec!["--experimental-wasm-wasmfx".into()],
-        }),
-        "wasmtime" => Box::new(WastCli {
-            name: "wasmtime".into(),
-            program: path.unwrap_or_else(|| bin.join("wasmtime")),
+        "v8" | "node" => {
+            let mut args = vec!["--experimental-wasm-wasmfx".to_string()];
+            args.extend(flags);
+            Box::new(JsEngine {
+                name,
+                program: program.unwrap_or_else(|| bin.join("node26")),
+                args,
+            })
+        }
+        "wasmtime" | "wasmtime-latest" => Box::new(WastCli {
+            program: program.unwrap_or_else(|| bin.join(&kind)),
+            name,
             dialect: Dialect::Wasmtime,
+            args: flags,
+            node: None,
         }),
-        "binaryen" => Box::new(WastCli {
-            name: "binaryen".into(),
-            program: path.unwrap_or_else(|| bin.join("wasm-shell")),
-            dialect: Dialect::Binaryen,
-        }),
+        "binaryen" => {
+            let program = program.unwrap_or_else(|| bin.join("wasm-shell"));
+            Box::new(WastCli {
+                name,
+                node: binaryen_node(&program),
+                program,
+                dialect: Dialect::Binaryen,
+                args: flags,
+            })
+        }
         "ref" => Box::new(WastCli {
-            name: "ref".into(),
-            program: path.ok_or("ref needs a path: ref=PATH")?,
+            name,
+            program: program.ok_or("ref needs a path: ref=PATH")?,
             dialect: Dialect::Reference,
+            args: flags,
+            node: None,
         }),
         other => {
             return Err(format!(
-                "unknown engine {other:?} (switchyard, v8, wasmtime, binaryen, ref=PATH)"
+                "unknown engine {other:?} in --engine {spec:?} (known: {})",
+                KINDS.join(", ")
             ))
         }
-    })
+    };
+    engine.check()?;
+    Ok(engine)
+}
+
+/// `(column name, kind, path, flags)` of an `--engine` argument.
+fn parse_spec(spec: &str) -> Result<(String, String, Option<PathBuf>, String), String> {
+    let Some((left, right)) = spec.split_once('=') else {
+        let kind = if spec == "node" { "v8" } else { spec };
+        return Ok((kind.to_string(), kind.to_string(), None, String::new()));
+    };
+    let (head, flags) = right.split_once(':').unwrap_or((right, ""));
+    let (kind, path) = match head.split_once('@') {
+        Some((k, p)) => (k, Some(p)),
+        None => (head, None),
+    };
+    if KINDS.contains(&kind) || kind == "node" {
+        if left.is_empty()
+            || !left
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        {
+            return Err(format!(
+                "--engine {spec:?}: the column name {left:?} must be letters, digits, - _ ."
+            ));
+        }
+        if path == Some("") {
+            return Err(format!("--engine {spec:?}: empty path after @"));
+        }
+        let kind = if kind == "node" { "v8" } else { kind };
+        return Ok((
+            left.to_string(),
+            kind.to_string(),
+            path.map(PathBuf::from),
+            flags.to_string(),
+        ));
+    }
+    // `KIND=PATH`: the whole right side is the path.
+    if KINDS.contains(&left) || left == "node" {
+        if right.is_empty() {
+            return Err(format!("--engine {spec:?}: empty path"));
+        }
+        let kind = if left == "node" { "v8" } else { left };
+        return Ok((
+            kind.to_string(),
+            kind.to_string(),
+            Some(PathBuf::from(right)),
+            String::new(),
+        ));
+    }
+    Err(format!(
+        "--engine {spec:?}: neither KIND=PATH nor NAME=KIND[@PATH][:FLAGS] with a known kind ({})",
+        KINDS.join(", ")
+    ))
 }
 
 #[cfg(test)]
@@ -1154,6 +1592,63 @@ mod tests {
         assert_eq!(
             classify_failure(d, "UnhandledTag").category,
             Category::Suspension
+        );
+        // binaryen says what it got instead.
+        assert_eq!(
+            classify_failure(d, "expected trap, got exception").category,
+            Category::Exception
+        );
+        assert_eq!(
+            classify_failure(d, "expected return, got trap").category,
+            Category::Trap
+        );
+        assert_eq!(
+            classify_failure(d, "expected 5, got 1").category,
+            Category::Return
+        );
+        // A run-time `Fatal:` is a crash; a host limit is exhaustion.
+        assert_eq!(
+            classify_failure(d, "Fatal: expected (tuple i32 i32), seeing i32").category,
+            Category::Crash
+        );
+        assert_eq!(
+            classify_failure(d, "expected 1, got exceeded host limit").category,
+            Category::Exhaustion
+        );
+        // The reference interpreter's words.
+        assert_eq!(
+            classify_failure(
+                &s.directives[0],
+                "t.wast:9.1-29.19: assertion failure: expected validation error"
+            )
+            .category,
+            Category::Success
+        );
+        assert_eq!(
+            classify_failure(
+                d,
+                "t.wast:38.1-38.79: assertion failure: expected exhaustion error"
+            )
+            .category,
+            Category::Return
+        );
+        // Only what the engine got counts, not the expectation it quotes.
+        assert_eq!(
+            classify_failure(d, "expected exhaustion, got 40").category,
+            Category::Return
+        );
+        assert_eq!(
+            classify_failure(d, "expected trap, got Core([I32(40)])").category,
+            Category::Return
+        );
+        assert_eq!(
+            classify_failure(
+                d,
+                "expected 'call stack exhausted', got 'error while executing at wasm backtrace:\n\
+                 0xa2 - down\nwasm trap: continuation already consumed'"
+            )
+            .category,
+            Category::Trap
         );
         assert_eq!(
             classify_failure(&s.directives[0], "expected module to fail to build").category,

@@ -114,13 +114,15 @@ const xc = (() => {
   };
   let passed = 0, failed = 0;
   const lineOf = [];
+  const made = [];   // directive index -> it made its instance, definition or registration
   const run = (i, line, kind, deps, expect, body) => {
     let r;
     lineOf[i] = line;
     if (skip.has(i)) {
       r = { category: 'unsupported', detail: 'skipped: crashed or hung the engine on an earlier run' };
     } else {
-      const missing = deps.find((d) => inst[d] === undefined && defs[d] === undefined);
+      // A module, instance or registration it needs must have succeeded.
+      const missing = deps.find((d) => !made[d]);
       if (missing !== undefined) {
         r = { category: 'unsupported', detail: 'needs the module of line ' + lineOf[missing] + ', which this engine did not make' };
       } else {
@@ -130,6 +132,7 @@ const xc = (() => {
     if (r.passes === undefined)
       r.passes = r.category === 'unsupported' ? null : r.category === expect;
     if (r.passes === true) passed++; else if (r.passes === false) failed++;
+    if (r.category === 'success' && (kind === 'module' || kind === 'module instance' || kind === 'module definition' || kind === 'register')) made[i] = true;
     write(JSON.stringify({ i, line, kind, category: r.category, detail: r.detail || '', passes: r.passes }));
   };
   const compile = (hex) => new WebAssembly.Module(bytes(hex));

@@ -1,13 +1,13 @@
 //! The `xcheck` command line.
 //!
 //! ```text
-//! xcheck [--engine NAME]... [--json FILE] [--markdown FILE] [--html DIR] [--timeout SECS] PATH...
+//! xcheck [--engine SPEC]... [--json FILE] [--markdown FILE] [--html DIR] [--timeout SECS] PATH...
 //! xcheck js FILE.wast [-o OUT.js]
 //! xcheck fuzz [--seconds N] [--seed S] [--engine ...] [--out DIR]
 //! ```
 #![forbid(unsafe_code)]
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,52 +15,74 @@ use xcheck::engines::{self, Engine};
 use xcheck::report::{FileResult, Run};
 
 /// Runs .wast scripts on real engines and on Switchyard, and compares them directive by
-/// directive.
+/// directive. Without a subcommand: check the PATHs.
 #[derive(Parser)]
-#[command(name = "xcheck", version)]
-struct Args {
-    /// Engine to run: switchyard, v8, wasmtime, binaryen, ref=PATH (also v8=PATH, ...).
-    /// Default: switchyard and every registry engine installed in tools/.engines.
-    #[arg(long = "engine", short = 'e')]
+#[command(
+    name = "xcheck",
+    version,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert a script into one self-contained JavaScript file for any JS engine.
+    Js(JsArgs),
+    /// Differential fuzzing: generated stack-switching programs on every engine, each
+    /// disagreement minimized to a .wast reproducer (docs/fuzzing.md).
+    Fuzz(xcheck::fuzz::FuzzArgs),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Engine to run (repeatable): KIND, KIND=PATH, or NAME=KIND[@PATH][:FLAGS] for a variant
+    /// in a column of its own (flags split at spaces). KIND: switchyard, v8, wasmtime,
+    /// wasmtime-latest, binaryen, ref (ref needs a path). Example: -e v8 -e
+    /// 'v8-jitless=v8:--jitless'. Default: switchyard and every engine installed in
+    /// tools/.engines.
+    #[arg(long = "engine", short = 'e', value_name = "SPEC")]
     engines: Vec<String>,
     /// Write the full results as JSON.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
     /// Write the conformance matrix as Markdown.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     markdown: Option<PathBuf>,
     /// Write the conformance matrix as a static HTML page (DIR/index.html).
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     html: Option<PathBuf>,
-    /// Time limit of one engine process, in seconds.
-    #[arg(long, default_value_t = 60.0)]
+    /// Time limit of one directive, in seconds: an engine that makes no progress for that
+    /// long is stopped (and a whole file may take that long per directive).
+    #[arg(long, default_value_t = 60.0, value_name = "SECS")]
     timeout: f64,
     /// .wast files, or directories searched for them.
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 }
 
-/// Converts a script into one self-contained JavaScript file for any JS engine.
-#[derive(Parser)]
-#[command(name = "xcheck js")]
+#[derive(clap::Args)]
 struct JsArgs {
+    /// The .wast script.
     file: PathBuf,
     /// Output file (default: standard output).
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "OUT.js")]
     output: Option<PathBuf>,
 }
 
 fn main() {
-    let argv: Vec<String> = std::env::args().collect();
-    if argv.get(1).map(String::as_str) == Some("js") {
-        let args = JsArgs::parse_from(argv[1..].iter());
-        std::process::exit(js_main(args));
-    }
-    if argv.get(1).map(String::as_str) == Some("fuzz") {
-        std::process::exit(xcheck::fuzz::main(&argv[1..]));
-    }
-    let args = Args::parse();
-    std::process::exit(check_main(args));
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Some(Command::Js(args)) => js_main(args),
+        Some(Command::Fuzz(args)) => xcheck::fuzz::run_main(args),
+        None => check_main(cli.check),
+    };
+    std::process::exit(status);
 }
 
 fn js_main(args: JsArgs) -> i32 {
@@ -68,7 +90,7 @@ fn js_main(args: JsArgs) -> i32 {
         Ok(s) => s,
         Err(e) => {
             eprintln!("xcheck: {e}");
-            return 1;
+            return 2;
         }
     };
     let js = xcheck::js::convert(&script);
@@ -119,6 +141,7 @@ fn default_engines() -> Vec<String> {
     for (name, file) in [
         ("v8", "node26"),
         ("wasmtime", "wasmtime"),
+        ("wasmtime-latest", "wasmtime-latest"),
         ("binaryen", "wasm-shell"),
     ] {
         if bin.join(file).exists() {
@@ -133,7 +156,7 @@ fn default_engines() -> Vec<String> {
     names
 }
 
-fn check_main(args: Args) -> i32 {
+fn check_main(args: CheckArgs) -> i32 {
     let names = if args.engines.is_empty() {
         default_engines()
     } else {
@@ -142,11 +165,31 @@ fn check_main(args: Args) -> i32 {
     let mut engines: Vec<Box<dyn Engine>> = Vec::new();
     for n in &names {
         match engines::by_name(n) {
-            Ok(e) => engines.push(e),
+            Ok(e) => {
+                if let Some(same) = engines.iter().find(|o| o.name() == e.name()) {
+                    eprintln!(
+                        "xcheck: two engines named {:?}: give variants names of their own \
+                         (--engine NAME=KIND[@PATH][:FLAGS])",
+                        same.name()
+                    );
+                    return 2;
+                }
+                engines.push(e)
+            }
             Err(e) => {
                 eprintln!("xcheck: {e}");
                 return 2;
             }
+        }
+    }
+    if !args.timeout.is_finite() || args.timeout <= 0.0 {
+        eprintln!("xcheck: --timeout must be a positive number of seconds");
+        return 2;
+    }
+    for p in &args.paths {
+        if !p.exists() {
+            eprintln!("xcheck: {}: no such file or directory", p.display());
+            return 2;
         }
     }
     let files = collect(&args.paths);

@@ -82,6 +82,11 @@ pub struct Outcome {
     pub detail: String,
     /// Whether the engine did what the script expects; `None` when it did not run it.
     pub passes: Option<bool>,
+    /// The line of an earlier directive this outcome depends on (its module, a registration, or
+    /// state it would have changed) that did not run as the script says on this engine (it was
+    /// left out after a crash or a hang, or the engine did not make its module). Such an outcome
+    /// is not comparable: it is what the engine did in a state the script never made.
+    pub depends_on: Option<usize>,
 }
 
 impl Outcome {
@@ -90,6 +95,15 @@ impl Outcome {
             category,
             detail: detail.into(),
             passes,
+            depends_on: None,
+        }
+    }
+
+    /// Not run: it needs what the directive at `line` should have made.
+    pub fn not_run(line: usize, why: &str) -> Outcome {
+        Outcome {
+            depends_on: Some(line),
+            ..Outcome::unsupported(format!("not run: needs line {line}, {why}"))
         }
     }
 
@@ -122,15 +136,24 @@ impl Outcome {
     }
 
     pub fn describe(&self) -> String {
-        if self.detail.is_empty() {
+        let own = if self.detail.is_empty() {
             self.category.name().to_string()
         } else {
             format!("{} {}", self.category.name(), self.detail)
+        };
+        match self.depends_on {
+            Some(line) if self.category != Category::Unsupported => {
+                format!("{own} (not comparable: depends on line {line})")
+            }
+            _ => own,
         }
     }
 
     pub fn to_json(&self) -> Value {
-        json!({ "category": self.category.name(), "detail": self.detail, "passes": self.passes })
+        json!({
+            "category": self.category.name(), "detail": self.detail, "passes": self.passes,
+            "depends_on": self.depends_on,
+        })
     }
 }
 
@@ -142,39 +165,89 @@ pub fn matches_expectation(expect: &Expect, category: Category) -> bool {
 }
 
 /// How one engine's outcome compares with the reference (Switchyard, or the script when
-/// Switchyard has no outcome).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Switchyard has no outcome). Only `Differ` is a semantic disagreement; the others say why
+/// there is none to report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Verdict {
     Agree,
+    /// Both ran the directive in the state the script makes, and did different things.
     Differ,
+    /// One side ran out of a resource (stack, fuel, a host limit) where the other did not:
+    /// a limit of an implementation, not a difference in semantics.
+    Limit,
+    /// The engine's outcome depends on an earlier directive that did not run as the script
+    /// says (left out after a crash or hang, or a module the engine did not make).
+    NotComparable,
     Crashed,
     TimedOut,
     Unsupported,
 }
 
 impl Verdict {
+    pub const ALL: [Verdict; 7] = [
+        Verdict::Agree,
+        Verdict::Differ,
+        Verdict::Limit,
+        Verdict::NotComparable,
+        Verdict::Crashed,
+        Verdict::TimedOut,
+        Verdict::Unsupported,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Verdict::Agree => "agree",
             Verdict::Differ => "differ",
+            Verdict::Limit => "resource limit",
+            Verdict::NotComparable => "not comparable",
             Verdict::Crashed => "crashed",
             Verdict::TimedOut => "timed out",
             Verdict::Unsupported => "unsupported",
         }
     }
+
+    /// The sign used in matrix cells.
+    pub fn sign(self) -> &'static str {
+        match self {
+            Verdict::Agree => "=",
+            Verdict::Differ => "≠",
+            Verdict::Limit => "≈",
+            Verdict::NotComparable => "↳",
+            Verdict::Crashed => "✗",
+            Verdict::TimedOut => "◷",
+            Verdict::Unsupported => "?",
+        }
+    }
+
+    /// A name usable as a CSS class or an anchor part.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Verdict::Agree => "agree",
+            Verdict::Differ => "differ",
+            Verdict::Limit => "limit",
+            Verdict::NotComparable => "not-comparable",
+            Verdict::Crashed => "crashed",
+            Verdict::TimedOut => "timed-out",
+            Verdict::Unsupported => "unsupported",
+        }
+    }
 }
 
-/// Compares an engine's outcome with Switchyard's (when Switchyard produced one) or else with
-/// the script. Two outcomes agree when both pass the script, or both fail it the same way
-/// (same category, and the same values if both returned values).
+/// Compares an engine's outcome with Switchyard's (when Switchyard produced a comparable one)
+/// or else with the script. Two outcomes agree when both pass the script, or both fail it the
+/// same way (same category, and the same values if both returned values). A crash is a crash
+/// wherever it happens; an outcome that depends on a directive that did not run is not
+/// comparable; exhaustion on one side only is a resource limit.
 pub fn compare(engine: &Outcome, reference: Option<&Outcome>) -> Verdict {
     match engine.category {
         Category::Crash => return Verdict::Crashed,
         Category::Timeout => return Verdict::TimedOut,
+        _ if engine.depends_on.is_some() => return Verdict::NotComparable,
         Category::Unsupported => return Verdict::Unsupported,
         _ => {}
     }
-    let reference = reference.filter(|r| !r.category.is_failure_of_engine());
+    let reference =
+        reference.filter(|r| !r.category.is_failure_of_engine() && r.depends_on.is_none());
     let same = match reference {
         None => engine.passes == Some(true),
         Some(r) => {
@@ -189,8 +262,15 @@ pub fn compare(engine: &Outcome, reference: Option<&Outcome>) -> Verdict {
             }
         }
     };
+    let exhausted = |o: &Outcome| o.category == Category::Exhaustion;
+    let reference_exhausted = match reference {
+        Some(r) => exhausted(r),
+        None => false,
+    };
     if same {
         Verdict::Agree
+    } else if exhausted(engine) != reference_exhausted {
+        Verdict::Limit
     } else {
         Verdict::Differ
     }
@@ -236,5 +316,22 @@ mod tests {
         let r3 = out(Category::Return, Some(false), "i32:3");
         assert_eq!(compare(&r1, Some(&r2)), Verdict::Agree);
         assert_eq!(compare(&r1, Some(&r3)), Verdict::Differ);
+        // Exhaustion on one side only: a resource limit, either way round.
+        let deep = out(Category::Exhaustion, Some(false), "call stack exhausted");
+        assert_eq!(compare(&deep, Some(&pass)), Verdict::Limit);
+        assert_eq!(compare(&pass, Some(&deep)), Verdict::Limit);
+        assert_eq!(compare(&deep, None), Verdict::Limit);
+        // A knock-on outcome is never agree or differ, whatever it is.
+        let knock = Outcome {
+            depends_on: Some(12),
+            ..r3.clone()
+        };
+        assert_eq!(compare(&knock, Some(&pass)), Verdict::NotComparable);
+        assert_eq!(
+            compare(&Outcome::not_run(12, "x"), Some(&pass)),
+            Verdict::NotComparable
+        );
+        // A reference that is itself not comparable is replaced by the script.
+        assert_eq!(compare(&pass, Some(&knock)), Verdict::Agree);
     }
 }

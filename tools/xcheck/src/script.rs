@@ -33,6 +33,11 @@ pub struct Directive {
     pub step: Step,
     /// Directives (by index) that created the instances or definitions this one needs.
     pub deps: Vec<usize>,
+    /// Earlier directives (by index) whose effects this one may observe: instantiations and
+    /// invocations on the instances linked with the one it acts on, when those hold state
+    /// (mutable globals, memories, tables, passive segments). If one of them did not run, this
+    /// directive's outcome is not comparable.
+    pub state: Vec<usize>,
 }
 
 /// What the script says should happen.
@@ -196,6 +201,7 @@ pub fn parse(path: &str, source: String) -> Result<Script, String> {
         for (index, directive) in wast.directives.into_iter().enumerate() {
             out.push(scope.directive(index, directive, &source));
         }
+        scope.state_dependencies(&mut out);
         out
     };
     Ok(Script {
@@ -219,8 +225,19 @@ struct Scope {
     definitions: HashMap<String, usize>,
     /// Registered name -> directive that made the instance.
     registered: HashMap<String, usize>,
+    /// Registered name -> the `register` directive itself.
+    registrations: HashMap<String, usize>,
     /// Import dependencies of each module definition.
     definition_deps: HashMap<usize, Vec<usize>>,
+    /// Whether each module (instance or definition, by directive) holds state of its own.
+    stateful: HashMap<usize, bool>,
+    /// Per directive: the instance (by directive) it acts on or makes, and whether it may change
+    /// state (instantiation, invocation) rather than only read it (`get`).
+    touches: HashMap<usize, (usize, bool)>,
+    /// Instances linked by imports: effects on one can reach the other.
+    links: Vec<(usize, usize)>,
+    /// What the action being read touches, until its directive is recorded.
+    pending_touch: Option<(usize, bool)>,
 }
 
 impl Scope {
@@ -234,6 +251,8 @@ impl Scope {
             WastDirective::Module(mut m) => {
                 let (step, d2) = self.module(index, &mut m, false);
                 deps = d2;
+                self.touches.insert(index, (index, true));
+                self.links.extend(deps.iter().map(|&d| (index, d)));
                 ("module", Expect::Success, step)
             }
             WastDirective::ModuleDefinition(mut m) => {
@@ -251,7 +270,11 @@ impl Scope {
                 if let Some(def) = definition {
                     deps.push(def);
                     deps.extend(self.definition_deps.get(&def).cloned().unwrap_or_default());
+                    let stateful = self.stateful.get(&def).copied().unwrap_or(true);
+                    self.stateful.insert(index, stateful);
                 }
+                self.touches.insert(index, (index, true));
+                self.links.extend(deps.iter().map(|&d| (index, d)));
                 if let Some(id) = instance {
                     self.instances.insert(id.name().to_string(), index);
                 }
@@ -268,6 +291,7 @@ impl Scope {
                 deps.extend(instance);
                 if let Some(i) = instance {
                     self.registered.insert(name.to_string(), i);
+                    self.registrations.insert(name.to_string(), index);
                 }
                 (
                     "register",
@@ -379,6 +403,9 @@ impl Scope {
         };
         deps.sort_unstable();
         deps.dedup();
+        if let Some(t) = self.pending_touch.take() {
+            self.touches.insert(index, t);
+        }
         Directive {
             index,
             line,
@@ -388,6 +415,57 @@ impl Scope {
             expect,
             step,
             deps,
+            state: Vec::new(),
+        }
+    }
+
+    /// Fills in `Directive::state`: instances linked by imports form one group (effects on
+    /// one can reach the others); a directive acting on a group that holds state depends on
+    /// every earlier instantiation and invocation in that group.
+    fn state_dependencies(&self, directives: &mut [Directive]) {
+        let n = directives.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn root(parent: &mut [usize], mut x: usize) -> usize {
+            while parent[x] != x {
+                parent[x] = parent[parent[x]];
+                x = parent[x];
+            }
+            x
+        }
+        for &(a, b) in &self.links {
+            if a < n && b < n {
+                let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+                parent[ra] = rb;
+            }
+        }
+        let mut stateful_group = vec![false; n];
+        for (&i, &holds) in &self.stateful {
+            if holds && i < n {
+                let r = root(&mut parent, i);
+                stateful_group[r] = true;
+            }
+        }
+        let mut effects: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (k, d) in directives.iter_mut().enumerate() {
+            let Some(&(instance, writes)) = self.touches.get(&k) else {
+                continue;
+            };
+            if instance >= n {
+                continue;
+            }
+            let group = root(&mut parent, instance);
+            if !stateful_group[group] {
+                continue;
+            }
+            let earlier = effects.entry(group).or_default();
+            d.state = earlier
+                .iter()
+                .copied()
+                .filter(|j| !d.deps.contains(j))
+                .collect();
+            if writes {
+                earlier.push(k);
+            }
         }
     }
 
@@ -401,6 +479,7 @@ impl Scope {
     /// A module directive: encodes it, records its name.
     fn module(&mut self, index: usize, m: &mut QuoteWat, definition: bool) -> (Step, Vec<usize>) {
         let (binary, quoted, id, deps) = self.encode(m);
+        self.stateful.insert(index, holds_state(m));
         if definition {
             if let Some(id) = &id {
                 self.definitions.insert(id.clone(), index);
@@ -459,6 +538,7 @@ impl Scope {
                             | wast::core::ImportItems::Group2 { module, .. } => *module,
                         };
                         deps.extend(self.registered.get(from).copied());
+                        deps.extend(self.registrations.get(from).copied());
                     }
                 }
             }
@@ -472,6 +552,9 @@ impl Scope {
             WastExecute::Get { module, global, .. } => {
                 let instance = self.instance(module.map(|m| m.name()));
                 deps.extend(instance);
+                if let Some(i) = instance {
+                    self.pending_touch = Some((i, false));
+                }
                 Step::Get {
                     instance,
                     name: global.to_string(),
@@ -490,6 +573,9 @@ impl Scope {
     fn invoke(&mut self, inv: wast::WastInvoke, deps: &mut Vec<usize>) -> Step {
         let instance = self.instance(inv.module.map(|m| m.name()));
         deps.extend(instance);
+        if let Some(i) = instance {
+            self.pending_touch = Some((i, true));
+        }
         let args = inv.args.iter().map(arg).collect();
         Step::Invoke {
             instance,
@@ -497,6 +583,38 @@ impl Scope {
             args,
         }
     }
+}
+
+/// Whether a module holds state that invocations can change: mutable globals, memories,
+/// tables or passive segments, its own or imported. A module the harness cannot look into
+/// (quoted or binary) is assumed to.
+fn holds_state(m: &QuoteWat) -> bool {
+    use wast::core::{DataKind, ElemKind, ItemKind, ModuleField, ModuleKind};
+    let QuoteWat::Wat(Wat::Module(module)) = m else {
+        return true;
+    };
+    let ModuleKind::Text(fields) = &module.kind else {
+        return true;
+    };
+    let item_holds = |kind: &ItemKind| match kind {
+        ItemKind::Table(_) | ItemKind::Memory(_) => true,
+        ItemKind::Global(g) => g.mutable,
+        _ => false,
+    };
+    fields.iter().any(|field| match field {
+        ModuleField::Memory(_) | ModuleField::Table(_) => true,
+        ModuleField::Global(g) => g.ty.mutable,
+        ModuleField::Data(d) => matches!(d.kind, DataKind::Passive),
+        ModuleField::Elem(e) => matches!(e.kind, ElemKind::Passive),
+        ModuleField::Import(import) => match &import.items {
+            wast::core::ImportItems::Single { sig, .. } => item_holds(&sig.kind),
+            wast::core::ImportItems::Group1 { items, .. } => {
+                items.iter().any(|i| item_holds(&i.sig.kind))
+            }
+            wast::core::ImportItems::Group2 { sig, .. } => item_holds(&sig.kind),
+        },
+        _ => false,
+    })
 }
 
 fn heap_family(h: &HeapType) -> String {
@@ -628,6 +746,67 @@ pub fn matching_close(source: &str, open: usize) -> usize {
     b.len()
 }
 
+/// The text of the action (`(invoke ...)`, `(get ...)`) inside directive `d`: the first form
+/// after its keyword, or the directive itself when it is a bare action.
+pub fn action_text<'s>(script: &'s Script, d: &Directive) -> Option<&'s str> {
+    let text = &script.source[d.start..d.end];
+    if d.kind == "invoke" || d.kind == "get" {
+        return Some(text);
+    }
+    // Skip the opening parenthesis and the keyword, then comments, to the next `(`.
+    let b = text.as_bytes();
+    let mut i = 1;
+    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'(' {
+        i += 1;
+    }
+    while i < b.len() {
+        match b[i] {
+            b';' if b.get(i + 1) == Some(&b';') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' if b.get(i + 1) == Some(&b';') => {
+                let close = text[i..].find(";)")?;
+                i += close + 2;
+            }
+            b'(' => {
+                let end = matching_close(text, i);
+                return Some(&text[i..end]);
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The source with the directives in `replace` written as the given text, on the directive's
+/// first line, and the line breaks of the original kept (so later lines do not move); the
+/// directives `keep` rejects are blanked; the others are left as they are.
+pub fn select_replacing(
+    script: &Script,
+    keep: &dyn Fn(&Directive) -> bool,
+    replace: &dyn Fn(&Directive) -> Option<String>,
+) -> String {
+    let mut out = String::with_capacity(script.source.len());
+    let mut at = 0;
+    for d in &script.directives {
+        out.push_str(&script.source[at..d.start]);
+        let text = &script.source[d.start..d.end];
+        if !keep(d) {
+            out.extend(text.chars().filter(|&c| c == '\n'));
+        } else if let Some(new) = replace(d) {
+            out.push_str(&new.replace('\n', " "));
+            out.extend(text.chars().filter(|&c| c == '\n'));
+        } else {
+            out.push_str(text);
+        }
+        at = d.end;
+    }
+    out.push_str(&script.source[at..]);
+    out
+}
+
 /// The source with only the directives in `keep` left; the others are blanked out with their
 /// line breaks kept, so every kept directive stays at its original line.
 pub fn select(script: &Script, keep: &dyn Fn(&Directive) -> bool) -> String {
@@ -676,13 +855,71 @@ mod tests {
                 (2, "module", vec![]),
                 (4, "register", vec![0]),
                 (5, "assert_return", vec![0]),
-                (6, "module", vec![0]),
+                (6, "module", vec![0, 1]),
                 (7, "assert_trap", vec![0]),
                 (8, "assert_malformed", vec![]),
             ]
         );
         assert!(s.source[s.directives[0].start..s.directives[0].end].ends_with("0)))"));
         assert_eq!(&s.source[s.directives[5].end - 1..s.directives[5].end], ")");
+    }
+
+    #[test]
+    fn action_text_and_replacing() {
+        let s = parse("t.wast", SCRIPT.to_string()).unwrap();
+        assert_eq!(
+            action_text(&s, &s.directives[2]),
+            Some("(invoke \"f\" (i32.const 7))")
+        );
+        assert_eq!(
+            action_text(&s, &s.directives[4]),
+            Some("(invoke $m \"s\" )")
+        );
+        let text = select_replacing(&s, &|d| d.index != 0, &|d| {
+            (d.index == 2).then(|| "(invoke \"f\" (i32.const 7))".to_string())
+        });
+        assert_eq!(text.lines().count(), SCRIPT.lines().count());
+        assert_eq!(text.lines().nth(4), Some("(invoke \"f\" (i32.const 7))"));
+    }
+
+    #[test]
+    fn state_dependencies() {
+        let s = parse(
+            "t.wast",
+            r#"(module $a (global $g (mut i32) (i32.const 0))
+  (func (export "inc") (global.set $g (i32.add (global.get $g) (i32.const 1))))
+  (func (export "get") (result i32) (global.get $g)))
+(module $pure (func (export "id") (param i32) (result i32) (local.get 0)))
+(invoke $a "inc")
+(assert_return (invoke $pure "id" (i32.const 1)) (i32.const 1))
+(assert_return (invoke $pure "id" (i32.const 2)) (i32.const 2))
+(assert_return (invoke $a "get") (i32.const 1))
+(register "a" $a)
+(module $b (import "a" "inc" (func $inc)) (func (export "go") (call $inc)))
+(invoke $b "go")
+(assert_return (invoke $a "get") (i32.const 2))
+"#
+            .to_string(),
+        )
+        .unwrap();
+        let state: Vec<Vec<usize>> = s.directives.iter().map(|d| d.state.clone()).collect();
+        assert_eq!(
+            state,
+            vec![
+                vec![],
+                vec![],
+                vec![],
+                // A stateless module: its calls depend on nothing but the module.
+                vec![],
+                vec![],
+                vec![2],
+                vec![],
+                // $b is linked with $a: its instantiation and calls are effects on $a.
+                vec![2, 5],
+                vec![0, 2, 5],
+                vec![2, 5, 7, 8],
+            ]
+        );
     }
 
     #[test]

@@ -86,6 +86,35 @@ pub fn notices_text(reports: &[FileReport]) -> String {
     text
 }
 
+/// One directive's record as one line of JSON (`run --json-lines`), with the file's path.
+pub fn json_line(path: &std::path::Path, outcome: &super::Outcome) -> String {
+    format!(
+        "{{\"path\": {}, {}}}",
+        string(&path.display().to_string()),
+        directive_fields(outcome)
+    )
+}
+
+/// `"line": .., "kind": .., "status": .., "expected": .., "actual": ..[, "reason": ..]`.
+fn directive_fields(outcome: &super::Outcome) -> String {
+    let (status, reason) = match &outcome.status {
+        Status::Passed => ("passed", None),
+        Status::Failed => ("failed", None),
+        Status::Skipped { reason } => ("skipped", Some(reason)),
+    };
+    let mut out = format!(
+        "\"line\": {}, \"kind\": {}, \"status\": \"{status}\", \"expected\": {}, \"actual\": {}",
+        outcome.line,
+        string(&outcome.kind),
+        string(&outcome.expected),
+        string(&outcome.actual)
+    );
+    if let Some(reason) = reason {
+        out.push_str(&format!(", \"reason\": {}", string(reason)));
+    }
+    out
+}
+
 /// Every directive of every report, as JSON.
 pub fn to_json(reports: &[FileReport], total: Tally) -> String {
     let mut out = String::from("{\n  \"files\": [");
@@ -119,22 +148,7 @@ pub fn to_json(reports: &[FileReport], total: Tally) -> String {
         out.push_str(" \"directives\": [");
         for (j, outcome) in report.outcomes.iter().enumerate() {
             out.push_str(if j == 0 { "\n" } else { ",\n" });
-            let (status, reason) = match &outcome.status {
-                Status::Passed => ("passed", None),
-                Status::Failed => ("failed", None),
-                Status::Skipped { reason } => ("skipped", Some(reason)),
-            };
-            out.push_str(&format!(
-                "      {{\"line\": {}, \"kind\": {}, \"status\": \"{status}\", \"expected\": {}, \"actual\": {}",
-                outcome.line,
-                string(&outcome.kind),
-                string(&outcome.expected),
-                string(&outcome.actual)
-            ));
-            if let Some(reason) = reason {
-                out.push_str(&format!(", \"reason\": {}", string(reason)));
-            }
-            out.push('}');
+            out.push_str(&format!("      {{{}}}", directive_fields(outcome)));
         }
         out.push_str(if report.outcomes.is_empty() {
             "]}"

@@ -94,7 +94,11 @@ pub struct Campaign {
 
 /// Entry point of `xcheck fuzz ARGS` (`argv[0]` is `fuzz`).
 pub fn main(argv: &[String]) -> i32 {
-    let args = FuzzArgs::parse_from(argv.iter());
+    run_main(FuzzArgs::parse_from(argv.iter()))
+}
+
+/// `xcheck fuzz` with its arguments parsed.
+pub fn run_main(args: FuzzArgs) -> i32 {
     let names = if args.engines.is_empty() {
         default_engines()
     } else {
