@@ -341,6 +341,9 @@ fn locate(
 /// The outcome of a directive an engine stopped at, read from the engine's message. The
 /// message is never required to match the script's; only its kind counts.
 pub fn classify_failure(d: &Directive, message: &str) -> Outcome {
+    if let Some(o) = crate::reference::classify(d, message) {
+        return o;
+    }
     let m = message.to_ascii_lowercase();
     let detail = first_lines(message, 3);
     let has = |words: &[&str]| words.iter().any(|w| m.contains(w));
@@ -892,7 +895,7 @@ impl WastCli {
             Dialect::Binaryen => self
                 .progress_line(f)
                 .or_else(|| line_after(&text, &format!("{file}:"))),
-            Dialect::Reference => line_after(&text, &format!("{file}:")),
+            Dialect::Reference => crate::reference::failure_line(&text, file),
         }
     }
 
@@ -909,7 +912,7 @@ impl WastCli {
                     || text.contains("RuntimeError:")
                     || f.code.is_some_and(|c| c > 1)
             }
-            Dialect::Reference => f.code.is_some_and(|c| c > 2),
+            Dialect::Reference => f.code.is_some_and(|c| c > 2) || crate::reference::died(&text),
         }
     }
 }

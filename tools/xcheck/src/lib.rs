@@ -8,8 +8,10 @@
 #![forbid(unsafe_code)]
 
 pub mod engines;
+pub mod fuzz;
 pub mod js;
 pub mod outcome;
 pub mod process;
+pub mod reference;
 pub mod report;
 pub mod script;

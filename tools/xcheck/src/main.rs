@@ -3,6 +3,7 @@
 //! ```text
 //! xcheck [--engine SPEC]... [--json FILE] [--markdown FILE] [--html DIR] [--timeout SECS] PATH...
 //! xcheck js FILE.wast [-o OUT.js]
+//! xcheck fuzz [--seconds N] [--seed S] [--engine ...] [--out DIR]
 //! ```
 #![forbid(unsafe_code)]
 
@@ -33,6 +34,9 @@ struct Cli {
 enum Command {
     /// Convert a script into one self-contained JavaScript file for any JS engine.
     Js(JsArgs),
+    /// Differential fuzzing: generated stack-switching programs on every engine, each
+    /// disagreement minimized to a .wast reproducer (docs/fuzzing.md).
+    Fuzz(xcheck::fuzz::FuzzArgs),
 }
 
 #[derive(clap::Args)]
@@ -75,6 +79,7 @@ fn main() {
     let cli = Cli::parse();
     let status = match cli.command {
         Some(Command::Js(args)) => js_main(args),
+        Some(Command::Fuzz(args)) => xcheck::fuzz::run_main(args),
         None => check_main(cli.check),
     };
     std::process::exit(status);

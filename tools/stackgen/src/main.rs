@@ -1,0 +1,27 @@
+//! `stackgen SEED [COUNT]`: prints the program of each seed from SEED on as a `.wast` script
+//! (its coroutines under effect-handlers with `STACKGEN_DESIGN=effect-handlers`).
+#![forbid(unsafe_code)]
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let parse = |i: usize, default: u64| -> u64 {
+        match args.get(i) {
+            None => default,
+            Some(a) => a.parse().unwrap_or_else(|_| {
+                eprintln!("usage: stackgen SEED [COUNT]   (numbers; prints .wast to stdout)");
+                std::process::exit(2)
+            }),
+        }
+    };
+    let eh = std::env::var_os("STACKGEN_DESIGN").is_some_and(|d| d == "effect-handlers");
+    let seed = parse(0, 0);
+    for s in seed..seed + parse(1, 1) {
+        let program = stackgen::Program::generate(s);
+        let rendered = if eh {
+            stackgen::render::effect_handlers(&program)
+        } else {
+            stackgen::render(&program)
+        };
+        print!("{}", rendered.text);
+    }
+}
