@@ -1,6 +1,6 @@
 //! Round trips of every module of every suite (ours under `testsuite/` and the whole official
-//! one, `simd/` and `relaxed-simd/` included), in each of the three designs: for every module the parser or
-//! decoder accepts, `decode(encode(m)) = m` and `parse(print(m)) = m`, up to source spans.
+//! one, `simd/` and `relaxed-simd/` included), in each of the three designs: for every module the
+//! parser or decoder accepts, `decode(encode(m)) = m` and `parse(print(m)) = m`, up to source spans.
 //!
 //! A script is read under each design; a design whose syntax the script does not parse in (a
 //! typed-cont script under raw-stacks, say) is left out for that script. Quoted and binary
