@@ -4,10 +4,10 @@
 //! part: a crash fails the test even where the directive was expected to fail. `.ci/run` runs
 //! this test in the `checked` profile, with debug assertions and overflow checks on.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use switchyard::script::run::expected;
 use switchyard::script::run::poke::crash_check;
+use switchyard_testsuite::{bundled, spec_core, spec_root};
 
 fn check(path: &Path) -> datatest_stable::Result<()> {
     let crashes = crash_check(path);
@@ -27,19 +27,6 @@ fn spec(path: &Path) -> datatest_stable::Result<()> {
     } else {
         Ok(()) // wast.rs reports a missing official suite
     }
-}
-
-fn spec_core() -> Option<PathBuf> {
-    let core = expected::spec_tests_root().join("core");
-    core.is_dir().then_some(core)
-}
-
-fn bundled() -> String {
-    expected::bundled_suite().display().to_string()
-}
-
-fn spec_root() -> String {
-    spec_core().map_or_else(bundled, |p| p.display().to_string())
 }
 
 fn spec_pattern() -> &'static str {

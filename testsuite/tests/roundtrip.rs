@@ -6,15 +6,15 @@
 //! typed-cont script under raw-stacks, say) is left out for that script. Quoted and binary
 //! modules count too, when they parse or decode.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use switchyard::binary::{decode_module, encode_module};
 use switchyard::design::Design;
 use switchyard::diag::Span;
-use switchyard::script::run::expected;
 use switchyard::script::{ModuleSource, ScriptModule};
 use switchyard::syntax::*;
 use switchyard::text::{self, print_module};
+use switchyard_testsuite::{bundled, spec_core, spec_root};
 
 /// A copy without what depends on the source: spans, the `$id`, and whether the binary had a
 /// data count section (the text format has none).
@@ -162,19 +162,6 @@ fn check(path: &Path) -> datatest_stable::Result<()> {
         problems[0]
     )
     .into())
-}
-
-fn spec_core() -> Option<PathBuf> {
-    let core = expected::spec_tests_root().join("core");
-    core.is_dir().then_some(core)
-}
-
-fn bundled() -> String {
-    expected::bundled_suite().display().to_string()
-}
-
-fn spec_root() -> String {
-    spec_core().map_or_else(bundled, |p| p.display().to_string())
 }
 
 /// Without the official suite there is nothing to match (the wast test reports its absence).

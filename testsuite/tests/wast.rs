@@ -2,11 +2,12 @@
 //! (`../shared/spec-tests/core`, or `$SWITCHYARD_SPEC_TESTS/core`). A script passes when exactly the directives listed for it in
 //! `testsuite/expected-failures.txt` fail.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use switchyard::script::run::expected::{self, ExpectedFailures};
 use switchyard::script::run::{run_file, RunOptions};
+use switchyard_testsuite::{bundled, spec_core, spec_root};
 
 fn expected_failures() -> &'static Result<ExpectedFailures, String> {
     static LIST: OnceLock<Result<ExpectedFailures, String>> = OnceLock::new();
@@ -69,19 +70,6 @@ fn spec(path: &Path) -> datatest_stable::Result<()> {
     }
     eprintln!("notice: {notice}");
     Ok(())
-}
-
-fn spec_core() -> Option<PathBuf> {
-    let core = expected::spec_tests_root().join("core");
-    core.is_dir().then_some(core)
-}
-
-fn bundled() -> String {
-    expected::bundled_suite().display().to_string()
-}
-
-fn spec_root() -> String {
-    spec_core().map_or_else(bundled, |p| p.display().to_string())
 }
 
 fn spec_pattern() -> &'static str {
