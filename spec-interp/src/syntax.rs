@@ -50,6 +50,31 @@ pub enum AbsHeapType {
     NoStack,
 }
 
+impl AbsHeapType {
+    /// The text format's name (`func`, `nocont`, ...).
+    pub fn name(self) -> &'static str {
+        use AbsHeapType as A;
+        match self {
+            A::Func => "func",
+            A::NoFunc => "nofunc",
+            A::Extern => "extern",
+            A::NoExtern => "noextern",
+            A::Any => "any",
+            A::Eq => "eq",
+            A::I31 => "i31",
+            A::Struct => "struct",
+            A::Array => "array",
+            A::None => "none",
+            A::Exn => "exn",
+            A::NoExn => "noexn",
+            A::Cont => "cont",
+            A::NoCont => "nocont",
+            A::Stack => "stack",
+            A::NoStack => "nostack",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HeapType {
     Abs(AbsHeapType),

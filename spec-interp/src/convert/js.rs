@@ -600,7 +600,7 @@ fn ret_pat(p: &crate::script::ResultPat) -> RetPat {
         P::RefNull(_) => RetPat::RefNull,
         P::RefHost(n) => RetPat::RefHost(*n),
         P::RefExtern(n) => RetPat::RefExtern(*n),
-        P::RefKind(abs) => RetPat::RefKind(crate::text::print::abs_heap_name(*abs).to_string()),
+        P::RefKind(abs) => RetPat::RefKind(abs.name().to_string()),
         P::RefAny => RetPat::RefKind("any".into()),
         P::Either(alts) => RetPat::Either(alts.iter().map(ret_pat).collect()),
     }

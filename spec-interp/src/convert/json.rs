@@ -222,7 +222,7 @@ fn typed(ty: &str, value: &str) -> String {
 /// The `ref.null` type of a heap type, by its hierarchy (`funcref`, `externref`, ...).
 fn null_type(ht: &HeapType) -> String {
     match ht {
-        HeapType::Abs(a) => format!("{}ref", crate::text::print::abs_heap_name(*a)),
+        HeapType::Abs(a) => format!("{}ref", a.name()),
         HeapType::Concrete(_) => "anyref".into(),
     }
 }
@@ -306,10 +306,7 @@ fn pattern(p: &ResultPat) -> String {
         ResultPat::RefExtern(Some(n)) => typed("externref", &n.to_string()),
         ResultPat::RefExtern(None) => "{\"type\": \"externref\"}".into(),
         ResultPat::RefAny => "{\"type\": \"anyref\"}".into(),
-        ResultPat::RefKind(a) => format!(
-            "{{\"type\": {}}}",
-            string(&format!("{}ref", crate::text::print::abs_heap_name(*a)))
-        ),
+        ResultPat::RefKind(a) => format!("{{\"type\": {}}}", string(&format!("{}ref", a.name()))),
         ResultPat::Either(alts) => {
             let alts: Vec<String> = alts.iter().map(pattern).collect();
             format!(

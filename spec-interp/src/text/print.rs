@@ -211,28 +211,6 @@ pub fn id_text(name: &str) -> String {
     }
 }
 
-pub fn abs_heap_name(a: AbsHeapType) -> &'static str {
-    use AbsHeapType as A;
-    match a {
-        A::Func => "func",
-        A::NoFunc => "nofunc",
-        A::Extern => "extern",
-        A::NoExtern => "noextern",
-        A::Any => "any",
-        A::Eq => "eq",
-        A::I31 => "i31",
-        A::Struct => "struct",
-        A::Array => "array",
-        A::None => "none",
-        A::Exn => "exn",
-        A::NoExn => "noexn",
-        A::Cont => "cont",
-        A::NoCont => "nocont",
-        A::Stack => "stack",
-        A::NoStack => "nostack",
-    }
-}
-
 pub fn heap_type(ht: HeapType) -> String {
     heap_type_n(ht, &Namer::default())
 }
@@ -251,7 +229,7 @@ pub fn global_type_text(g: &GlobalType) -> String {
 
 fn heap_type_n(ht: HeapType, n: &Namer) -> String {
     match ht {
-        HeapType::Abs(a) => abs_heap_name(a).to_string(),
+        HeapType::Abs(a) => a.name().to_string(),
         HeapType::Concrete(x) => n.idx(Space::Type, x),
     }
 }

@@ -526,34 +526,12 @@ pub(crate) fn show_val(t: ValType) -> String {
 pub(crate) fn show_ref(rt: RefType) -> String {
     let heap = match rt.heap {
         HeapType::Concrete(x) => x.to_string(),
-        HeapType::Abs(a) => show_abs(a).to_string(),
+        HeapType::Abs(a) => a.name().to_string(),
     };
     if rt.nullable {
         format!("(ref null {heap})")
     } else {
         format!("(ref {heap})")
-    }
-}
-
-pub(crate) fn show_abs(a: AbsHeapType) -> &'static str {
-    use AbsHeapType as A;
-    match a {
-        A::Func => "func",
-        A::NoFunc => "nofunc",
-        A::Extern => "extern",
-        A::NoExtern => "noextern",
-        A::Any => "any",
-        A::Eq => "eq",
-        A::I31 => "i31",
-        A::Struct => "struct",
-        A::Array => "array",
-        A::None => "none",
-        A::Exn => "exn",
-        A::NoExn => "noexn",
-        A::Cont => "cont",
-        A::NoCont => "nocont",
-        A::Stack => "stack",
-        A::NoStack => "nostack",
     }
 }
 

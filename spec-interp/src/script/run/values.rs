@@ -108,31 +108,9 @@ fn v128_matches(pattern: &V128Pat, v: u128) -> bool {
     }
 }
 
-pub fn abs_heap_name(heap: AbsHeapType) -> &'static str {
-    use AbsHeapType::*;
-    match heap {
-        Func => "func",
-        NoFunc => "nofunc",
-        Extern => "extern",
-        NoExtern => "noextern",
-        Any => "any",
-        Eq => "eq",
-        I31 => "i31",
-        Struct => "struct",
-        Array => "array",
-        None => "none",
-        Exn => "exn",
-        NoExn => "noexn",
-        Cont => "cont",
-        NoCont => "nocont",
-        Stack => "stack",
-        NoStack => "nostack",
-    }
-}
-
 fn heap_name(heap: &HeapType) -> String {
     match heap {
-        HeapType::Abs(heap) => abs_heap_name(*heap).to_string(),
+        HeapType::Abs(heap) => heap.name().to_string(),
         HeapType::Concrete(idx) => idx.to_string(),
     }
 }
@@ -175,7 +153,7 @@ fn f64_pat_text(p: NanPat<u64>) -> String {
 
 fn ref_text(value: &Ref) -> String {
     match value {
-        Ref::Null(heap) => format!("(ref.null {})", abs_heap_name(*heap)),
+        Ref::Null(heap) => format!("(ref.null {})", heap.name()),
         Ref::I31(n) => format!("(ref.i31 {n})"),
         Ref::Struct(a) => format!("(ref.struct @{a})"),
         Ref::Array(a) => format!("(ref.array @{a})"),
@@ -246,7 +224,7 @@ pub fn pattern_text(pattern: &ResultPat) -> String {
         ResultPat::RefHost(n) => format!("(ref.host {n})"),
         ResultPat::RefExtern(None) => "(ref.extern)".to_string(),
         ResultPat::RefExtern(Some(n)) => format!("(ref.extern {n})"),
-        ResultPat::RefKind(heap) => format!("(ref.{})", abs_heap_name(*heap)),
+        ResultPat::RefKind(heap) => format!("(ref.{})", heap.name()),
         ResultPat::Either(options) => {
             let options: Vec<String> = options.iter().map(pattern_text).collect();
             format!("(either {})", options.join(" "))
