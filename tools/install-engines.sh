@@ -87,7 +87,9 @@ if [ "$want_wasmtime_latest" = 1 ]; then
   wtl="$engines/wasmtime-latest/bin/wasmtime"
   toolchain="${XCHECK_WASMTIME_LATEST_TOOLCHAIN:-nightly}"
   echo "install-engines: cargo +$toolchain install wasmtime-cli (newest release; long)"
-  nice -n 19 cargo "+$toolchain" install --locked --root "$engines/wasmtime-latest" wasmtime-cli
+  # A target folder that outlives an interrupted build, so a second run resumes where it stopped.
+  nice -n "${XCHECK_WASMTIME_NICE:-19}" cargo "+$toolchain" install --locked \
+    --target-dir "$engines/wasmtime-latest-target" --root "$engines/wasmtime-latest" wasmtime-cli
   ln -sfn "$wtl" "$engines/bin/wasmtime-latest"
   echo "install-engines: wasmtime-latest $("$wtl" --version) ($wtl)"
 fi
