@@ -136,7 +136,7 @@ pub fn value_text(v: &Val) -> String {
         }
         // As the reference prints a vector: its four i32 lanes, signed, lane 0 first.
         Val::V128(x) => (0..4)
-            .map(|k| group_int(&((x >> (32 * k)) as u32 as i32).to_string()))
+            .map(|k| group_int(&((**x >> (32 * k)) as u32 as i32).to_string()))
             .collect::<Vec<_>>()
             .join(" "),
         Val::Ref(r) => crate::script::run::values::val_text(&Val::Ref(r.clone())),

@@ -36,6 +36,9 @@ pub enum Val {
     F32(u32),
     /// Bit pattern.
     F64(u64),
-    V128(u128),
+    /// Bit pattern, boxed: every value on a stack or in a local is as big as the biggest
+    /// variant, and a 16-byte payload would make all of them 32 bytes instead of 16
+    /// (`docs/gc.md`, "What a frame costs"). Vector code pays an allocation per vector instead.
+    V128(Box<u128>),
     Ref(Ref),
 }

@@ -311,7 +311,7 @@ fn zero(t: &ValType, bottom: AbsHeapType) -> Val {
         ValType::I64 => Val::I64(0),
         ValType::F32 => Val::F32(0),
         ValType::F64 => Val::F64(0),
-        ValType::V128 => Val::V128(0),
+        ValType::V128 => Val::V128(Box::new(0)),
         ValType::Ref(_) => Val::Ref(Ref::Null(bottom)),
     }
 }

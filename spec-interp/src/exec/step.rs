@@ -466,7 +466,7 @@ pub fn default_val(s: &Store, t: ValType) -> Val {
         ValType::I64 => Val::I64(0),
         ValType::F32 => Val::F32(0),
         ValType::F64 => Val::F64(0),
-        ValType::V128 => Val::V128(0),
+        ValType::V128 => Val::V128(Box::new(0)),
         ValType::Ref(r) => Val::Ref(Ref::Null(s.rtt.bottom_of(r.heap))),
     }
 }
@@ -517,7 +517,7 @@ fn read_storage(st: StorageType, b: &[u8]) -> Val {
         StorageType::Val(ValType::I64) => Val::I64(u as u64 as i64),
         StorageType::Val(ValType::F32) => Val::F32(u as u32),
         StorageType::Val(ValType::F64) => Val::F64(u as u64),
-        StorageType::Val(_) => Val::V128(u),
+        StorageType::Val(_) => Val::V128(Box::new(u)),
     }
 }
 

@@ -247,7 +247,7 @@ pub fn show_val(v: &Val) -> String {
         Val::I64(x) => format!("i64:{x}"),
         Val::F32(x) => format!("f32:{}", f32::from_bits(*x)),
         Val::F64(x) => format!("f64:{}", f64::from_bits(*x)),
-        Val::V128(x) => format!("v128:{x:#x}"),
+        Val::V128(x) => format!("v128:{:#x}", **x),
         Val::Ref(r) => format!("{r:?}"),
     }
 }

@@ -252,7 +252,7 @@ fn arity(sig: Sig) -> usize {
 
 fn v(x: &Val) -> Result<u128> {
     match x {
-        Val::V128(v) => Ok(*v),
+        Val::V128(v) => Ok(**v),
         _ => Err(Error::crash("vector operand expected")),
     }
 }
@@ -277,7 +277,7 @@ pub fn step(s: &mut Store, sg: &mut Segment, ia: usize, i: &Instr) -> Result<Rul
                     let mut w = [0u8; 16];
                     w[..n as usize].copy_from_slice(&m.bytes[ea..ea + n as usize]);
                     let raw = u128::from_le_bytes(w);
-                    sg.vals.push(Val::V128(load(op, n, raw)));
+                    sg.vals.push(Val::V128(Box::new(load(op, n, raw))));
                 }
                 Sig::Store => {
                     // v128.store: write the 16 bytes
@@ -296,7 +296,7 @@ pub fn step(s: &mut Store, sg: &mut Segment, ia: usize, i: &Instr) -> Result<Rul
                     let x = u64::from_le_bytes(w);
                     let sh = Shape::int(n * 8);
                     let r = sh.build(|j| if j == lane { x } else { sh.get(a, j) });
-                    sg.vals.push(Val::V128(r));
+                    sg.vals.push(Val::V128(Box::new(r)));
                 }
                 Sig::StoreLane(n) => {
                     // v128.storeN_lane: write one lane's n bytes
@@ -425,7 +425,7 @@ pub fn eval(i: &Instr, args: &[Val], rx: Relaxed) -> Result<Val> {
         (Sig::Ternary, _) => ternary(op, sh, vec(0)?, vec(1)?, vec(2)?, rx),
         _ => return Err(Error::crash("malformed vector instruction")),
     };
-    Ok(Val::V128(r))
+    Ok(Val::V128(Box::new(r)))
 }
 
 /// vunop, and the conversions (`extend`, `extadd_pairwise`, `trunc_sat`, `convert`, `demote`,
@@ -768,14 +768,14 @@ mod tests {
 
     fn run(op: Op, args: &[Val], rx: Relaxed) -> u128 {
         match eval(&Instr::Plain(op), args, rx) {
-            Ok(Val::V128(v)) => v,
+            Ok(Val::V128(v)) => *v,
             other => panic!("{}: {other:?}", op.name()),
         }
     }
 
     #[test]
     fn lane_rules() {
-        let v = |lanes: [i16; 8]| Val::V128(I16X8.build(|i| lanes[i] as u64));
+        let v = |lanes: [i16; 8]| Val::V128(Box::new(I16X8.build(|i| lanes[i] as u64)));
         let a = v([i16::MIN, -1, 0, 1, i16::MAX, 100, -100, 7]);
         let b = v([-1, -1, 1, 1, 1, 100, 100, 0]);
         let d = Relaxed::Deterministic;
@@ -806,8 +806,12 @@ mod tests {
     #[test]
     fn float_lanes_reuse_the_scalar_nan_choice() {
         let nan_payload: u32 = 0x7fa0_0001; // a signalling NaN with a payload
-        let a = Val::V128(F32X4.build(|i| [nan_payload as u64, 0, 0x3f80_0000, 0][i]));
-        let b = Val::V128(F32X4.build(|i| [0x3f80_0000, 0x7fc0_0000, 0x3f80_0000, 0][i]));
+        let a = Val::V128(Box::new(
+            F32X4.build(|i| [nan_payload as u64, 0, 0x3f80_0000, 0][i]),
+        ));
+        let b = Val::V128(Box::new(
+            F32X4.build(|i| [0x3f80_0000, 0x7fc0_0000, 0x3f80_0000, 0][i]),
+        ));
         let r = run(Op::F32x4Add, &[a, b], Relaxed::Deterministic);
         // the NaN operand, quieted; the canonical NaN; 2.0; 0 + 0
         assert_eq!(

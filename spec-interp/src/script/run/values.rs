@@ -25,7 +25,7 @@ pub fn const_val(value: &Const) -> Val {
         Const::I64(n) => Val::I64(*n),
         Const::F32(bits) => Val::F32(*bits),
         Const::F64(bits) => Val::F64(*bits),
-        Const::V128(bits) => Val::V128(*bits),
+        Const::V128(bits) => Val::V128(Box::new(*bits)),
         Const::RefNull(HeapType::Abs(heap)) => Val::Ref(Ref::Null(bottom(*heap))),
         // A concrete type index has no meaning outside a module; `none` is the usual case.
         Const::RefNull(HeapType::Concrete(_)) => Val::Ref(Ref::Null(AbsHeapType::None)),
@@ -81,7 +81,7 @@ pub fn matches(pattern: &ResultPat, value: &Val) -> bool {
         (ResultPat::I64(n), Val::I64(m)) => n == m,
         (ResultPat::F32(p), Val::F32(bits)) => f32_matches(*p, *bits),
         (ResultPat::F64(p), Val::F64(bits)) => f64_matches(*p, *bits),
-        (ResultPat::V128(p), Val::V128(v)) => v128_matches(p, *v),
+        (ResultPat::V128(p), Val::V128(v)) => v128_matches(p, **v),
         (ResultPat::RefNull(heap), Val::Ref(Ref::Null(actual))) => match heap {
             Some(HeapType::Abs(heap)) => bottom(*heap) == bottom(*actual),
             _ => true,
@@ -178,7 +178,7 @@ pub fn val_text(value: &Val) -> String {
         Val::F64(bits) => format!("(f64.const {})", f64_text(*bits)),
         Val::V128(bits) => {
             let lanes: Vec<String> = (0..4)
-                .map(|i| format!("0x{:08x}", (bits >> (32 * i)) as u32))
+                .map(|i| format!("0x{:08x}", (**bits >> (32 * i)) as u32))
                 .collect();
             format!("(v128.const i32x4 {})", lanes.join(" "))
         }
@@ -319,7 +319,7 @@ mod tests {
         use crate::script::V128Pat;
         // Lanes are little-endian: lane 0 is the low bits.
         let bits = 0xffff_ffff_0000_0002_7fc0_0000_0000_0001u128;
-        let value = Val::V128(bits);
+        let value = Val::V128(Box::new(bits));
         let ints = ResultPat::V128(V128Pat::Int {
             bits: 32,
             value: bits,
