@@ -137,6 +137,10 @@ struct BudgetArgs {
     /// `;;! call-depth` line.
     #[arg(long, value_name = "N")]
     call_depth: Option<usize>,
+    /// Bytes one stack may hold: the frames, labels, locals and operands of an invocation's
+    /// main stack or of one continuation (default 16 MiB; suffixes K, M, G).
+    #[arg(long, alias = "stack-size", value_name = "BYTES", value_parser = parse_bytes)]
+    max_stack_bytes: Option<u64>,
     /// Live continuations (typed-cont, effect-handlers) or stacks (raw-stacks) allowed, counted
     /// after a collection (default 1,000,000).
     #[arg(long, alias = "max-conts", value_name = "N")]
@@ -152,6 +156,7 @@ impl BudgetArgs {
         Budgets {
             fuel: self.fuel,
             call_depth: self.call_depth,
+            max_stack_bytes: self.max_stack_bytes,
             max_live_conts: self.max_live_conts,
             max_heap_bytes: self.max_heap_bytes,
         }

@@ -32,6 +32,9 @@ pub struct Code {
     pub locals: Vec<Val>,
     /// The function's index in its module (for traces); `u32::MAX` for constant expressions.
     pub func_idx: u32,
+    /// The most labels an activation holds at once: the body's plus the deepest nesting of
+    /// blocks. A fresh segment reserves exactly this many (`step::push_frame`).
+    pub max_labels: u32,
 }
 
 fn opens_block(i: &Instr) -> Option<BlockType> {
@@ -63,12 +66,14 @@ impl Code {
         let mut side = vec![Side::default(); n];
         // Open constructs: opener position and the separators (`else`, clauses) seen so far.
         let mut open: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut deepest = 0;
         for (pc, i) in body.instrs.iter().enumerate() {
             if let Some(bt) = opens_block(i) {
                 let (p, r) = arity(bt);
                 side[pc].params = p;
                 side[pc].results = r;
                 open.push((pc, Vec::new()));
+                deepest = deepest.max(open.len());
             } else if separates(i) {
                 if let Some((_, seps)) = open.last_mut() {
                     seps.push(pc);
@@ -98,6 +103,7 @@ impl Code {
             results,
             locals,
             func_idx,
+            max_labels: 1 + deepest as u32,
         }
     }
 
@@ -134,6 +140,8 @@ mod tests {
         assert_eq!(c.side[3].end, 5);
         assert_eq!(c.side[6].end, 7);
         assert_eq!(c.side[6].next, 7);
+        // the body's label, and one block at a time
+        assert_eq!(c.max_labels, 2);
     }
 
     #[test]

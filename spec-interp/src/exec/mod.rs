@@ -37,10 +37,16 @@ use store::*;
 #[derive(Clone, Debug)]
 pub struct Config {
     pub design: Design,
-    /// Maximum number of nested activations (frames) on one thread, across all stacks. The
-    /// default allows the 10,000-deep recursions of the tests with room to spare while keeping
-    /// a runaway recursion with many locals (skip-stack-guard-page.wast) well below 1 GiB.
+    /// Maximum number of nested activations (frames) on one thread, across all stacks, as the
+    /// reference interpreter's budget counts them. The default allows the 10,000-deep
+    /// recursions of the tests with room to spare.
     pub max_call_depth: usize,
+    /// Maximum bytes of one stack: the frames, labels, locals and operands of one segment of
+    /// the evaluation context (an invocation's main stack, a continuation's, a raw-stacks
+    /// stack), as engines bound each stack's size. A call that would exceed it ends in "call
+    /// stack exhausted". The default (16 MiB) holds 20,000 frames of up to 48 locals each; a
+    /// frame with a thousand locals (skip-stack-guard-page.wast) stops at about a thousand.
+    pub max_stack_bytes: u64,
     /// Maximum number of reduction steps of one invocation; `None`: unlimited. The default
     /// (10^9, under a minute) is 10 times what the whole bundled and official suites need,
     /// so a runaway loop ends in exhaustion rather than looking like a hang.
@@ -67,6 +73,7 @@ impl Default for Config {
         Config {
             design: Design::TypedCont,
             max_call_depth: 20_000,
+            max_stack_bytes: 16 << 20,
             fuel: Some(1_000_000_000),
             max_live_conts: 1_000_000,
             max_heap_bytes: 2 << 30,

@@ -245,6 +245,20 @@ pub fn push_frame(
     if th.depth >= s.config.max_call_depth {
         return Err(Error::exhaustion("call stack exhausted"));
     }
+    let sg = th.top()?;
+    // The stack budget: the bytes of this segment (one stack) with the new frame.
+    if segment_bytes(sg) + frame_bytes(&code) > s.config.max_stack_bytes {
+        return Err(Error::exhaustion("call stack exhausted"));
+    }
+    if sg.frames.capacity() == 0 {
+        // A fresh segment (a new continuation's, mostly): room for exactly this activation.
+        // Most continuations never hold more (a generator), and a million of them suspended
+        // then cost no spare capacity; the vectors grow as usual if need be.
+        sg.frames.reserve_exact(1);
+        sg.labels.reserve_exact(code.max_labels as usize);
+        sg.locals
+            .reserve_exact(code.params as usize + code.locals.len());
+    }
     th.depth += 1;
     if th.depth > s.counters.peak_depth {
         s.counters.peak_depth = th.depth;
@@ -670,7 +684,14 @@ const AUDIT_STEPS: u64 = 1 << 16;
 /// Bytes of locals pushed that bring the next measure forward.
 const AUDIT_BYTES: u64 = 32 << 20;
 
-/// The host bytes of one segment, roughly.
+/// What a new activation of `code` adds to a segment: its frame, its body label and its
+/// declared locals (the parameters move from the operand stack into the locals).
+fn frame_bytes(code: &Code) -> u64 {
+    use std::mem::size_of;
+    (size_of::<Frame>() + size_of::<Label>()) as u64 + val_bytes(code.locals.len() as u64)
+}
+
+/// The host bytes of one segment, roughly (lengths, not capacities).
 pub fn segment_bytes(sg: &Segment) -> u64 {
     use std::mem::size_of;
     val_bytes((sg.vals.len() + sg.locals.len()) as u64)

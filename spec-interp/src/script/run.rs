@@ -350,13 +350,15 @@ impl RunOptions {
     }
 }
 
-/// Budgets set on the command line (`--fuel`, `--call-depth`, `--max-live-conts`,
-/// `--max-heap-bytes`); `None` keeps the script's header or the default.
+/// Budgets set on the command line (`--fuel`, `--call-depth`, `--max-stack-bytes`,
+/// `--max-live-conts`, `--max-heap-bytes`); `None` keeps the script's header or the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Budgets {
     /// Reduction steps per invocation; 0: unlimited.
     pub fuel: Option<u64>,
     pub call_depth: Option<usize>,
+    /// `Config::max_stack_bytes`, when set.
+    pub max_stack_bytes: Option<u64>,
     /// `Config::max_live_conts`, when set.
     pub max_live_conts: Option<usize>,
     /// `Config::max_heap_bytes`, when set.
@@ -644,6 +646,9 @@ pub(crate) fn config(design: Design, headers: &Headers, options: &RunOptions) ->
     }
     if let Some(depth) = budgets.call_depth {
         config.max_call_depth = depth;
+    }
+    if let Some(bytes) = budgets.max_stack_bytes {
+        config.max_stack_bytes = bytes;
     }
     if let Some(n) = budgets.max_live_conts {
         config.max_live_conts = n;

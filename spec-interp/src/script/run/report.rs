@@ -47,7 +47,8 @@ pub fn exhaustion_hint(actual: &str) -> Option<&'static str> {
          the default is 10^9 steps per invocation"
     } else if message.starts_with("call stack exhausted") {
         "help: raise the call depth with --call-depth N or a `;;! call-depth = N` line (default \
-         20,000 activations); the evaluation contexts are also capped at 1 GiB"
+         20,000 activations), or a stack's size with --max-stack-bytes BYTES (default 16 MiB); \
+         the evaluation contexts are also capped at 1 GiB together"
     } else if message.starts_with("too many live") {
         "help: raise the number of live continuations or stacks with --max-conts N (default \
          1,000,000)"
