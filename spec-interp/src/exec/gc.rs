@@ -314,14 +314,21 @@ pub fn exn_bytes(x: &ExnInst) -> u64 {
     val_bytes(x.fields.len() as u64 + 2)
 }
 
-/// Empties the slots of unmarked objects and returns their bytes to the heap budget.
+/// Empties the slots of unmarked objects and returns their bytes to the heap budget; trims the
+/// segments of the live continuations and stacks (`Segment::trim`).
 fn sweep(s: &mut Store, m: &Marks) {
     let mut freed = sweep_heap(&mut s.structs, &m.structs, struct_bytes);
     freed += sweep_heap(&mut s.arrays, &m.arrays, array_bytes);
     freed += sweep_heap(&mut s.exns, &m.exns, exn_bytes);
     s.heap_bytes = s.heap_bytes.saturating_sub(freed);
     for (a, &marked) in m.conts.iter().enumerate() {
-        if !marked && s.conts.slots[a].cont.take().is_some() {
+        let slot = &mut s.conts.slots[a];
+        if marked {
+            // A live continuation gives back what a deep recursion left in its vectors.
+            if let Some(k) = &mut slot.cont {
+                k.segs.iter_mut().for_each(Segment::trim);
+            }
+        } else if slot.cont.take().is_some() {
             // As if consumed: the generation moves on, so no old reference is valid.
             s.conts.release(a as Addr);
         }
@@ -329,7 +336,11 @@ fn sweep(s: &mut Store, m: &Marks) {
     let stacks = &mut s.stacks;
     for (a, &marked) in m.stacks.iter().enumerate() {
         let slot = &mut stacks.slots[a];
-        if !marked && slot.stack.take().is_some() {
+        if marked {
+            if let Some(st) = &mut slot.stack {
+                st.seg.trim();
+            }
+        } else if slot.stack.take().is_some() {
             slot.gen = slot.gen.wrapping_add(1);
             if slot.gen != u32::MAX {
                 stacks.free.push(a as Addr);

@@ -44,7 +44,7 @@ pub struct Config {
     /// Maximum bytes of one stack: the frames, labels, locals and operands of one segment of
     /// the evaluation context (an invocation's main stack, a continuation's, a raw-stacks
     /// stack), as engines bound each stack's size. A call that would exceed it ends in "call
-    /// stack exhausted". The default (16 MiB) holds 20,000 frames of up to 48 locals each; a
+    /// stack exhausted". The default (16 MiB) holds 20,000 frames of up to 40 locals each; a
     /// frame with a thousand locals (skip-stack-guard-page.wast) stops at about a thousand.
     pub max_stack_bytes: u64,
     /// Maximum number of reduction steps of one invocation; `None`: unlimited. The default

@@ -70,6 +70,9 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
             if bytes > MAX_CONTEXT_BYTES {
                 break Err(Error::exhaustion("call stack exhausted"));
             }
+            for sg in &mut th.segs {
+                sg.trim();
+            }
             next_audit = steps + AUDIT_STEPS.max(items);
         }
         // Garbage collection, between two steps: the configuration is complete. Small

@@ -107,6 +107,19 @@ impl Segment {
         }
     }
 
+    /// Gives back the capacity a deep recursion left behind once it unwound: a segment's
+    /// vectors grow with the deepest activation and would keep that size as long as the
+    /// segment lives (a long invocation, a continuation). A vector with more than
+    /// `SPARE_BYTES` of spare capacity and at most a quarter of it in use shrinks to twice
+    /// its length. Called now and then (the run loop's audit of the contexts, each
+    /// collection), never per step.
+    pub fn trim(&mut self) {
+        trim_vec(&mut self.vals);
+        trim_vec(&mut self.locals);
+        trim_vec(&mut self.labels);
+        trim_vec(&mut self.frames);
+    }
+
     pub fn pop(&mut self) -> Result<Val> {
         self.vals.pop().ok_or_else(underflow)
     }
@@ -200,6 +213,16 @@ impl Thread {
         self.segs
             .last_mut()
             .ok_or_else(|| Error::crash("no segment"))
+    }
+}
+
+/// Spare capacity a segment's vector may keep (see `Segment::trim`).
+pub const SPARE_BYTES: usize = 64 << 10;
+
+fn trim_vec<T>(v: &mut Vec<T>) {
+    let spare = (v.capacity() - v.len()) * std::mem::size_of::<T>();
+    if spare > SPARE_BYTES && v.capacity() >= 4 * v.len() {
+        v.shrink_to(2 * v.len());
     }
 }
 

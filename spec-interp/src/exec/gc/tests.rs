@@ -386,3 +386,134 @@ fn budgets_count_reachable_objects() {
     assert_eq!(call(&mut s, ia, "big", vec![Val::I32(0)]), Ok(vec![]));
     assert_eq!(call(&mut s, ia, "big", vec![Val::I32(big)]), Ok(vec![]));
 }
+
+// What a frame and a continuation cost (`docs/gc.md`, "What a frame costs").
+
+/// The bytes a live continuation holds: its slot, its segments and their vectors' capacities.
+fn cont_bytes(k: &ContInst) -> usize {
+    use super::super::thread::{Frame, Label};
+    use std::mem::size_of;
+    let mut n = size_of::<ContSlot>() + k.segs.capacity() * size_of::<Segment>();
+    for sg in &k.segs {
+        n += (sg.vals.capacity() + sg.locals.capacity()) * size_of::<Val>()
+            + sg.labels.capacity() * size_of::<Label>()
+            + sg.frames.capacity() * size_of::<Frame>();
+    }
+    n
+}
+
+/// Issue 14: a million live continuations fit in 500 MB. Each generator of the `live`
+/// benchmark, suspended at its first yield (one frame, two labels, one local), holds at most
+/// 400 bytes of the store, counted from the sizes of the types (the allocator's headers and
+/// the array element that keeps it come on top). A value is 16 bytes.
+#[test]
+fn live_continuation_bytes() {
+    assert_eq!(std::mem::size_of::<Val>(), 16);
+    let live = include_str!("../../../../testsuite/bench/gc-live.wat");
+    let (mut s, ia) = setup(live, config(Design::TypedCont));
+    assert_eq!(
+        call(&mut s, ia, "run", vec![Val::I32(10_000)]),
+        Ok(vec![Val::I32(10_000)])
+    );
+    collect(&mut s, &Thread::new(), &[]);
+    let conts: Vec<&ContInst> = s
+        .conts
+        .slots
+        .iter()
+        .filter_map(|x| x.cont.as_ref())
+        .collect();
+    assert_eq!(conts.len(), 10_000);
+    let most = conts.iter().map(|k| cont_bytes(k)).max().unwrap();
+    eprintln!("a live generator holds {most} bytes");
+    assert!(most <= 400, "a live generator holds {most} bytes");
+}
+
+/// A continuation whose computation once recursed 10,000 deep and unwound gives the capacity
+/// back at the next collection: its segment's vectors shrink to twice what they hold.
+#[test]
+fn unwound_recursion_capacity_is_given_back() {
+    let src = r#"(module
+      (type $ft (func))
+      (type $ct (cont $ft))
+      (tag $yield)
+      (global $k (export "k") (mut (ref null $ct)) (ref.null $ct))
+      (func $deep (param $n i32) (local i64 i64)
+        (if (local.get $n) (then (call $deep (i32.sub (local.get $n) (i32.const 1))))))
+      (func $gen
+        (call $deep (i32.const 10000))
+        (suspend $yield))
+      (elem declare func $gen)
+      (func (export "start")
+        (block $on (result (ref $ct))
+          (resume $ct (on $yield $on) (cont.new $ct (ref.func $gen)))
+          (return))
+        (global.set $k)))"#;
+    let (mut s, ia) = setup(src, config(Design::TypedCont));
+    assert_eq!(call(&mut s, ia, "start", vec![]), Ok(vec![]));
+    let held = |s: &Store| {
+        let k = s.conts.slots.iter().find_map(|x| x.cont.as_ref()).unwrap();
+        cont_bytes(k)
+    };
+    let before = held(&s);
+    assert!(before > 500_000, "{before} bytes before");
+    collect(&mut s, &Thread::new(), &[]);
+    let after = held(&s);
+    assert!(after < 1_000, "{after} bytes after");
+    let sg = &s
+        .conts
+        .slots
+        .iter()
+        .find_map(|x| x.cont.as_ref())
+        .unwrap()
+        .segs[0];
+    assert_eq!((sg.frames.len(), sg.labels.len()), (1, 1));
+    assert!(sg.frames.capacity() <= 2 && sg.locals.capacity() <= 2);
+}
+
+/// The stack budget counts bytes, not frames: a frame with 1,000 locals (16 KB) stops at about
+/// 16 MiB / 16 KB = 1,000 frames, a frame without locals at the 20,000 frames of the call
+/// depth. Both are "call stack exhausted".
+#[test]
+fn stack_budget_counts_bytes() {
+    let src = format!(
+        r#"(module
+          (func $big (export "big") {} (call $big))
+          (func $small (export "small") (call $small)))"#,
+        "(local i64) ".repeat(1000)
+    );
+    let (mut s, ia) = setup(&src, config(Design::TypedCont));
+    let e = call(&mut s, ia, "big", vec![]).unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (ErrorKind::Exhaustion, "call stack exhausted")
+    );
+    let depth = s.counters.peak_depth;
+    assert!((1000..1100).contains(&depth), "big frames: depth {depth}");
+    let e = call(&mut s, ia, "small", vec![]).unwrap_err();
+    assert_eq!(e.message, "call stack exhausted");
+    assert_eq!(s.counters.peak_depth, Config::default().max_call_depth);
+    // A smaller stack holds fewer frames.
+    let (mut s, ia) = setup(
+        &src,
+        Config {
+            max_stack_bytes: 1 << 20,
+            ..config(Design::TypedCont)
+        },
+    );
+    assert!(call(&mut s, ia, "big", vec![]).is_err());
+    let depth = s.counters.peak_depth;
+    assert!((60..70).contains(&depth), "1 MiB: depth {depth}");
+}
+
+/// `Segment::trim` shrinks only a vector with much spare capacity, to twice its length.
+#[test]
+fn trim_keeps_small_slack() {
+    use super::super::thread::Prompt;
+    let mut sg = Segment::new(Prompt::Root);
+    sg.vals = vec![Val::I32(0); 100_000];
+    sg.vals.truncate(10);
+    sg.locals = Vec::with_capacity(8);
+    sg.trim();
+    assert_eq!((sg.vals.len(), sg.vals.capacity()), (10, 20));
+    assert_eq!(sg.locals.capacity(), 8);
+}
