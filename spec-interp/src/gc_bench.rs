@@ -82,6 +82,52 @@ pub const WORKLOADS: [Workload; 4] = [
     },
 ];
 
+/// Runs of the official suite (issue 14: what a frame costs, and that nothing of one file
+/// outlives it): a name and the path under the suite's `core/` (empty: all of it, in one
+/// process). `n` of their measures is the number of files.
+pub const SUITE_RUNS: [(&str, &str); 2] =
+    [("guard-page", "skip-stack-guard-page.wast"), ("suite", "")];
+
+/// Runs `path` (a file or folder of the official suite) with `engine`: `switchyard run --quiet
+/// PATH` in one process; the reference interpreter one process per script (given several, it
+/// runs them as one script, whose module names clash), so its numbers are the sums of the CPU
+/// and wall times and the largest peak RSS.
+pub fn run_suite(name: &'static str, path: &Path, engine: &Path, reference: bool) -> Measure {
+    let files =
+        crate::script::run::files::collect_wast_files(&[path.to_path_buf()]).unwrap_or_default();
+    let commands: Vec<Command> = if reference {
+        files
+            .iter()
+            .map(|f| {
+                let mut cmd = Command::new(engine);
+                cmd.arg(f);
+                cmd
+            })
+            .collect()
+    } else {
+        let mut cmd = Command::new(engine);
+        cmd.args(["run", "--quiet"]).arg(path);
+        vec![cmd]
+    };
+    let (mut ok, mut cpu, mut wall, mut peak_rss) = (true, Duration::ZERO, Duration::ZERO, 0);
+    for cmd in commands {
+        let (passed, c, w, p) = measure(cmd).unwrap_or((false, Duration::ZERO, Duration::ZERO, 0));
+        ok &= passed;
+        cpu += c;
+        wall += w;
+        peak_rss = peak_rss.max(p);
+    }
+    Measure {
+        workload: name,
+        engine: if reference { "reference" } else { "switchyard" }.to_string(),
+        n: files.len() as u64,
+        ok: ok && !files.is_empty(),
+        cpu,
+        wall,
+        peak_rss,
+    }
+}
+
 /// The script that runs workload `w` at size `n` and checks its result.
 pub fn script(w: &Workload, n: u64) -> String {
     // The default fuel (10^9 steps) would end the biggest runs.
@@ -202,7 +248,56 @@ pub fn run_all(
             out.push(m);
         }
     }
+    let core = crate::script::run::expected::spec_tests_root().join("core");
+    for (name, under) in SUITE_RUNS {
+        if !(only.is_empty() || only.iter().any(|o| o == name)) || !core.is_dir() {
+            continue;
+        }
+        let path = core.join(under);
+        let mut engines = vec![(exe, false)];
+        if let Some(r) = reference {
+            engines.push((r, true));
+        }
+        for (engine, is_ref) in engines {
+            let m = run_suite(name, &path, engine, is_ref);
+            progress(&m);
+            out.push(m);
+        }
+    }
     out
+}
+
+/// For each workload Switchyard ran at several sizes: its peak RSS at the smallest and the
+/// largest, and their ratio (issue 14: flat memory means a ratio near 1 however long it runs).
+pub fn flatness(ms: &[Measure]) -> String {
+    let mut t = String::new();
+    for w in &WORKLOADS {
+        let runs: Vec<&Measure> = ms
+            .iter()
+            .filter(|m| m.workload == w.name && m.engine == "switchyard" && m.ok)
+            .collect();
+        let (Some(small), Some(big)) = (
+            runs.iter().min_by_key(|m| m.n),
+            runs.iter().max_by_key(|m| m.n),
+        ) else {
+            continue;
+        };
+        if small.n == big.n || small.peak_rss == 0 {
+            continue;
+        }
+        let _ = writeln!(
+            t,
+            "{}: peak RSS {:.1} MB at n={} and {:.1} MB at n={} ({}x the work): ratio {:.2}",
+            w.name,
+            small.peak_rss as f64 / 1e6,
+            small.n,
+            big.peak_rss as f64 / 1e6,
+            big.n,
+            big.n / small.n.max(1),
+            big.peak_rss as f64 / small.peak_rss as f64
+        );
+    }
+    t
 }
 
 /// The table of `switchyard bench --gc`.
@@ -226,6 +321,7 @@ pub fn render_table(ms: &[Measure]) -> String {
             m.peak_rss as f64 / 1e6
         );
     }
+    t.push_str(&flatness(ms));
     t
 }
 

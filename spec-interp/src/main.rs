@@ -95,16 +95,17 @@ struct BenchArgs {
     #[arg(long)]
     in_process: bool,
     /// Run the garbage-collection workloads instead (issue 14: abandoned generators, dropped
-    /// structures, an actor ring, a million live continuations): CPU time and peak RSS of
-    /// `switchyard run` on each, and of the reference interpreter given by `--reference`.
+    /// structures, an actor ring, a million live continuations, skip-stack-guard-page.wast and
+    /// the whole official suite in one process): CPU time and peak RSS of `switchyard run` on
+    /// each, and of the reference interpreter given by `--reference`.
     #[arg(long)]
     gc: bool,
     /// With `--gc`: the OCaml reference interpreter (`wasm`) to run the workloads at their
     /// reference sizes too.
     #[arg(long, value_name = "PATH")]
     reference: Option<PathBuf>,
-    /// With `--gc`: run only this workload (`generators`, `structs`, `ring`, `live`); may be
-    /// repeated.
+    /// With `--gc`: run only this workload (`generators`, `structs`, `ring`, `live`,
+    /// `guard-page`, `suite`); may be repeated.
     #[arg(long, value_name = "NAME")]
     workload: Vec<String>,
     /// Print one machine-readable line per case (used by the child processes).
@@ -648,7 +649,9 @@ fn gc_bench(args: &BenchArgs) -> Result<(), String> {
             return Err(format!("{}: no such reference interpreter", r.display()));
         }
     }
-    let names: Vec<&str> = gc_bench::WORKLOADS.iter().map(|w| w.name).collect();
+    let names: Vec<&str> = (gc_bench::WORKLOADS.iter().map(|w| w.name))
+        .chain(gc_bench::SUITE_RUNS.iter().map(|(name, _)| *name))
+        .collect();
     if let Some(bad) = args.workload.iter().find(|w| !names.contains(&w.as_str())) {
         return Err(format!(
             "no workload {bad}; workloads: {}",
