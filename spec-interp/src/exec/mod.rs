@@ -41,9 +41,11 @@ pub struct Config {
     /// default allows the 10,000-deep recursions of the tests with room to spare while keeping
     /// a runaway recursion with many locals (skip-stack-guard-page.wast) well below 1 GiB.
     pub max_call_depth: usize,
-    /// Maximum number of reduction steps of one invocation; `None`: unlimited. The default
-    /// (10^9, under a minute) is 10 times what the whole bundled and official suites need,
-    /// so a runaway loop ends in exhaustion rather than looking like a hang.
+    /// Maximum number of reduction steps of one invocation; `None`: unlimited. The default,
+    /// 4 x 10^9, lets long correct programs finish (100 million suspend/resume round trips take
+    /// 1.8 x 10^9 steps) while a runaway loop still ends in exhaustion, with a message naming
+    /// `--fuel`, within about half a minute of CPU time in a release build
+    /// (`docs/performance.md`), rather than looking like a hang.
     pub fuel: Option<u64>,
     /// Maximum number of live continuations / stacks: those still reachable after a
     /// collection ("too many live continuations" / "too many live stacks").
@@ -67,7 +69,7 @@ impl Default for Config {
         Config {
             design: Design::TypedCont,
             max_call_depth: 20_000,
-            fuel: Some(1_000_000_000),
+            fuel: Some(4_000_000_000),
             max_live_conts: 1_000_000,
             max_heap_bytes: 2 << 30,
             gc_stress: false,
