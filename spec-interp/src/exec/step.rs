@@ -1039,8 +1039,9 @@ fn step_local(s: &mut Store, cx: &mut Local<'_>, instr: &Instr, at: usize) -> Op
         }
         I::LocalSet(x) | I::LocalTee(x) => {
             // Copied, then dropped from the stack (see `thread::pop_i32` for why not moved).
-            let Some(v) = vals.last().map(dup) else {
-                return Some(Err(underflow()));
+            let v = match vals.last() {
+                Some(v) => dup(v),
+                None => return Some(Err(underflow())),
             };
             let tee = matches!(instr, I::LocalTee(_));
             if !tee {
@@ -1063,8 +1064,9 @@ fn step_local(s: &mut Store, cx: &mut Local<'_>, instr: &Instr, at: usize) -> Op
         }
         I::GlobalSet(x) => {
             let a = s.modules[ia].globals[*x as usize];
-            let Some(v) = vals.last().map(dup) else {
-                return Some(Err(underflow()));
+            let v = match vals.last() {
+                Some(v) => dup(v),
+                None => return Some(Err(underflow())),
             };
             vals.pop();
             s.globals[a as usize].val = v;
@@ -1135,7 +1137,8 @@ fn step_local(s: &mut Store, cx: &mut Local<'_>, instr: &Instr, at: usize) -> Op
     }))
 }
 
-/// A copy of `v`: numbers are copied in place (the derived `clone` is an out-of-line call).
+/// A copy of `v`: numbers and plain references are copied in place (the derived `clone` is
+/// an out-of-line call).
 #[inline(always)]
 fn dup(v: &Val) -> Val {
     match v {
@@ -1143,6 +1146,15 @@ fn dup(v: &Val) -> Val {
         Val::I64(x) => Val::I64(*x),
         Val::F32(x) => Val::F32(*x),
         Val::F64(x) => Val::F64(*x),
+        Val::Ref(r) => Val::Ref(match r {
+            Ref::Null(t) => Ref::Null(*t),
+            Ref::Func(a) => Ref::Func(*a),
+            Ref::Struct(a) => Ref::Struct(*a),
+            Ref::Array(a) => Ref::Array(*a),
+            Ref::Cont(a, g) => Ref::Cont(*a, *g),
+            Ref::Stack(a, g) => Ref::Stack(*a, *g),
+            _ => r.clone(),
+        }),
         _ => v.clone(),
     }
 }

@@ -120,6 +120,7 @@ impl Segment {
         pop_addr(&mut self.vals)
     }
 
+    #[inline]
     pub fn pop_ref(&mut self) -> Result<crate::runtime::Ref> {
         match self.vals.pop() {
             Some(Val::Ref(r)) => Ok(r),
@@ -181,6 +182,16 @@ pub fn pop_i32(vs: &mut Vec<Val>) -> Result<i32> {
     };
     vs.pop();
     Ok(x)
+}
+
+/// Moves the top `n` values of `from` onto `to` (a continuation's arguments or results).
+#[inline]
+pub fn move_top(from: &mut Vec<Val>, to: &mut Vec<Val>, n: usize) -> Result<()> {
+    let at = from.len().checked_sub(n).ok_or_else(underflow)?;
+    if n > 0 {
+        to.extend(from.drain(at..));
+    }
+    Ok(())
 }
 
 /// An address or length operand: `i32` (zero-extended) or `i64`.
@@ -248,6 +259,7 @@ impl Thread {
         }
     }
 
+    #[inline]
     pub fn top(&mut self) -> Result<&mut Segment> {
         self.segs
             .last_mut()
