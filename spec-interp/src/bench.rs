@@ -593,7 +593,10 @@ mod tests {
         let fuel = Config::default().fuel.expect("a default fuel");
         for kind in [Kind::Resume, Kind::Perform, Kind::Switch, Kind::StackSwitch] {
             let steps = per_op(kind, 10, 1).0;
-            assert!(100_000_000 * steps * 2 <= fuel, "{kind:?}: {steps} steps per operation");
+            assert!(
+                100_000_000 * steps * 2 <= fuel,
+                "{kind:?}: {steps} steps per operation"
+            );
         }
     }
 
