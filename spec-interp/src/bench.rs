@@ -587,14 +587,14 @@ mod tests {
     }
 
     /// The default fuel lets 100 million round trips of each design finish (issue 17), with
-    /// room for the code around them.
+    /// room (half as many steps again) for the code around them.
     #[test]
     fn default_fuel_allows_a_hundred_million_round_trips() {
         let fuel = Config::default().fuel.expect("a default fuel");
         for kind in [Kind::Resume, Kind::Perform, Kind::Switch, Kind::StackSwitch] {
             let steps = per_op(kind, 10, 1).0;
             assert!(
-                100_000_000 * steps * 2 <= fuel,
+                100_000_000 * steps * 3 / 2 <= fuel,
                 "{kind:?}: {steps} steps per operation"
             );
         }

@@ -129,7 +129,7 @@ struct CompareArgs {
 /// The budgets every command that runs code takes.
 #[derive(clap::Args, Clone, Copy, Debug, Default)]
 struct BudgetArgs {
-    /// Reduction steps allowed per invocation (default 4 x 10^9; 0: unlimited). Overrides a
+    /// Reduction steps allowed per invocation (default 3 x 10^9; 0: unlimited). Overrides a
     /// `;;! fuel` line.
     #[arg(long, value_name = "N")]
     fuel: Option<u64>,

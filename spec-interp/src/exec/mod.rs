@@ -42,9 +42,9 @@ pub struct Config {
     /// a runaway recursion with many locals (skip-stack-guard-page.wast) well below 1 GiB.
     pub max_call_depth: usize,
     /// Maximum number of reduction steps of one invocation; `None`: unlimited. The default,
-    /// 4 x 10^9, lets long correct programs finish (100 million suspend/resume round trips take
+    /// 3 x 10^9, lets long correct programs finish (100 million suspend/resume round trips take
     /// 1.8 x 10^9 steps) while a runaway loop still ends in exhaustion, with a message naming
-    /// `--fuel`, within about half a minute of CPU time in a release build
+    /// `--fuel`, in well under two minutes of CPU time in a release build
     /// (`docs/performance.md`), rather than looking like a hang.
     pub fuel: Option<u64>,
     /// Maximum number of live continuations / stacks: those still reachable after a
@@ -69,7 +69,7 @@ impl Default for Config {
         Config {
             design: Design::TypedCont,
             max_call_depth: 20_000,
-            fuel: Some(4_000_000_000),
+            fuel: Some(3_000_000_000),
             max_live_conts: 1_000_000,
             max_heap_bytes: 2 << 30,
             gc_stress: false,
