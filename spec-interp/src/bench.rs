@@ -452,7 +452,7 @@ pub fn render_table(outcomes: &[Outcome]) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "{:<22} {:>9} {:>7} {:>9} {:>8} {:>7} {:>8} {:>8} {:>8} {:>9} {:>9}",
+        "{:<28} {:>9} {:>7} {:>9} {:>8} {:>7} {:>8} {:>8} {:>8} {:>9} {:>9}",
         "case",
         "ops",
         "frames",
@@ -481,7 +481,7 @@ pub fn render_table(outcomes: &[Outcome]) -> String {
         let total = o.full.cpu.unwrap_or(o.full.time).as_secs_f64();
         let _ = writeln!(
             t,
-            "{:<22} {:>9} {:>7} {:>9.1} {:>8.1} {:>7} {:>8.1} {:>8.3} {:>8} {:>9} {:>9.1}",
+            "{:<28} {:>9} {:>7} {:>9.1} {:>8.1} {:>7} {:>8.1} {:>8.3} {:>8} {:>9} {:>9.1}",
             o.case.name(),
             o.ops(),
             o.full.peak_depth,
