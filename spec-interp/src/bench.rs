@@ -1,6 +1,7 @@
-//! Benchmarks of typed-cont (issue 3): the cost of a suspend/resume round trip and of a
-//! `switch`, at stack depths 10 and 10,000 and with 10 and 100,000 live continuations, next to
-//! the cost of a plain call.
+//! Benchmarks (issues 3 and 17): the cost of a suspend/resume round trip and of a `switch`
+//! (typed-cont), of a `perform`/`continue` round trip (effect-handlers) and of a `stack.switch`
+//! (raw-stacks), at stack depths 10 and 10,000 and with 10 and 100,000 live continuations, next
+//! to the cost of a plain call and of one instruction of a plain compute loop.
 //!
 //! Each benchmark is a Wasm program of `testsuite/bench/` (embedded here) with one export
 //! `run depth n live`. A case runs it twice in a fresh store, with `n = 0` (the setup only:
@@ -24,6 +25,9 @@ use crate::runtime::{Ref, Val};
 pub const RESUME_WAT: &str = include_str!("../../testsuite/bench/resume.wat");
 pub const SWITCH_WAT: &str = include_str!("../../testsuite/bench/switch.wat");
 pub const CALL_WAT: &str = include_str!("../../testsuite/bench/call.wat");
+pub const PERFORM_WAT: &str = include_str!("../../testsuite/bench/perform.wat");
+pub const STACK_SWITCH_WAT: &str = include_str!("../../testsuite/bench/stack-switch.wat");
+pub const COMPUTE_WAT: &str = include_str!("../../testsuite/bench/compute.wat");
 
 /// What a benchmark measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +38,13 @@ pub enum Kind {
     Resume,
     /// One `switch` from a continuation to another.
     Switch,
+    /// effect-handlers: a `perform` caught by the handle's clause plus the `continue` that ends
+    /// the clause.
+    Perform,
+    /// raw-stacks: one `stack.switch` from a stack to another.
+    StackSwitch,
+    /// One instruction of a loop of `i32.add`s (no calls, no switching).
+    Compute,
 }
 
 impl Kind {
@@ -42,6 +53,31 @@ impl Kind {
             Kind::Call => "call",
             Kind::Resume => "resume",
             Kind::Switch => "switch",
+            Kind::Perform => "perform",
+            Kind::StackSwitch => "stack.switch",
+            Kind::Compute => "compute",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.name() == name)
+    }
+
+    pub const ALL: [Kind; 6] = [
+        Kind::Call,
+        Kind::Resume,
+        Kind::Switch,
+        Kind::Perform,
+        Kind::StackSwitch,
+        Kind::Compute,
+    ];
+
+    /// The design the program is written for.
+    pub fn design(self) -> Design {
+        match self {
+            Kind::Perform => Design::EffectHandlers,
+            Kind::StackSwitch => Design::RawStacks,
+            _ => Design::TypedCont,
         }
     }
 
@@ -51,6 +87,9 @@ impl Kind {
             Kind::Call => "call + return",
             Kind::Resume => "suspend/resume round trip",
             Kind::Switch => "switch",
+            Kind::Perform => "perform/continue round trip",
+            Kind::StackSwitch => "stack.switch",
+            Kind::Compute => "instruction (i32.add loop)",
         }
     }
 
@@ -59,13 +98,18 @@ impl Kind {
             Kind::Call => CALL_WAT,
             Kind::Resume => RESUME_WAT,
             Kind::Switch => SWITCH_WAT,
+            Kind::Perform => PERFORM_WAT,
+            Kind::StackSwitch => STACK_SWITCH_WAT,
+            Kind::Compute => COMPUTE_WAT,
         }
     }
 
     /// Operations per unit of `n` (the switch program switches there and back).
     fn ops_per_n(self) -> u64 {
         match self {
-            Kind::Switch => 2,
+            Kind::Switch | Kind::StackSwitch => 2,
+            // The loop's 12 instructions per iteration (compute.wat).
+            Kind::Compute => 12,
             _ => 1,
         }
     }
@@ -88,15 +132,22 @@ impl Case {
     pub fn name(&self) -> String {
         match self.kind {
             Kind::Call => format!("call/d{}", self.depth),
+            Kind::Compute => "compute".to_string(),
             k => format!("{}/d{}/l{}", k.name(), self.depth, self.live),
         }
     }
 }
 
-/// The cases of `switchyard bench`: calls at both depths, then suspend/resume and switch at both
-/// depths with both numbers of live continuations.
+/// The cases of `switchyard bench`: the compute loop (`n` iterations, 12 instructions each),
+/// calls at both depths, then each design's switching operations at both depths
+/// with both numbers of live continuations.
 pub fn default_cases(n: u32) -> Vec<Case> {
-    let mut cases = Vec::new();
+    let mut cases = vec![Case {
+        kind: Kind::Compute,
+        depth: 0,
+        live: 0,
+        n,
+    }];
     for depth in [10, 10_000] {
         cases.push(Case {
             kind: Kind::Call,
@@ -105,7 +156,7 @@ pub fn default_cases(n: u32) -> Vec<Case> {
             n,
         });
     }
-    for kind in [Kind::Resume, Kind::Switch] {
+    for kind in [Kind::Resume, Kind::Switch, Kind::Perform, Kind::StackSwitch] {
         for live in [10, 100_000] {
             for depth in [10, 10_000] {
                 cases.push(Case {
@@ -232,9 +283,12 @@ pub fn peak_rss() -> Option<u64> {
 
 /// Parses, validates and instantiates a benchmark program; returns the store and `run`.
 pub fn load(kind: Kind, config: Config) -> Result<(Store, u32)> {
-    let module = crate::text::parse_module(kind.source(), Design::TypedCont)?;
-    crate::valid::validate_module(&module, Design::TypedCont)?;
-    let mut store = Store::new(config);
+    let module = crate::text::parse_module(kind.source(), kind.design())?;
+    crate::valid::validate_module(&module, kind.design())?;
+    let mut store = Store::new(Config {
+        design: kind.design(),
+        ..config
+    });
     let inst = exec::instantiate(&mut store, Rc::new(module), &[])?;
     match store.export(inst, "run") {
         Some(ExternVal::Func(f)) => Ok((store, f)),
@@ -332,12 +386,7 @@ pub fn parse_outcome_line(line: &str) -> Option<Outcome> {
             .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
     };
     let num = |key: &str| -> Option<i128> { field(key)?.parse().ok() };
-    let kind = match field("kind")? {
-        "call" => Kind::Call,
-        "resume" => Kind::Resume,
-        "switch" => Kind::Switch,
-        _ => return None,
-    };
+    let kind = Kind::from_name(field("kind")?)?;
     let run = |p: &str| -> Option<Run> {
         let rss = num(&format!("{p}peak_rss"))?;
         let cpu = num(&format!("{p}cpu_ns"))?;
@@ -403,7 +452,7 @@ pub fn render_table(outcomes: &[Outcome]) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "{:<22} {:>9} {:>7} {:>9} {:>8} {:>7} {:>8} {:>8} {:>8} {:>9} {:>9}",
+        "{:<28} {:>9} {:>7} {:>9} {:>8} {:>7} {:>8} {:>8} {:>8} {:>9} {:>9}",
         "case",
         "ops",
         "frames",
@@ -432,7 +481,7 @@ pub fn render_table(outcomes: &[Outcome]) -> String {
         let total = o.full.cpu.unwrap_or(o.full.time).as_secs_f64();
         let _ = writeln!(
             t,
-            "{:<22} {:>9} {:>7} {:>9.1} {:>8.1} {:>7} {:>8.1} {:>8.3} {:>8} {:>9} {:>9.1}",
+            "{:<28} {:>9} {:>7} {:>9.1} {:>8.1} {:>7} {:>8.1} {:>8.3} {:>8} {:>9} {:>9.1}",
             o.case.name(),
             o.ops(),
             o.full.peak_depth,
@@ -509,7 +558,7 @@ mod tests {
 
     #[test]
     fn programs_load_and_return_n() {
-        for kind in [Kind::Call, Kind::Resume, Kind::Switch] {
+        for kind in Kind::ALL {
             let r = run_once(kind, 10, 5, 3).unwrap();
             assert!(r.steps > 0, "{kind:?}");
         }
@@ -528,13 +577,27 @@ mod tests {
     /// moves, is the same at depth 10 and 10,000 and with 1 or 1,000 live continuations.
     #[test]
     fn cost_per_operation_does_not_depend_on_depth_or_live_continuations() {
-        for kind in [Kind::Resume, Kind::Switch] {
+        for kind in [Kind::Resume, Kind::Switch, Kind::Perform, Kind::StackSwitch] {
             let shallow = per_op(kind, 10, 1);
             assert_eq!(per_op(kind, 10_000, 1), shallow, "{kind:?}");
             assert_eq!(per_op(kind, 10, 1_000), shallow, "{kind:?}");
         }
         assert_eq!(per_op(Kind::Resume, 10, 1), (18, 2));
         assert_eq!(per_op(Kind::Switch, 10, 1), (15, 2));
+    }
+
+    /// The default fuel lets 100 million round trips of each design finish (issue 17), with
+    /// room (half as many steps again) for the code around them.
+    #[test]
+    fn default_fuel_allows_a_hundred_million_round_trips() {
+        let fuel = Config::default().fuel.expect("a default fuel");
+        for kind in [Kind::Resume, Kind::Perform, Kind::Switch, Kind::StackSwitch] {
+            let steps = per_op(kind, 10, 1).0;
+            assert!(
+                100_000_000 * steps * 3 / 2 <= fuel,
+                "{kind:?}: {steps} steps per operation"
+            );
+        }
     }
 
     /// A generator `depth` frames deep, kept suspended in a global between invocations.

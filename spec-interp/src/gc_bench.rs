@@ -136,7 +136,7 @@ pub fn run_suite(name: &'static str, path: &Path, engine: &Path, reference: bool
 
 /// The script that runs workload `w` at size `n` and checks its result.
 pub fn script(w: &Workload, n: u64) -> String {
-    // The default fuel (10^9 steps) would end the biggest runs.
+    // The default fuel (3 x 10^9 steps) could end the biggest runs.
     format!(
         ";;! fuel = 1000000000000\n{}\n(assert_return (invoke \"run\" {}) (i32.const {}))\n",
         w.wat,

@@ -49,8 +49,10 @@ enum Commands {
     /// peak context depth, module instructions and wall time. Exits with 1 unless every program's
     /// versions agree or differ exactly as its README's `differences` block documents.
     Compare(CompareArgs),
-    /// Benchmark typed-cont: ns per suspend/resume round trip and per switch at depths 10 and
-    /// 10,000 with 10 and 100,000 live continuations, next to a plain call (use a release build).
+    /// Benchmark: ns per Wasm instruction of a compute loop, per call, and per suspend/resume
+    /// round trip and switch (typed-cont), perform/continue (effect-handlers) and stack.switch
+    /// (raw-stacks) at depths 10 and 10,000 with 10 and 100,000 live continuations (use a
+    /// release build).
     Bench(BenchArgs),
     /// Run `.wast` scripts counting, per design, how often each reduction rule fired and each
     /// typing rule was applied, and which scripts did it; print the rules of each proposal text
@@ -130,7 +132,7 @@ struct CompareArgs {
 /// The budgets every command that runs code takes.
 #[derive(clap::Args, Clone, Copy, Debug, Default)]
 struct BudgetArgs {
-    /// Reduction steps allowed per invocation (default 10^9; 0: unlimited). Overrides a
+    /// Reduction steps allowed per invocation (default 3 x 10^9; 0: unlimited). Overrides a
     /// `;;! fuel` line.
     #[arg(long, value_name = "N")]
     fuel: Option<u64>,

@@ -232,8 +232,9 @@ macro_rules! num_ops {
         pub enum NumOp { $($variant),* }
         impl NumOp {
             pub const ALL: &'static [NumOp] = &[$(NumOp::$variant),*];
+            #[inline(always)]
             pub fn name(self) -> &'static str { match self { $(NumOp::$variant => $name),* } }
-            pub fn opcode(self) -> u32 { match self { $(NumOp::$variant => $op),* } }
+            pub const fn opcode(self) -> u32 { match self { $(NumOp::$variant => $op),* } }
             pub fn from_name(name: &str) -> Option<NumOp> {
                 match name { $($name => Some(NumOp::$variant),)* _ => None }
             }

@@ -161,7 +161,7 @@ fn reinstate(s: &mut Store, th: &mut Thread, k: ContInst) -> Result<()> {
     if th.depth > s.counters.peak_depth {
         s.counters.peak_depth = th.depth;
     }
-    th.segs.extend(k.segs);
+    s.conts.put_segments(&mut th.segs, k.segs);
     s.counters.switches += 1;
     Ok(())
 }
@@ -347,7 +347,7 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
     // perform-unhandled: the script outcome "unhandled tag".
     let (j, q) = find_handler(s, th, tag).ok_or_else(unhandled)?;
     // perform-handled: the segments from the handler's up to the perform become `k`...
-    let mut segs = th.segs.split_off(j);
+    let mut segs = s.conts.cut_segments(&mut th.segs, j);
     let depth: usize = segs.iter().map(|g| g.frames.len()).sum();
     th.depth -= depth;
     let base = &segs[0];

@@ -47,9 +47,11 @@ pub struct Config {
     /// stack exhausted". The default (16 MiB) holds 20,000 frames of up to 40 locals each; a
     /// frame with a thousand locals (skip-stack-guard-page.wast) stops at about a thousand.
     pub max_stack_bytes: u64,
-    /// Maximum number of reduction steps of one invocation; `None`: unlimited. The default
-    /// (10^9, under a minute) is 10 times what the whole bundled and official suites need,
-    /// so a runaway loop ends in exhaustion rather than looking like a hang.
+    /// Maximum number of reduction steps of one invocation; `None`: unlimited. The default,
+    /// 3 x 10^9, lets long correct programs finish (100 million suspend/resume round trips take
+    /// 1.8 x 10^9 steps) while a runaway loop still ends in exhaustion, with a message naming
+    /// `--fuel`, in well under two minutes of CPU time in a release build
+    /// (`docs/performance.md`), rather than looking like a hang.
     pub fuel: Option<u64>,
     /// Maximum number of live continuations / stacks: those still reachable after a
     /// collection ("too many live continuations" / "too many live stacks").
@@ -74,7 +76,7 @@ impl Default for Config {
             design: Design::TypedCont,
             max_call_depth: 20_000,
             max_stack_bytes: 16 << 20,
-            fuel: Some(1_000_000_000),
+            fuel: Some(3_000_000_000),
             max_live_conts: 1_000_000,
             max_heap_bytes: 2 << 30,
             gc_stress: false,

@@ -28,6 +28,13 @@ const F64_CANON: u64 = 0x7FF8_0000_0000_0000;
 /// Applies a numeric instruction (`syntax::NumOp`) to its operands, given in stack order
 /// (first pushed first). `Err` is the trap message.
 pub fn eval(op: NumOp, args: &[Val]) -> Result<Val, &'static str> {
+    eval_inline(op, args)
+}
+
+/// `eval`, inlined into the step function, which then writes the result straight onto the
+/// stack instead of copying it out of a returned temporary.
+#[inline(always)]
+pub fn eval_inline(op: NumOp, args: &[Val]) -> Result<Val, &'static str> {
     use NumOp::*;
     use Val::{F32, F64, I32, I64};
     let v = match (op, args) {

@@ -53,6 +53,7 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
     let fuel = s.config.fuel.unwrap_or(u64::MAX);
     let trace = s.config.trace;
     let counting = s.rule_counts.is_some();
+    let fast = !trace && !counting;
     let mut steps: u64 = 0;
     let mut next_audit = AUDIT_STEPS;
     let result = loop {
@@ -89,19 +90,30 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
         if sg.frames.is_empty() {
             break Ok(std::mem::take(&mut sg.vals));
         }
+        if fast {
+            // As many frame-local steps as there are, in one go (the checks above are not due
+            // for them: they neither allocate nor push frames), up to the next audit or the
+            // fuel; then the step below goes on with the next one.
+            if let Err(e) = run_local(s, th, &mut steps, next_audit.min(fuel)) {
+                break Err(located(th, e));
+            }
+        }
         steps += 1;
         if steps > fuel {
             break Err(Error::exhaustion("fuel exhausted"));
         }
 
         let before = if trace {
-            Some(describe_redex(sg))
+            Some(describe_redex(th.top()?))
         } else {
             None
         };
         // Coverage names a failed step by the instruction it was reducing.
         let redex = if counting {
-            sg.frames.last().map(|fr| (fr.code.clone(), fr.pc as usize))
+            th.top()?
+                .frames
+                .last()
+                .map(|fr| (fr.code.clone(), fr.pc as usize))
         } else {
             None
         };
@@ -140,20 +152,26 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
                         format!("{:<18} {before}\n{:<18} => {}", "trap", "", e.message),
                     );
                 }
-                let span = th
-                    .segs
-                    .last()
-                    .and_then(|sg| sg.frames.last())
-                    .and_then(|fr| fr.code.span(fr.pc.saturating_sub(1) as usize));
-                break Err(match span {
-                    Some(sp) => e.with_span(sp),
-                    None => e,
-                });
+                break Err(located(th, e));
             }
         }
     };
     s.counters.steps += steps;
     result
+}
+
+/// `e`, raised by the step of the instruction just before the top frame's `pc`, with that
+/// instruction's span.
+fn located(th: &Thread, e: Error) -> Error {
+    let span = th
+        .segs
+        .last()
+        .and_then(|sg| sg.frames.last())
+        .and_then(|fr| fr.code.span(fr.pc.saturating_sub(1) as usize));
+    match span {
+        Some(sp) => e.with_span(sp),
+        None => e,
+    }
 }
 
 /// Counts the rule of a step that ended in `e`: the rule the error names, else the design's
@@ -603,17 +621,28 @@ fn indirect(s: &Store, ia: usize, sg: &mut Segment, x: u32, t: u32) -> Result<Ad
 }
 
 /// Binary numeric operators take two operands, the others one.
-fn num_arity(op: NumOp) -> usize {
-    match op.opcode() {
-        0x46..=0x4F
-        | 0x51..=0x5A
-        | 0x5B..=0x66
-        | 0x6A..=0x78
-        | 0x7C..=0x8A
-        | 0x92..=0x98
-        | 0xA0..=0xA6 => 2,
-        _ => 1,
+const fn binary(opcode: u32) -> bool {
+    matches!(
+        opcode,
+        0x46..=0x4F | 0x51..=0x5A | 0x5B..=0x66 | 0x6A..=0x78 | 0x7C..=0x8A | 0x92..=0x98 | 0xA0..=0xA6
+    )
+}
+
+/// The number of operands of each numeric operator, by its position in `NumOp::ALL`.
+const NUM_ARITY: [u8; NumOp::ALL.len()] = {
+    let mut arity = [1u8; NumOp::ALL.len()];
+    let mut i = 0;
+    while i < arity.len() {
+        if binary(NumOp::ALL[i].opcode()) {
+            arity[i] = 2;
+        }
+        i += 1;
     }
+    arity
+};
+
+fn num_arity(op: NumOp) -> usize {
+    NUM_ARITY[op as usize] as usize
 }
 
 pub(crate) fn effective(m: &MemInst, i: u64, ma: &MemArg, n: usize) -> Result<usize> {
@@ -762,100 +791,413 @@ pub fn charge_heap(s: &mut Store, bytes: u64) -> Result<()> {
 // The step function.
 
 /// Performs one reduction step on the redex at the top of `th`.
+///
+/// The rules that only read and change the top frame and its segment (control inside a
+/// function, variables, constants, numeric operators, loads and stores) are in `step_local`;
+/// calls and returns are here; the others are in `step_cold`.
 pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
-    let sg = th.top()?;
-    let fr = sg.frame()?;
-    let pc = fr.pc as usize;
-    let code = fr.code.clone();
-    let ia = fr.inst as usize;
-    let lb = fr.local_base as usize;
-    let Some(instr) = code.instrs.get(pc) else {
+    let Some(sg) = th.segs.last_mut() else {
+        return Err(Error::crash("no segment"));
+    };
+    let Segment {
+        vals,
+        locals,
+        labels,
+        frames,
+        ..
+    } = sg;
+    let Some(Frame {
+        code,
+        pc,
+        shared,
+        inst,
+        local_base,
+        ..
+    }) = frames.last_mut()
+    else {
+        return Err(Error::crash("no frame"));
+    };
+    let at = *pc as usize;
+    let ia = *inst as usize;
+    let Some(instr) = code.instrs.get(at) else {
         // frame-vals: the body's end is reached.
         return ret(th);
     };
-    fr.pc += 1;
+    *pc += 1;
+    let mut cx = Local {
+        vals,
+        locals,
+        labels,
+        pc,
+        shared,
+        code,
+        ia,
+        lb: *local_base as usize,
+    };
+    if let Some(r) = step_local(s, &mut cx, instr, at) {
+        return r;
+    }
     use Instr as I;
-    Ok(match instr {
+    match instr {
+        I::Return => ret(th), // return
+        I::Call(x) => {
+            let a = s.modules[ia].funcs[*x as usize];
+            call(s, th, a) // call
+        }
+        // A design block's end (effect-handlers `handle`) is the design's rule.
+        I::End => crate::effect_handlers::exec::end(th),
+        _ => step_cold(s, th, at),
+    }
+}
+
+/// What a frame-local rule reads and changes: the top segment's values, locals and labels, and
+/// the top frame's program counter (already past the instruction), locals cell and code.
+pub struct Local<'a> {
+    pub vals: &'a mut Vec<Val>,
+    pub locals: &'a mut Vec<Val>,
+    pub labels: &'a mut Vec<Label>,
+    pub pc: &'a mut u32,
+    pub shared: &'a Option<Rc<std::cell::RefCell<Vec<Val>>>>,
+    pub code: &'a Code,
+    /// The module instance's address.
+    pub ia: usize,
+    /// Where the frame's locals start in `locals`.
+    pub lb: usize,
+}
+
+/// Runs frame-local steps (`step_local`) while there are any, up to `limit` steps in all
+/// (`steps` counts them): the run loop's inner loop when neither tracing nor counting rules.
+/// It finds the top frame once for all these steps; a step that needs more of the
+/// configuration (a call, a return, a design's instruction) is left to `step`.
+fn run_local(s: &mut Store, th: &mut Thread, steps: &mut u64, limit: u64) -> Result<()> {
+    let Some(sg) = th.segs.last_mut() else {
+        return Ok(());
+    };
+    let Segment {
+        vals,
+        locals,
+        labels,
+        frames,
+        ..
+    } = sg;
+    let Some(Frame {
+        code,
+        pc,
+        shared,
+        inst,
+        local_base,
+        ..
+    }) = frames.last_mut()
+    else {
+        return Ok(());
+    };
+    let mut cx = Local {
+        vals,
+        locals,
+        labels,
+        pc,
+        shared,
+        code,
+        ia: *inst as usize,
+        lb: *local_base as usize,
+    };
+    // Counted in a local, written back on the way out.
+    let mut n = *steps;
+    let r = loop {
+        if n >= limit {
+            break Ok(());
+        }
+        let at = *cx.pc as usize;
+        let Some(instr) = cx.code.instrs.get(at) else {
+            break Ok(());
+        };
+        *cx.pc += 1;
+        match step_local(s, &mut cx, instr, at) {
+            Some(Ok(_)) => n += 1,
+            Some(Err(e)) => {
+                n += 1;
+                break Err(e);
+            }
+            None => {
+                *cx.pc -= 1;
+                break Ok(());
+            }
+        }
+    };
+    *steps = n;
+    r
+}
+
+/// The frame-local rules: one arm each. `None`: `instr` (at `at`) is not one of them, and
+/// nothing has changed.
+#[inline(always)]
+fn step_local(s: &mut Store, cx: &mut Local<'_>, instr: &Instr, at: usize) -> Option<Result<Rule>> {
+    let Local {
+        vals,
+        locals,
+        labels,
+        pc,
+        shared,
+        code,
+        ia,
+        lb,
+    } = cx;
+    let (ia, lb) = (*ia, *lb);
+    use Instr as I;
+    Some(Ok(match instr {
         // ----- Control (4.4.8)
-        I::Unreachable => return Err(trap("unreachable")), // unreachable
-        I::Nop => "nop",                                   // nop
+        I::Unreachable => return Some(Err(trap("unreachable"))), // unreachable
+        I::Nop => "nop",                                         // nop
         I::Block(_) => {
             // block: enter a label whose continuation is after the `end`.
-            let sd = code.side[pc];
-            let height = sg.vals.len() as u32 - sd.params;
-            sg.labels.push(Label {
+            let sd = code.side[at];
+            labels.push(Label {
                 arity: sd.results,
                 cont: sd.end + 1,
-                height,
+                height: vals.len() as u32 - sd.params,
                 kind: LabelKind::Block,
             });
             "block"
         }
         I::Loop(_) => {
             // loop: the label's continuation is the loop itself (its params are the arity).
-            let sd = code.side[pc];
-            let height = sg.vals.len() as u32 - sd.params;
-            sg.labels.push(Label {
+            let sd = code.side[at];
+            labels.push(Label {
                 arity: sd.params,
-                cont: pc as u32 + 1,
-                height,
+                cont: at as u32 + 1,
+                height: vals.len() as u32 - sd.params,
                 kind: LabelKind::Loop,
             });
             "loop"
         }
         I::If(_) => {
-            let c = sg.pop_i32()?;
-            let sd = code.side[pc];
-            let height = sg.vals.len() as u32 - sd.params;
-            sg.labels.push(Label {
+            let c = match pop_i32(vals) {
+                Ok(c) => c,
+                Err(e) => return Some(Err(e)),
+            };
+            let sd = code.side[at];
+            labels.push(Label {
                 arity: sd.results,
                 cont: sd.end + 1,
-                height,
+                height: vals.len() as u32 - sd.params,
                 kind: LabelKind::Block,
             });
             if c != 0 {
                 "if-true" // if-true: the then-branch as a block
             } else {
-                sg.frame()?.pc = sd.next;
+                **pc = sd.next;
                 "if-false" // if-false: the else-branch (or the empty one) as a block
             }
         }
         I::Else => {
             // label-vals: the then-branch ends; leave the `if` block.
-            sg.labels.pop();
-            sg.frame()?.pc = code.side[pc].end + 1;
+            labels.pop();
+            **pc = code.side[at].end + 1;
             "label-vals"
         }
         I::End => {
             if let Some(Label {
                 kind: LabelKind::Design(_),
                 ..
-            }) = sg.labels.last()
+            }) = labels.last()
             {
-                // a design block's end (effect-handlers `handle`) is the design's rule
-                return crate::effect_handlers::exec::end(th);
+                return None; // the design's rule (`step`)
             }
             // label-vals: leaving a block normally keeps its results.
-            sg.labels.pop();
+            labels.pop();
             "label-vals"
         }
         I::Br(l) => {
-            sg.branch(*l)?;
+            if let Err(e) = branch(vals, labels, pc, *l) {
+                return Some(Err(e));
+            }
             "br"
         }
-        I::BrIf(l) => {
-            if sg.pop_i32()? != 0 {
-                sg.branch(*l)?;
+        I::BrIf(l) => match pop_i32(vals) {
+            Ok(0) => "br_if-false",
+            Ok(_) => {
+                if let Err(e) = branch(vals, labels, pc, *l) {
+                    return Some(Err(e));
+                }
                 "br_if-true"
-            } else {
-                "br_if-false"
             }
-        }
+            Err(e) => return Some(Err(e)),
+        },
         I::BrTable(ls, d) => {
-            let i = sg.pop_i32()? as u32 as usize;
-            sg.branch(*ls.get(i).unwrap_or(d))?;
+            let r = pop_i32(vals)
+                .and_then(|i| branch(vals, labels, pc, *ls.get(i as u32 as usize).unwrap_or(d)));
+            if let Err(e) = r {
+                return Some(Err(e));
+            }
             "br_table"
         }
+
+        // ----- Parametric (4.4.4)
+        I::Drop => {
+            if let Err(e) = pop(vals) {
+                return Some(Err(e));
+            }
+            "drop"
+        }
+        I::Select(_) => {
+            let (c, v2, v1) = match (pop_i32(vals), pop(vals), pop(vals)) {
+                (Ok(c), Ok(v2), Ok(v1)) => (c, v2, v1),
+                _ => return Some(Err(underflow())),
+            };
+            vals.push(if c != 0 { v1 } else { v2 });
+            if c != 0 {
+                "select-true"
+            } else {
+                "select-false"
+            }
+        }
+
+        // ----- Variable (4.4.5)
+        I::LocalGet(x) => {
+            let v = match shared {
+                Some(c) => dup(&c.borrow()[*x as usize]),
+                None => dup(&locals[lb + *x as usize]),
+            };
+            vals.push(v);
+            "local.get"
+        }
+        I::LocalSet(x) | I::LocalTee(x) => {
+            // Copied, then dropped from the stack (see `thread::pop_i32` for why not moved).
+            let v = match vals.last() {
+                Some(v) => dup(v),
+                None => return Some(Err(underflow())),
+            };
+            let tee = matches!(instr, I::LocalTee(_));
+            if !tee {
+                vals.pop();
+            }
+            match shared {
+                Some(c) => c.borrow_mut()[*x as usize] = v,
+                None => locals[lb + *x as usize] = v,
+            }
+            if tee {
+                "local.tee"
+            } else {
+                "local.set"
+            }
+        }
+        I::GlobalGet(x) => {
+            let a = s.modules[ia].globals[*x as usize];
+            vals.push(dup(&s.globals[a as usize].val));
+            "global.get"
+        }
+        I::GlobalSet(x) => {
+            let a = s.modules[ia].globals[*x as usize];
+            let v = match vals.last() {
+                Some(v) => dup(v),
+                None => return Some(Err(underflow())),
+            };
+            vals.pop();
+            s.globals[a as usize].val = v;
+            "global.set"
+        }
+
+        // ----- Memory (4.4.7)
+        I::Load(op, ma) => {
+            let m = &s.mems[s.modules[ia].mems[ma.mem as usize] as usize];
+            match pop_addr(vals).and_then(|i| load(m, *op, i, ma)) {
+                Ok(v) => vals.push(v),
+                Err(e) => return Some(Err(e)),
+            }
+            op.name()
+        }
+        I::Store(op, ma) => {
+            let m = &mut s.mems[s.modules[ia].mems[ma.mem as usize] as usize];
+            let r = pop(vals).and_then(|v| {
+                let i = pop_addr(vals)?;
+                store_bytes(m, *op, i, ma, v)
+            });
+            if let Err(e) = r {
+                return Some(Err(e));
+            }
+            op.name()
+        }
+
+        // ----- Numeric (4.4.1)
+        I::I32Const(x) => {
+            vals.push(Val::I32(*x));
+            "i32.const"
+        }
+        I::I64Const(x) => {
+            vals.push(Val::I64(*x));
+            "i64.const"
+        }
+        I::F32Const(x) => {
+            vals.push(Val::F32(*x));
+            "f32.const"
+        }
+        I::F64Const(x) => {
+            vals.push(Val::F64(*x));
+            "f64.const"
+        }
+        I::Num(op) => {
+            // unop / binop / testop / relop / cvtop: the operator's result, or its trap.
+            let op = *op;
+            let n = num_arity(op);
+            let len = vals.len();
+            if len < n {
+                return Some(Err(underflow()));
+            }
+            let v = match super::numeric::eval_inline(op, &vals[len - n..]) {
+                Ok(v) => v,
+                Err(m) => return Some(Err(trap(m))),
+            };
+            // The result takes the first operand's place.
+            if n == 2 {
+                vals.pop();
+            }
+            if let Some(top) = vals.last_mut() {
+                *top = v;
+            }
+            op.name()
+        }
+
+        _ => return None,
+    }))
+}
+
+/// A copy of `v`: numbers and plain references are copied in place (the derived `clone` is
+/// an out-of-line call).
+#[inline(always)]
+fn dup(v: &Val) -> Val {
+    match v {
+        Val::I32(x) => Val::I32(*x),
+        Val::I64(x) => Val::I64(*x),
+        Val::F32(x) => Val::F32(*x),
+        Val::F64(x) => Val::F64(*x),
+        Val::Ref(r) => Val::Ref(match r {
+            Ref::Null(t) => Ref::Null(*t),
+            Ref::Func(a) => Ref::Func(*a),
+            Ref::Struct(a) => Ref::Struct(*a),
+            Ref::Array(a) => Ref::Array(*a),
+            Ref::Cont(a, g) => Ref::Cont(*a, *g),
+            Ref::Stack(a, g) => Ref::Stack(*a, *g),
+            _ => r.clone(),
+        }),
+        _ => v.clone(),
+    }
+}
+
+/// The less frequent instructions: `step` hands them over, the program counter already past the
+/// instruction at `pc`. (Split off so that the frequent rules run in a small function whose
+/// locals fit in registers; every instruction still has exactly one arm, here or in `step`.)
+#[inline(never)]
+fn step_cold(s: &mut Store, th: &mut Thread, pc: usize) -> Result<Rule> {
+    let sg = th.top()?;
+    let fr = sg.frame()?;
+    let code = fr.code.clone();
+    let ia = fr.inst as usize;
+    let Some(instr) = code.instrs.get(pc) else {
+        return Err(Error::crash("no instruction"));
+    };
+    use Instr as I;
+    Ok(match instr {
+        // ----- Control (4.4.8)
         I::BrOnNull(l) => {
             let r = sg.pop_ref()?;
             if let Ref::Null(_) = r {
@@ -894,11 +1236,6 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
             } else {
                 "br_on_cast-fail"
             }
-        }
-        I::Return => return ret(th), // return
-        I::Call(x) => {
-            let a = s.modules[ia].funcs[*x as usize];
-            return call(s, th, a); // call
         }
         I::CallIndirect(x, t) => {
             let a = indirect(s, ia, sg, *x, *t)?;
@@ -951,59 +1288,6 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
                 kind: LabelKind::Try(pc as u32),
             });
             "try_table"
-        }
-
-        // ----- Parametric (4.4.4)
-        I::Drop => {
-            sg.pop()?;
-            "drop"
-        }
-        I::Select(_) => {
-            let c = sg.pop_i32()?;
-            let v2 = sg.pop()?;
-            let v1 = sg.pop()?;
-            sg.vals.push(if c != 0 { v1 } else { v2 });
-            if c != 0 {
-                "select-true"
-            } else {
-                "select-false"
-            }
-        }
-
-        // ----- Variable (4.4.5)
-        I::LocalGet(x) => {
-            let v = match sg.frames.last().and_then(|f| f.shared.as_ref()) {
-                Some(c) => c.borrow()[*x as usize].clone(),
-                None => sg.locals[lb + *x as usize].clone(),
-            };
-            sg.vals.push(v);
-            "local.get"
-        }
-        I::LocalSet(x) => {
-            let v = sg.pop()?;
-            match sg.frames.last().and_then(|f| f.shared.as_ref()) {
-                Some(c) => c.borrow_mut()[*x as usize] = v,
-                None => sg.locals[lb + *x as usize] = v,
-            }
-            "local.set"
-        }
-        I::LocalTee(x) => {
-            let v = sg.vals.last().cloned().ok_or_else(underflow)?;
-            match sg.frames.last().and_then(|f| f.shared.as_ref()) {
-                Some(c) => c.borrow_mut()[*x as usize] = v,
-                None => sg.locals[lb + *x as usize] = v,
-            }
-            "local.tee"
-        }
-        I::GlobalGet(x) => {
-            let a = s.modules[ia].globals[*x as usize];
-            sg.vals.push(s.globals[a as usize].val.clone());
-            "global.get"
-        }
-        I::GlobalSet(x) => {
-            let a = s.modules[ia].globals[*x as usize];
-            s.globals[a as usize].val = sg.pop()?;
-            "global.set"
         }
 
         // ----- Table (4.4.6)
@@ -1110,19 +1394,6 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
         }
 
         // ----- Memory (4.4.7)
-        I::Load(op, ma) => {
-            let m = &s.mems[s.modules[ia].mems[ma.mem as usize] as usize];
-            let i = sg.pop_addr()?;
-            sg.vals.push(load(m, *op, i, ma)?);
-            op.name()
-        }
-        I::Store(op, ma) => {
-            let m = &mut s.mems[s.modules[ia].mems[ma.mem as usize] as usize];
-            let v = sg.pop()?;
-            let i = sg.pop_addr()?;
-            store_bytes(m, *op, i, ma, v)?;
-            op.name()
-        }
         I::MemorySize(x) => {
             let m = &s.mems[s.modules[ia].mems[*x as usize] as usize];
             sg.vals.push(addr_val(m.addr, m.pages()));
@@ -1503,34 +1774,6 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
         }
 
         // ----- Numeric (4.4.1)
-        I::I32Const(x) => {
-            sg.vals.push(Val::I32(*x));
-            "i32.const"
-        }
-        I::I64Const(x) => {
-            sg.vals.push(Val::I64(*x));
-            "i64.const"
-        }
-        I::F32Const(x) => {
-            sg.vals.push(Val::F32(*x));
-            "f32.const"
-        }
-        I::F64Const(x) => {
-            sg.vals.push(Val::F64(*x));
-            "f64.const"
-        }
-        I::Num(op) => {
-            // unop / binop / testop / relop / cvtop: the operator's result, or its trap.
-            let n = num_arity(*op);
-            let len = sg.vals.len();
-            if len < n {
-                return Err(underflow());
-            }
-            let v = super::numeric::eval(*op, &sg.vals[len - n..]).map_err(trap)?;
-            sg.vals.truncate(len - n);
-            sg.vals.push(v);
-            op.name()
-        }
         I::Simd(i) => crate::simd::exec::step(s, sg, ia, i)?,
 
         // ----- The designs' instructions
@@ -1539,6 +1782,8 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
         I::EffectHandlers(i) => {
             return crate::effect_handlers::exec::step(s, th, &code, pc, ia as Addr, i)
         }
+        // Handled by `step`.
+        _ => return Err(Error::crash("instruction handled by step")),
     })
 }
 

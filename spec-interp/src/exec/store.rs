@@ -214,7 +214,13 @@ pub struct ContStore {
     pub free: Vec<Addr>,
     /// Occupied slots: continuations not yet consumed nor collected.
     pub live: usize,
+    /// Empty segment vectors kept for the next capture (`cut_segments`), so that a suspend /
+    /// resume round trip allocates nothing.
+    spare: Vec<Vec<Segment>>,
 }
+
+/// Spare segment vectors kept at most (`ContStore::spare`).
+const MAX_SPARE: usize = 16;
 
 impl ContStore {
     /// Stores `k` in a free slot; returns the slot and its generation (a typed-cont reference
@@ -234,6 +240,32 @@ impl ContStore {
                 });
                 (self.slots.len() as Addr - 1, 0)
             }
+        }
+    }
+
+    /// Moves the segments of `segs` from `k` up into a vector of their own (a spare one when
+    /// there is one): the segments of a continuation being captured.
+    pub fn cut_segments(&mut self, segs: &mut Vec<Segment>, k: usize) -> Vec<Segment> {
+        match self.spare.pop() {
+            // Mostly one segment: a generator's.
+            Some(mut v) if k + 1 == segs.len() => {
+                v.extend(segs.pop());
+                v
+            }
+            Some(mut v) => {
+                v.extend(segs.drain(k..));
+                v
+            }
+            None => segs.split_off(k),
+        }
+    }
+
+    /// Moves the segments of `from` onto `segs` (a continuation being reinstated) and keeps the
+    /// emptied vector for the next capture.
+    pub fn put_segments(&mut self, segs: &mut Vec<Segment>, mut from: Vec<Segment>) {
+        segs.append(&mut from);
+        if self.spare.len() < MAX_SPARE && from.capacity() <= 4 {
+            self.spare.push(from);
         }
     }
 

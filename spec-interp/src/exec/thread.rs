@@ -121,25 +121,19 @@ impl Segment {
     }
 
     pub fn pop(&mut self) -> Result<Val> {
-        self.vals.pop().ok_or_else(underflow)
+        pop(&mut self.vals)
     }
 
     pub fn pop_i32(&mut self) -> Result<i32> {
-        match self.vals.pop() {
-            Some(Val::I32(x)) => Ok(x),
-            _ => Err(underflow()),
-        }
+        pop_i32(&mut self.vals)
     }
 
     /// An address or length operand: `i32` (zero-extended) or `i64`.
     pub fn pop_addr(&mut self) -> Result<u64> {
-        match self.vals.pop() {
-            Some(Val::I32(x)) => Ok(x as u32 as u64),
-            Some(Val::I64(x)) => Ok(x as u64),
-            _ => Err(underflow()),
-        }
+        pop_addr(&mut self.vals)
     }
 
+    #[inline]
     pub fn pop_ref(&mut self) -> Result<crate::runtime::Ref> {
         match self.vals.pop() {
             Some(Val::Ref(r)) => Ok(r),
@@ -164,28 +158,97 @@ impl Segment {
 
     /// Keeps the top `arity` values and drops those between `height` and them.
     pub fn cut(&mut self, height: u32, arity: u32) {
-        let len = self.vals.len();
-        let keep_from = len.saturating_sub(arity as usize);
-        let h = (height as usize).min(keep_from);
-        self.vals.drain(h..keep_from);
+        cut(&mut self.vals, height, arity)
     }
 
     /// Branch to label `l` of the current frame (`br-label-zero` / `br-label-succ` collapsed:
     /// the labels in between are popped at once).
     pub fn branch(&mut self, l: u32) -> Result<()> {
-        let li = self
-            .labels
-            .len()
-            .checked_sub(1 + l as usize)
-            .ok_or_else(|| Error::crash("no such label"))?;
-        let lab = self.labels[li];
-        self.cut(lab.height, lab.arity);
-        // A loop keeps its label; so does a design block, whose `cont` is its own `end`.
-        let keep = matches!(lab.kind, LabelKind::Loop | LabelKind::Design(_));
-        self.labels.truncate(if keep { li + 1 } else { li });
-        self.frame()?.pc = lab.cont;
-        Ok(())
+        let Segment {
+            vals,
+            labels,
+            frames,
+            ..
+        } = self;
+        let fr = frames.last_mut().ok_or_else(|| Error::crash("no frame"))?;
+        branch(vals, labels, &mut fr.pc, l)
     }
+}
+
+// The operand-stack and branch primitives over a segment's parts, so that the step function
+// can hold the frame's code while it changes the values and labels beside it.
+
+#[inline]
+pub fn pop(vs: &mut Vec<Val>) -> Result<Val> {
+    vs.pop().ok_or_else(underflow)
+}
+
+// The number poppers read the payload in place before dropping the value, instead of moving
+// the whole value out: a wide copy of a value just written field by field stalls the CPU
+// (store forwarding fails), and these run on nearly every step.
+
+#[inline]
+pub fn pop_i32(vs: &mut Vec<Val>) -> Result<i32> {
+    let x = match vs.last() {
+        Some(Val::I32(x)) => *x,
+        _ => return Err(underflow()),
+    };
+    vs.pop();
+    Ok(x)
+}
+
+/// Moves the top `n` values of `from` onto `to` (a continuation's arguments or results).
+#[inline]
+pub fn move_top(from: &mut Vec<Val>, to: &mut Vec<Val>, n: usize) -> Result<()> {
+    let at = from.len().checked_sub(n).ok_or_else(underflow)?;
+    if n > 0 {
+        to.extend(from.drain(at..));
+    }
+    Ok(())
+}
+
+/// An address or length operand: `i32` (zero-extended) or `i64`.
+#[inline]
+pub fn pop_addr(vs: &mut Vec<Val>) -> Result<u64> {
+    let x = match vs.last() {
+        Some(Val::I32(x)) => *x as u32 as u64,
+        Some(Val::I64(x)) => *x as u64,
+        _ => return Err(underflow()),
+    };
+    vs.pop();
+    Ok(x)
+}
+
+/// Keeps the top `arity` values of `vs` and drops those between `height` and them.
+#[inline]
+pub fn cut(vs: &mut Vec<Val>, height: u32, arity: u32) {
+    let len = vs.len();
+    let keep_from = len.saturating_sub(arity as usize);
+    let h = (height as usize).min(keep_from);
+    if h == keep_from {
+        // Nothing between: the common case of a branch out of a block that left only its
+        // results.
+    } else if keep_from == len {
+        vs.truncate(h);
+    } else {
+        vs.drain(h..keep_from);
+    }
+}
+
+/// Branch to label `l` (counted from the innermost of `labels`), setting the frame's `pc`.
+#[inline]
+pub fn branch(vs: &mut Vec<Val>, labels: &mut Vec<Label>, pc: &mut u32, l: u32) -> Result<()> {
+    let li = labels
+        .len()
+        .checked_sub(1 + l as usize)
+        .ok_or_else(|| Error::crash("no such label"))?;
+    let lab = labels[li];
+    cut(vs, lab.height, lab.arity);
+    // A loop keeps its label; so does a design block, whose `cont` is its own `end`.
+    let keep = matches!(lab.kind, LabelKind::Loop | LabelKind::Design(_));
+    labels.truncate(if keep { li + 1 } else { li });
+    *pc = lab.cont;
+    Ok(())
 }
 
 /// A thread: the stack of segments of the current evaluation, root first.
@@ -209,6 +272,7 @@ impl Thread {
         }
     }
 
+    #[inline]
     pub fn top(&mut self) -> Result<&mut Segment> {
         self.segs
             .last_mut()

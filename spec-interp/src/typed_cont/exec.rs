@@ -15,7 +15,7 @@ use crate::diag::{Error, ErrorKind, Result};
 use crate::exec::code::Code;
 use crate::exec::step::{alloc_cont, alloc_exn, call, throw, Rule};
 use crate::exec::store::ContInst;
-use crate::exec::thread::{Prompt, Segment, Thread};
+use crate::exec::thread::{move_top, Prompt, Segment, Thread};
 use crate::exec::Store;
 use crate::runtime::{Addr, Ref, Val};
 use crate::syntax::{CompType, TypeIdx};
@@ -133,8 +133,8 @@ fn search(
 
 /// Cuts the segments from `k` up off the thread as a continuation; returns it and the prompt
 /// that was at its bottom.
-fn capture(th: &mut Thread, k: usize) -> (ContInst, Prompt) {
-    let mut segs = th.segs.split_off(k);
+fn capture(s: &mut Store, th: &mut Thread, k: usize) -> (ContInst, Prompt) {
+    let mut segs = s.conts.cut_segments(&mut th.segs, k);
     let prompt = std::mem::replace(&mut segs[0].prompt, Prompt::Unset);
     let depth: usize = segs.iter().map(|g| g.frames.len()).sum();
     th.depth -= depth;
@@ -166,11 +166,13 @@ fn reinstate(
         return Err(Error::exhaustion("call stack exhausted"));
     }
     segs[0].prompt = prompt;
-    if let Some(top) = segs.last_mut() {
-        top.vals.extend(args);
+    if !args.is_empty() {
+        if let Some(top) = segs.last_mut() {
+            top.vals.extend(args);
+        }
     }
     th.depth += depth;
-    th.segs.extend(segs);
+    s.conts.put_segments(&mut th.segs, segs);
     s.counters.switches += 1;
     if let Some(f) = start {
         call(s, th, f)?;
@@ -232,19 +234,13 @@ pub fn step(
             let tag = s.modules[ia as usize].tags[*x as usize];
             let (k, l) = find_handler(s, th, tag, false).ok_or_else(unhandled)?;
             let n = s.tags[tag as usize].params;
-            let (mut cont, _handlers) = capture(th, k);
+            let (mut cont, _handlers) = capture(s, th, k);
             // The tag's arguments move from the suspended top to the resumer.
             let from = cont
                 .segs
                 .last_mut()
                 .ok_or_else(|| Error::crash("empty continuation"))?;
-            let at = from
-                .vals
-                .len()
-                .checked_sub(n)
-                .ok_or_else(crate::exec::thread::underflow)?;
-            let sg = th.top()?;
-            sg.vals.extend(from.vals.drain(at..));
+            move_top(&mut from.vals, &mut th.top()?.vals, n)?;
             let r = alloc(s, cont)?;
             s.counters.switches += 1;
             let sg = th.top()?;
@@ -259,14 +255,8 @@ pub fn step(
             fits(s, th.depth, check(s, &r)?)?;
             let mut k = take(s, r)?;
             // The arguments move from the resumer onto the continuation's top.
-            let sg = th.top()?;
-            let at = sg
-                .vals
-                .len()
-                .checked_sub(n)
-                .ok_or_else(crate::exec::thread::underflow)?;
             if let Some(top) = k.segs.last_mut() {
-                top.vals.extend(sg.vals.drain(at..));
+                move_top(&mut th.top()?.vals, &mut top.vals, n)?;
             }
             reinstate(s, th, k, Vec::new(), prompt())?;
             Ok("resume")
@@ -307,7 +297,7 @@ pub fn step(
             fits(s, th.depth - captured, check(s, &r)?)?;
             let mut args = th.top()?.pop_n(n)?;
             let target = take(s, r)?;
-            let (cur, prompt) = capture(th, k);
+            let (cur, prompt) = capture(s, th, k);
             let r = alloc(s, cur)?;
             args.push(Val::Ref(r));
             reinstate(s, th, target, args, prompt)?;

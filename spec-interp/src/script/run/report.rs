@@ -44,7 +44,7 @@ pub fn exhaustion_hint(actual: &str) -> Option<&'static str> {
     let message = actual.strip_prefix("exhaustion \"")?;
     Some(if message.starts_with("fuel exhausted") {
         "help: raise the step budget with --fuel N (0: unlimited) or a `;;! fuel = N` line; \
-         the default is 10^9 steps per invocation"
+         the default is 3 x 10^9 steps per invocation"
     } else if message.starts_with("call stack exhausted") {
         "help: raise the call depth with --call-depth N or a `;;! call-depth = N` line (default \
          20,000 activations), or a stack's size with --max-stack-bytes BYTES (default 16 MiB); \
