@@ -301,7 +301,7 @@ pub fn end_step(s: &mut Store, pending: Pending, rule: &str) {
         return;
     };
     let line = match (t.options.mode, pending.0) {
-        (TraceMode::Text, Some(text)) => format!("{:>5} {rule:<18} {text}", t.shown),
+        (TraceMode::Text, Some(text)) => format!("{:>5} {rule:<19} {text}", t.shown),
         _ => rule.to_string(),
     };
     t.line(line);
