@@ -7,8 +7,8 @@
 //! - every name the code reports to the trace is a rule listed in the document's
 //!   reduction-rule section;
 //! - every rule listed there is reported by the code, or, for a rule that ends in a trap or in
-//!   an outcome (which the trace prints as `trap`), named in a comment of the code that
-//!   implements it.
+//!   an outcome (the trace shows the design's trap rule, else `trap`), named in a comment of the
+//!   code that implements it.
 //!
 //! "Reported to the trace" means a string literal in return position in the non-test part of
 //! the file: `Ok("cont.new")`, or an arm's value `"block"`. A rule listed in a document is a
