@@ -7,7 +7,7 @@
   (func $gen
     (perform $yield (i32.const 1))
     (perform $yield (i32.const 2)))
-  (func (export "sum") (result i32)
+  (func $sum (export "sum") (result i32)
     handle (result i32)
       call $gen
       i32.const 0                           ;; the generator is done: nothing more to add

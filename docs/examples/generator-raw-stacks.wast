@@ -10,7 +10,7 @@
     (local.set $back (stack.switch $c (i32.const 1) (local.get $back)))
     (local.set $back (stack.switch $c (i32.const 2) (local.get $back)))
     (stack.switch_retire $c (i32.const 0) (local.get $back)))
-  (func (export "sum") (result i32)
+  (func $sum (export "sum") (result i32)
     (local $g (ref null $g)) (local $acc i32)
     (local.set $g (stack.new $g $gen))
     (loop $next

@@ -8,7 +8,7 @@
     (suspend $yield (i32.const 1))
     (suspend $yield (i32.const 2)))
   (elem declare func $gen)
-  (func (export "sum") (result i32)
+  (func $sum (export "sum") (result i32)
     (local $k (ref null $k)) (local $acc i32)
     (local.set $k (cont.new $k (ref.func $gen)))
     (loop $next

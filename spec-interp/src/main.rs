@@ -239,9 +239,21 @@ struct RunArgs {
     /// even when it never ends.
     #[arg(long, value_name = "FILE")]
     json_lines: Option<PathBuf>,
-    /// Print each reduction step's rule name and the top of the configuration to stderr.
-    #[arg(long)]
-    trace: bool,
+    /// Print every reduction step to stderr, under a header per directive and invocation.
+    /// MODE: `text` (the default: step, rule, redex as WAT, the top of the configuration) or
+    /// `rules` (rule names only).
+    #[arg(
+        long,
+        value_name = "MODE",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "text"
+    )]
+    trace: Option<switchyard::exec::trace::TraceMode>,
+    /// Reduction steps `--trace` shows per directive (default 5,000; 0: all); it says how many
+    /// it left out.
+    #[arg(long, value_name = "N", requires = "trace")]
+    trace_limit: Option<u64>,
     /// Record the failures of this run in an expected-failure list (entries of files not run
     /// are kept).
     #[arg(long, value_name = "FILE")]
@@ -493,7 +505,16 @@ fn run(args: RunArgs) -> Result<bool, String> {
     let options = RunOptions {
         design: args.design,
         relaxed: args.relaxed,
-        trace: args.trace,
+        trace: args
+            .trace
+            .map(|mode| switchyard::exec::trace::TraceOptions {
+                mode,
+                limit: match args.trace_limit {
+                    Some(0) => None,
+                    Some(n) => Some(n),
+                    None => Some(switchyard::exec::trace::DEFAULT_LIMIT),
+                },
+            }),
         budgets: args.budgets.budgets(),
         invoke,
         gc_stress: args.gc_stress,

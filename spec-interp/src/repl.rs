@@ -24,7 +24,7 @@ its parentheses balance:
   (get \"g\")   (register \"m\" $M)   (assert_return (invoke \"f\" (i32.const 1)) (i32.const 1))
 Commands:
   :design NAME     start over under typed-cont, raw-stacks or effect-handlers
-  :trace on|off    print every reduction step to stderr
+  :trace on|rules|off  print every reduction step to stderr (rules: rule names only)
   :load FILE       run a script (.wast) or module (.wat, .wasm) in this session
   :reset           start over (forget every module)
   :help            this text
@@ -45,7 +45,7 @@ pub struct Reply {
 
 pub struct Repl {
     design: Design,
-    trace: bool,
+    trace: Option<exec::trace::TraceOptions>,
     budgets: Budgets,
     session: Session<Switchyard>,
     /// Inputs so far, for naming them in diagnostics (`input 3`).
@@ -56,14 +56,18 @@ impl Repl {
     pub fn new(design: Design, budgets: Budgets) -> Repl {
         Repl {
             design,
-            trace: false,
+            trace: None,
             budgets,
-            session: Session::new(Switchyard::new(Self::config(design, false, budgets))),
+            session: Session::new(Switchyard::new(Self::config(design, None, budgets))),
             count: 0,
         }
     }
 
-    fn config(design: Design, trace: bool, budgets: Budgets) -> exec::Config {
+    fn config(
+        design: Design,
+        trace: Option<exec::trace::TraceOptions>,
+        budgets: Budgets,
+    ) -> exec::Config {
         let options = crate::script::run::RunOptions {
             design: Some(design),
             trace,
@@ -114,14 +118,24 @@ impl Repl {
                 }
                 Err(e) => reply.err = format!("error: {e}\n"),
             },
-            "trace" => match arg {
-                "on" | "off" => {
-                    self.trace = arg == "on";
-                    self.session.engine.store.config.trace = self.trace;
-                    reply.out = format!("trace: {arg}\n");
+            "trace" => {
+                let mode = match arg {
+                    "on" | "text" => Some(Some(exec::trace::TraceMode::Text)),
+                    "rules" => Some(Some(exec::trace::TraceMode::Rules)),
+                    "off" => Some(None),
+                    _ => None,
+                };
+                match mode {
+                    Some(mode) => {
+                        self.trace = mode.map(exec::trace::TraceOptions::mode);
+                        self.session.engine.store.set_trace(self.trace);
+                        reply.out = format!("trace: {arg}\n");
+                    }
+                    None => {
+                        reply.err = "error: :trace on, :trace rules or :trace off\n".to_string()
+                    }
                 }
-                _ => reply.err = "error: :trace on or :trace off\n".to_string(),
-            },
+            }
             "reset" => {
                 self.reset();
                 reply.out = "modules forgotten\n".to_string();
@@ -194,6 +208,9 @@ impl Repl {
                 span: whole,
             }],
         };
+        if let Some(tracer) = &mut self.session.engine.store.tracer {
+            tracer.file = name.to_string();
+        }
         let outcomes = self.session.run(&script, src);
         self.render(name, src, &script, &outcomes)
     }
@@ -214,6 +231,9 @@ impl Repl {
                 return self.error_reply(name, src, span, &e.to_string());
             }
         };
+        if let Some(tracer) = &mut self.session.engine.store.tracer {
+            tracer.file = name.to_string();
+        }
         let outcomes = self.session.run(&script, src);
         self.render(name, src, &script, &outcomes)
     }

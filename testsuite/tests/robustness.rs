@@ -224,13 +224,13 @@ fn run_text(src: &str, design: Design, trace: bool, bugs: &mut Vec<String>) {
             return;
         }
     };
-    let mut engine = Checked::new(Config {
-        trace,
-        ..small_config(design)
-    });
+    let mut engine = Checked::new(small_config(design));
     if trace {
         // the trace formats every configuration: collected, not printed
-        engine.inner.store.trace_sink = Some(Vec::new());
+        engine
+            .inner
+            .store
+            .capture_trace(switchyard::exec::trace::TraceOptions::default());
     }
     let outcomes = run_script(&mut engine, &script, src);
     bugs.append(&mut engine.bugs);
@@ -1511,13 +1511,15 @@ fn trace_lines_stay_short() {
     let src = "(module (func $f (export \"f\") (call $f)))\n\
                (assert_exhaustion (invoke \"f\") \"call stack exhausted\")";
     let script = text::parse_script(src, Design::TypedCont).expect("parses");
-    let mut engine = Switchyard::new(Config {
-        trace: true,
-        ..small_config(Design::TypedCont)
-    });
-    engine.store.trace_sink = Some(Vec::new());
+    let mut engine = Switchyard::new(small_config(Design::TypedCont));
+    engine
+        .store
+        .capture_trace(switchyard::exec::trace::TraceOptions {
+            mode: switchyard::exec::trace::TraceMode::Text,
+            limit: None,
+        });
     run_script(&mut engine, &script, src);
-    let trace = engine.store.trace_sink.take().unwrap_or_default();
+    let trace = engine.store.take_trace();
     assert!(trace.len() > 1000);
     let longest = trace.iter().map(String::len).max().unwrap_or(0);
     assert!(longest < 1000, "a trace line of {longest} bytes");

@@ -7,8 +7,8 @@
 //! - every name the code reports to the trace is a rule listed in the document's
 //!   reduction-rule section;
 //! - every rule listed there is reported by the code, or, for a rule that ends in a trap or in
-//!   an outcome (which the trace prints as `trap`), named in a comment of the code that
-//!   implements it.
+//!   an outcome (the trace shows the design's trap rule, else `trap`), named in a comment of the
+//!   code that implements it.
 //!
 //! "Reported to the trace" means a string literal in return position in the non-test part of
 //! the file: `Ok("cont.new")`, or an arm's value `"block"`. A rule listed in a document is a
@@ -16,6 +16,10 @@
 //! `- **`stack.new`** ...` or `* **resume** ...`; several names may share a bullet
 //! (`**a**, **b**: traps`). The library reads the documents (`switchyard::coverage::doc`), for
 //! this test and for rule coverage (`tests/coverage.rs`), which also checks the typing rules.
+//!
+//! The guides cite rules too (`docs/*.md`, `README.md`): every name they cite is one the code
+//! knows (`cited_rules_are_in_the_code`). A citation is a name in bold code (**`resume`**), or a
+//! code name with a `-` (`resume-suspend`) in a paragraph that speaks of rules or traces.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -278,8 +282,106 @@ fn documented_core_rules_are_in_the_code() {
     );
 }
 
+/// The rule names the code knows: those it reports to the trace (the core's, the designs', the
+/// vector instructions'), the trap rules the designs and the core name for a failed step
+/// (`<design>/rules.rs`, `.by_rule(..)`), the typing rules' names (`valid/rules.rs`,
+/// `<design>/rules.rs`), and `trap`, the trace's name for a step that fails by no named rule.
+fn code_rule_names() -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = BTreeSet::from(["trap".to_string()]);
+    let mut traced = vec![
+        CORE_CODE[0].to_string(),
+        "spec-interp/src/simd/exec.rs".to_string(),
+    ];
+    traced.extend(DESIGNS.iter().map(|d| module_of(d)));
+    for file in &traced {
+        let src = read(file);
+        names.extend(trace_names(&src));
+        names.extend(
+            literals(code_part(&src))
+                .into_iter()
+                .filter(|l| l.before.ends_with("by_rule(") && is_rule_name(&l.text))
+                .map(|l| l.text),
+        );
+    }
+    let mut named = vec!["spec-interp/src/valid/rules.rs".to_string()];
+    named.extend(
+        DESIGNS
+            .iter()
+            .map(|d| format!("spec-interp/src/{}/rules.rs", d.replace('-', "_"))),
+    );
+    for file in &named {
+        names.extend(
+            literals(code_part(&read(file)))
+                .into_iter()
+                .filter(|l| is_rule_name(&l.text))
+                .map(|l| l.text),
+        );
+    }
+    names
+}
+
+/// The rule names `markdown` cites: bold code names (**`resume`**), and code names with a `-`
+/// (`resume-suspend`, not a file or a design) in paragraphs that mention rules or traces.
+fn cited_rules(markdown: &str) -> BTreeSet<String> {
+    let mut cited = BTreeSet::new();
+    for paragraph in markdown.split("\n\n") {
+        let about_rules = paragraph.contains("rule") || paragraph.contains("trace");
+        let mut parts = paragraph.split('`');
+        let mut before = parts.next().unwrap_or("");
+        while let (Some(code), Some(after)) = (parts.next(), parts.next()) {
+            let bold = before.ends_with("**") && after.starts_with("**");
+            let file = [".wast", ".wat", ".txt", ".sh", ".md", ".json"]
+                .iter()
+                .any(|x| code.ends_with(x))
+                || DESIGNS.contains(&code)
+                || code == "stack-switching";
+            if is_rule_name(code) && (bold || (about_rules && code.contains('-') && !file)) {
+                cited.insert(code.to_string());
+            }
+            before = after;
+        }
+    }
+    cited
+}
+
+/// The documents that cite rules in prose; `docs/coverage.md` is generated from the code.
+fn guides() -> Vec<String> {
+    let mut docs = vec!["README.md".to_string()];
+    for entry in std::fs::read_dir(repo().join("docs")).expect("docs/ exists") {
+        let path = entry.expect("readable folder").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(".md") && name != "coverage.md" {
+            docs.push(format!("docs/{name}"));
+        }
+    }
+    docs.sort();
+    docs
+}
+
+#[test]
+fn cited_rules_are_in_the_code() {
+    let known = code_rule_names();
+    assert!(known.len() > 100, "too few rule names found: {known:?}");
+    let mut cited_anywhere = 0;
+    let mut unknown = Vec::new();
+    for doc in guides() {
+        for name in cited_rules(&read(&doc)) {
+            cited_anywhere += 1;
+            if !known.contains(&name) {
+                unknown.push(format!("{doc}: {name}"));
+            }
+        }
+    }
+    assert!(cited_anywhere > 10, "found only {cited_anywhere} citations");
+    assert_eq!(
+        unknown,
+        Vec::<String>::new(),
+        "rule names cited in the guides that the code never reports"
+    );
+}
+
 mod scanner {
-    use super::{mentions, trace_names};
+    use super::{cited_rules, mentions, trace_names};
     use pretty_assertions::assert_eq;
 
     #[test]
@@ -307,6 +409,15 @@ mod scanner {
             names,
             ["block", "cont.new", "continue", "continue-tail", "nop"]
         );
+    }
+
+    #[test]
+    fn citations_are_bold_names_and_hyphenated_names_near_rules() {
+        let doc = "The rule **`resume`** and `resume-suspend`, see `typed-cont.wast`.\n\n\
+                   A design, `typed-cont`, and the flag `--trace`.\n\n\
+                   The trace prints `br-label-zero` and `br`.";
+        let cited: Vec<String> = cited_rules(doc).into_iter().collect();
+        assert_eq!(cited, ["br-label-zero", "resume", "resume-suspend"]);
     }
 
     #[test]

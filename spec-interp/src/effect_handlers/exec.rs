@@ -412,26 +412,18 @@ mod tests {
         }
     }
 
-    /// The rule names `--trace` prints for `invoke name`, in order (each trace entry starts
-    /// with its rule name; entering the exported function prints nothing).
+    /// The rule names `--trace=rules` prints for `invoke name`, in order (entering the exported
+    /// function prints nothing).
     fn trace(src: &str, name: &str) -> (Vec<String>, Vec<Val>) {
-        let (mut s, ia) = setup(
-            src,
-            Config {
-                trace: true,
-                ..Config::default()
-            },
-        );
+        let (mut s, ia) = setup(src, Config::default());
         let a = func(&s, ia, name);
-        s.trace_sink = Some(Vec::new());
+        s.capture_trace(crate::exec::trace::TraceOptions {
+            mode: crate::exec::trace::TraceMode::Rules,
+            limit: None,
+        });
         let vals = invoke(&mut s, a, vec![]).expect("runs");
-        let rules = s
-            .trace_sink
-            .take()
-            .unwrap_or_default()
-            .iter()
-            .map(|e| e.split_whitespace().next().unwrap_or("").to_string())
-            .collect();
+        // `--trace=rules`: one rule name per line.
+        let rules = s.take_trace();
         (rules, vals)
     }
 

@@ -24,6 +24,7 @@ pub mod numeric;
 pub mod step;
 pub mod store;
 pub mod thread;
+pub mod trace;
 
 use std::rc::Rc;
 
@@ -64,8 +65,8 @@ pub struct Config {
     /// since the last collection exceed the live bytes): slow, but a root the collector
     /// misses shows up at once as a wrong result or a crash.
     pub gc_stress: bool,
-    /// Print every reduction step's rule name and the top of the configuration to stderr.
-    pub trace: bool,
+    /// Trace every reduction step (`trace`): to stderr, unless the store's tracer captures.
+    pub trace: Option<trace::TraceOptions>,
     /// Which permitted result relaxed SIMD instructions compute.
     pub relaxed: crate::simd::Relaxed,
 }
@@ -80,7 +81,7 @@ impl Default for Config {
             max_live_conts: 1_000_000,
             max_heap_bytes: 2 << 30,
             gc_stress: false,
-            trace: false,
+            trace: None,
             relaxed: crate::simd::Relaxed::Deterministic,
         }
     }
@@ -120,9 +121,9 @@ pub struct Store {
     /// interpreter (`42 : i32`).
     pub transcript: Vec<String>,
     pub counters: Counters,
-    /// When set, `--trace` entries (one per step: the rule name first) are collected here
-    /// instead of going to stderr.
-    pub trace_sink: Option<Vec<String>>,
+    /// The trace's state when `config.trace` is set (`trace::Tracer`); `None` otherwise, so a
+    /// run without a trace pays nothing for it.
+    pub tracer: Option<Box<trace::Tracer>>,
     /// When set, every reduction step counts its rule here (`switchyard coverage`); off by
     /// default, so ordinary runs pay one test per step.
     pub rule_counts: Option<Box<crate::coverage::RuleCounts>>,
@@ -153,10 +154,10 @@ pub struct Store {
 impl Store {
     pub fn new(config: Config) -> Store {
         Store {
+            tracer: config.trace.map(|o| Box::new(trace::Tracer::new(o))),
             config,
             transcript: Vec::new(),
             counters: Counters::default(),
-            trace_sink: None,
             rule_counts: None,
             rtt: crate::types::TypeRegistry::new(),
             funcs: Vec::new(),
@@ -176,6 +177,30 @@ impl Store {
             gc: gc::Gc::default(),
             pending_bytes: 0,
         }
+    }
+
+    /// Turns the trace on (with these options) or off; the tracer keeps its script name.
+    pub fn set_trace(&mut self, options: Option<trace::TraceOptions>) {
+        self.config.trace = options;
+        match (options, &mut self.tracer) {
+            (None, _) => self.tracer = None,
+            (Some(o), Some(t)) => t.options = o,
+            (Some(o), None) => self.tracer = Some(Box::new(trace::Tracer::new(o))),
+        }
+    }
+
+    /// Traces into a list of lines instead of stderr (tests): `take_trace` returns them.
+    pub fn capture_trace(&mut self, options: trace::TraceOptions) {
+        self.config.trace = Some(options);
+        self.tracer = Some(Box::new(trace::Tracer::capturing(options)));
+    }
+
+    /// The lines a capturing trace kept since the last call.
+    pub fn take_trace(&mut self) -> Vec<String> {
+        self.tracer
+            .as_mut()
+            .map(|t| t.take_lines())
+            .unwrap_or_default()
     }
 
     /// The export `name` of module instance `module`.

@@ -51,7 +51,7 @@ pub fn invoke(s: &mut Store, a: Addr, args: Vec<Val>) -> Result<Vec<Val>> {
 /// Runs `th` until its root segment has no frame left; returns the root's values.
 pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
     let fuel = s.config.fuel.unwrap_or(u64::MAX);
-    let trace = s.config.trace;
+    let trace = s.tracer.is_some();
     let counting = s.rule_counts.is_some();
     let fast = !trace && !counting;
     let mut steps: u64 = 0;
@@ -103,17 +103,17 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
             break Err(Error::exhaustion("fuel exhausted"));
         }
 
-        let before = if trace {
-            Some(describe_redex(th.top()?))
-        } else {
-            None
-        };
-        // Coverage names a failed step by the instruction it was reducing.
-        let redex = if counting {
+        // Coverage and the trace name a failed step by the instruction it was reducing.
+        let redex = if counting || trace {
             th.top()?
                 .frames
                 .last()
                 .map(|fr| (fr.code.clone(), fr.pc as usize))
+        } else {
+            None
+        };
+        let before = if trace {
+            super::trace::begin_step(s, th)
         } else {
             None
         };
@@ -123,20 +123,23 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
                     s.note_rule(rule);
                 }
                 if let Some(before) = before {
-                    let after = th.segs.last().map(|sg| sg.to_string()).unwrap_or_default();
-                    let (n, d) = (th.segs.len(), th.depth);
-                    emit_trace(
-                        s,
-                        format!(
-                            "{rule:<18} {before}\n{:<18} => segs={n} depth={d} {after}",
-                            ""
-                        ),
-                    );
+                    super::trace::end_step(s, before, rule);
                 }
             }
             Err(e) => {
+                let rule = failed_rule(redex, &e);
                 if counting {
-                    count_failed_step(s, redex, &e);
+                    match rule {
+                        Some(rule) => s.note_rule(rule),
+                        None => {
+                            if let Some(counts) = s.rule_counts.as_deref_mut() {
+                                counts.outcome(crate::coverage::outcome_key(&e));
+                            }
+                        }
+                    }
+                }
+                if let Some(before) = before {
+                    super::trace::end_step(s, before, rule.unwrap_or("trap"));
                 }
                 // A suspension never crosses a host function: inside a nested activation
                 // (`spectest.call_ref`) an unhandled one traps.
@@ -146,12 +149,6 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
                 } else {
                     e
                 };
-                if let Some(before) = before {
-                    emit_trace(
-                        s,
-                        format!("{:<18} {before}\n{:<18} => {}", "trap", "", e.message),
-                    );
-                }
                 break Err(located(th, e));
             }
         }
@@ -174,39 +171,13 @@ fn located(th: &Thread, e: Error) -> Error {
     }
 }
 
-/// Counts the rule of a step that ended in `e`: the rule the error names, else the design's
-/// trap rule for the instruction at the redex, else (a core trap, exhaustion) the outcome.
-fn count_failed_step(s: &mut Store, redex: Option<(Rc<Code>, usize)>, e: &Error) {
+/// The rule of a step that ended in `e`: the rule the error names, else the design's trap rule
+/// for the instruction at the redex; `None` for a core trap or an exhaustion (coverage counts
+/// the outcome, the trace prints `trap`).
+fn failed_rule(redex: Option<(Rc<Code>, usize)>, e: &Error) -> Option<Rule> {
     let instr = redex.as_ref().and_then(|(code, pc)| code.instrs.get(*pc));
-    match e
-        .rule
+    e.rule
         .or_else(|| instr.and_then(|i| crate::design::trap_rule(i, e)))
-    {
-        Some(rule) => s.note_rule(rule),
-        None => {
-            if let Some(counts) = s.rule_counts.as_deref_mut() {
-                counts.outcome(crate::coverage::outcome_key(e));
-            }
-        }
-    }
-}
-
-/// A trace entry goes to the store's sink when one is set (tests), otherwise to stderr.
-fn emit_trace(s: &mut Store, entry: String) {
-    match &mut s.trace_sink {
-        Some(sink) => sink.push(entry),
-        None => eprintln!("{entry}"),
-    }
-}
-
-fn describe_redex(sg: &Segment) -> String {
-    match sg.frames.last() {
-        Some(fr) => match fr.code.instrs.get(fr.pc as usize) {
-            Some(i) => format!("{i:?}  | {sg}"),
-            None => format!("(end of function)  | {sg}"),
-        },
-        None => sg.to_string(),
-    }
 }
 
 pub(crate) fn trap(m: &str) -> Error {

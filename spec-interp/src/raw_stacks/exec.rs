@@ -384,10 +384,15 @@ mod tests {
         crate::valid::validate_module(&module, Design::RawStacks).expect("validates");
         let mut store = Store::new(Config {
             design: Design::RawStacks,
-            trace,
             ..Config::default()
         });
         let inst = crate::exec::instantiate(&mut store, Rc::new(module), &[]).expect("links");
+        if trace {
+            store.capture_trace(crate::exec::trace::TraceOptions {
+                mode: crate::exec::trace::TraceMode::Rules,
+                limit: None,
+            });
+        }
         let Some(ExternVal::Func(f)) = store.export(inst, name) else {
             panic!("no export {name}");
         };
@@ -397,15 +402,10 @@ mod tests {
     #[test]
     fn worked_example_trace() {
         let (mut store, f) = setup(EXAMPLE, "run", true);
-        store.trace_sink = Some(Vec::new());
         let r = crate::exec::invoke(&mut store, f, vec![]).expect("runs");
         assert_eq!(r, vec![Val::I32(42)]);
-        let trace = store.trace_sink.take().unwrap_or_default();
-        // Each entry's first word is the rule name.
-        let rules: Vec<&str> = trace
-            .iter()
-            .map(|e| e.split_whitespace().next().unwrap_or(""))
-            .collect();
+        // `--trace=rules`: one rule name per line.
+        let rules = store.take_trace();
         assert_eq!(
             rules,
             vec![

@@ -63,6 +63,10 @@ pub trait Engine {
     fn printed_since(&self, _from: usize) -> Vec<String> {
         Vec::new()
     }
+    /// A directive starts (`--trace` prints a header for it): its line and its source text.
+    fn directive_begins(&mut self, _line: usize, _text: &str) {}
+    /// The directive that began last has run.
+    fn directive_ends(&mut self) {}
 }
 
 /// An engine behind a mutable borrow is an engine too (`run_script` borrows its engine).
@@ -96,6 +100,12 @@ impl<E: Engine> Engine for &mut E {
     }
     fn printed_since(&self, from: usize) -> Vec<String> {
         (**self).printed_since(from)
+    }
+    fn directive_begins(&mut self, line: usize, text: &str) {
+        (**self).directive_begins(line, text)
+    }
+    fn directive_ends(&mut self) {
+        (**self).directive_ends()
     }
 }
 
@@ -183,7 +193,13 @@ impl Engine for Switchyard {
     fn invoke(&mut self, instance: Addr, name: &str, args: Vec<Val>) -> Result<Vec<Val>> {
         match self.export(instance, name)? {
             ExternVal::Func(func) => {
+                if self.store.tracer.is_some() {
+                    exec::trace::invocation(&mut self.store, name, &args);
+                }
                 let results = exec::invoke(&mut self.store, func, args);
+                if self.store.tracer.is_some() {
+                    exec::trace::outcome(&mut self.store, &results);
+                }
                 // The results stay roots until the next action: the runner still reads them.
                 self.store.gc.host_roots = results.as_ref().map_or(Vec::new(), Vec::clone);
                 results
@@ -220,6 +236,18 @@ impl Engine for Switchyard {
 
     fn printed_since(&self, from: usize) -> Vec<String> {
         self.store.transcript[from.min(self.store.transcript.len())..].to_vec()
+    }
+
+    fn directive_begins(&mut self, line: usize, text: &str) {
+        if let Some(tracer) = &mut self.store.tracer {
+            tracer.directive(line, text);
+        }
+    }
+
+    fn directive_ends(&mut self) {
+        if let Some(tracer) = &mut self.store.tracer {
+            tracer.end_directive();
+        }
     }
 }
 
@@ -314,8 +342,8 @@ impl FileReport {
 pub struct RunOptions {
     /// Overrides the design of every script.
     pub design: Option<Design>,
-    /// Print each reduction step (`Config::trace`).
-    pub trace: bool,
+    /// Trace each reduction step (`Config::trace`).
+    pub trace: Option<exec::trace::TraceOptions>,
     /// Budgets from the command line; they override the scripts' `;;!` headers.
     pub budgets: Budgets,
     /// After the file's own directives, call this export of the last instance.
@@ -561,6 +589,9 @@ fn run_source_with(
     });
     let mut run = |script: Script| {
         let mut engine = Switchyard::new(config(design, &headers, options));
+        if let Some(tracer) = &mut engine.store.tracer {
+            tracer.file = path.display().to_string();
+        }
         if let Some(counts) = counts.as_deref_mut() {
             engine.store.rule_counts = Some(Box::new(std::mem::take(counts)));
         }
@@ -847,6 +878,10 @@ impl<E: Engine> Session<E> {
             let kind = command_keyword(&command.kind);
             let line = lines.line(command.span.start as usize);
             let printed_before = self.engine.printed_count();
+            let text = src
+                .get(command.span.start as usize..command.span.end as usize)
+                .unwrap_or("");
+            self.engine.directive_begins(line, text);
             let mut outcome = match &self.host_error {
                 Some(err) => Checked::fail("spectest available", format!("spectest: {err}"), None),
                 None => match panic::catch_unwind(AssertUnwindSafe(|| self.command(command))) {
@@ -858,6 +893,7 @@ impl<E: Engine> Session<E> {
                     ),
                 },
             };
+            self.engine.directive_ends();
             let focus = outcome.focus.take().unwrap_or(command.span);
             let outcome = Outcome {
                 span: command.span,

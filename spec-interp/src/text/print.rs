@@ -127,6 +127,12 @@ impl Namer {
         }
     }
 
+    /// The namer for the body of function `func` (an index of the function space), with every
+    /// name of its locals (traces: no text is read back).
+    pub fn for_function(&self, m: &Module, func: u32) -> Namer {
+        self.with_locals(m, func, usize::MAX)
+    }
+
     /// The namer for the body of function `func`, with `count` parameters and locals.
     fn with_locals(&self, m: &Module, func: u32, count: usize) -> Namer {
         let locals = m

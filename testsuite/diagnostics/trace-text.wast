@@ -1,0 +1,30 @@
+;; args: run --trace {}
+;; The text trace: a header per directive and per invocation, the rule, the redex as WAT with
+;; the source's names, functions by name (else index), values, and a failing step's rule.
+(module
+  (type $f (func (param i32) (result i32)))
+  (type $k (cont $f))
+  (tag $ask (param i32) (result i32))
+  (func $double (param $x i32) (result i32)
+    (i32.mul (suspend $ask (local.get $x)) (i32.const 2)))
+  (func $inc (param $x i32) (result i32)
+    (i32.add (local.get $x) (i32.const 1)))
+  (elem declare func $double $inc)
+  (func (export "run") (param $n i32) (result i32)
+    (local $c (ref null $k))
+    (block $on_ask (result i32 (ref $k))
+      (return (resume $k (on $ask $on_ask)
+        (local.get $n) (cont.new $k (ref.func $double)))))
+    (local.set $c)
+    (drop)
+    (resume $k (i32.const 10) (local.get $c)))
+  (func (export "twice") (result i32)
+    (local $c (ref null $k))
+    (local.set $c (cont.new $k (ref.func $inc)))
+    (drop (resume $k (i32.const 0) (local.get $c)))
+    (resume $k (i32.const 0) (local.get $c)))
+  ;; no name: shown by its index
+  (func (export "anon") (result i32) (call 0 (i32.const 3))))
+(assert_return (invoke "run" (i32.const 21)) (i32.const 20))
+(assert_trap (invoke "twice") "continuation already consumed")
+(assert_suspension (invoke "anon") "unhandled")
