@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use switchyard::design::Design;
+use switchyard::exec::snapshot::{self, Recorder};
 use switchyard::script::run::expected::{self, ExpectedFailures};
 use switchyard::script::run::{
     files, report, run_file, Budgets, FileReport, Invocation, RunOptions, Tally,
@@ -126,6 +127,15 @@ struct CompareArgs {
     dirs: Vec<PathBuf>,
 }
 
+/// What `run --trace` prints per step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum TraceMode {
+    /// The rule's name and the top of the configuration.
+    Text,
+    /// One JSON object per step: the rule's name and a snapshot of the configuration.
+    Json,
+}
+
 /// The budgets every command that runs code takes.
 #[derive(clap::Args, Clone, Copy, Debug, Default)]
 struct BudgetArgs {
@@ -231,9 +241,12 @@ struct RunArgs {
     /// even when it never ends.
     #[arg(long, value_name = "FILE")]
     json_lines: Option<PathBuf>,
-    /// Print each reduction step's rule name and the top of the configuration to stderr.
-    #[arg(long)]
-    trace: bool,
+    /// Print every reduction step to stderr: `text` (the default) its rule name and the top of
+    /// the configuration; `json` one JSON line per step with the rule's name and a snapshot
+    /// of the whole configuration, and one per directive once it ended.
+    #[arg(long, value_name = "MODE", num_args = 0..=1, require_equals = true,
+          default_missing_value = "text")]
+    trace: Option<TraceMode>,
     /// Record the failures of this run in an expected-failure list (entries of files not run
     /// are kept).
     #[arg(long, value_name = "FILE")]
@@ -485,11 +498,13 @@ fn run(args: RunArgs) -> Result<bool, String> {
     let options = RunOptions {
         design: args.design,
         relaxed: args.relaxed,
-        trace: args.trace,
+        trace: args.trace == Some(TraceMode::Text),
         budgets: args.budgets.budgets(),
         invoke,
         gc_stress: args.gc_stress,
         on_outcome,
+        snapshots: (args.trace == Some(TraceMode::Json))
+            .then(|| Recorder::sink(snapshot::Mode::Print)),
     };
     let color = std::io::stdout().is_terminal();
     // The lock is taken per write: `--json-lines -` writes from the script's thread.

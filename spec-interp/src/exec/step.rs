@@ -53,6 +53,10 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
     let fuel = s.config.fuel.unwrap_or(u64::MAX);
     let trace = s.config.trace;
     let counting = s.rule_counts.is_some();
+    let recording = s.recorder.is_some();
+    if recording {
+        super::snapshot::begin(s, th);
+    }
     let mut steps: u64 = 0;
     let mut next_audit = AUDIT_STEPS;
     let result = loop {
@@ -102,10 +106,18 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
         } else {
             None
         };
+        let at = if recording {
+            super::snapshot::redex(s, th)
+        } else {
+            None
+        };
         match step(s, th) {
             Ok(rule) => {
                 if counting {
                     s.note_rule(rule);
+                }
+                if recording {
+                    super::snapshot::record(s, th, rule, at, None);
                 }
                 if let Some(before) = before {
                     let after = th.segs.last().map(|sg| sg.to_string()).unwrap_or_default();
@@ -136,6 +148,9 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
                         s,
                         format!("{:<18} {before}\n{:<18} => {}", "trap", "", e.message),
                     );
+                }
+                if recording {
+                    super::snapshot::record(s, th, "", at, Some(&e));
                 }
                 let span = th
                     .segs
