@@ -57,6 +57,26 @@ enum Commands {
     /// typing rule was applied, and which scripts did it; print the rules of each proposal text
     /// (never hit first, then by section).
     Coverage(CoverageArgs),
+    /// The playground: a web page on 127.0.0.1 that runs a script under each design and draws
+    /// the configuration step by step (the running stack, prompts and handlers, suspended
+    /// continuations and stacks). Prints the address; runs until stopped.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// The port (0: any free one).
+    #[arg(long, default_value_t = 8018)]
+    port: u16,
+    /// Steps recorded per run; a longer run goes on to its end unrecorded, and the page says
+    /// how many steps were left out.
+    #[arg(long, value_name = "N", default_value_t = switchyard::playground::DEFAULT_MAX_SNAPSHOTS)]
+    max_snapshots: usize,
+    #[command(flatten)]
+    budgets: BudgetArgs,
+    /// A script to open in the page.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -315,6 +335,18 @@ fn main() -> ExitCode {
         Commands::Coverage(args) => match coverage(args) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),
+            Err(message) => {
+                eprintln!("switchyard: {message}");
+                ExitCode::from(2)
+            }
+        },
+        Commands::Serve(args) => match cli::serve::serve(cli::serve::ServeOptions {
+            port: args.port,
+            file: args.file,
+            budgets: args.budgets.budgets(),
+            max_snapshots: args.max_snapshots,
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("switchyard: {message}");
                 ExitCode::from(2)

@@ -33,6 +33,10 @@ pub struct Limits {
     pub values: usize,
     /// Suspended continuations or stacks (the most recently made first).
     pub suspended: usize,
+    /// Items (segments, frames, labels, locals, values) kept over a whole recording
+    /// (`Mode::Collect`): the recording stops early rather than grow past some tens of
+    /// megabytes of JSON.
+    pub total_items: usize,
 }
 
 impl Default for Limits {
@@ -42,6 +46,7 @@ impl Default for Limits {
             frames: 24,
             values: 24,
             suspended: 48,
+            total_items: 500_000,
         }
     }
 }
@@ -76,6 +81,26 @@ pub struct Snapshot {
     pub switches: u64,
     /// The error message of a step that failed.
     pub error: Option<String>,
+}
+
+impl Snapshot {
+    /// How big the snapshot is: its segments, frames, labels, locals and values.
+    pub fn items(&self) -> usize {
+        let segment = |sg: &SegmentView| {
+            1 + sg.vals.len()
+                + sg.frames
+                    .iter()
+                    .map(|f| 1 + f.labels.len() + f.locals.len() + f.vals.len())
+                    .sum::<usize>()
+        };
+        self.thread.iter().map(segment).sum::<usize>()
+            + self
+                .suspended
+                .iter()
+                .flat_map(|k| &k.segments)
+                .map(segment)
+                .sum::<usize>()
+    }
 }
 
 /// A place in the code: function and instruction.
@@ -227,6 +252,8 @@ pub struct Recorder {
     pub total_steps: u64,
     /// Steps beyond the limit were not kept.
     pub truncated: bool,
+    /// Items of the kept snapshots (`Limits::total_items`).
+    pub items: usize,
     /// Line starts of the script's source.
     lines: Option<Vec<usize>>,
     /// Steps of constant expressions are not recorded.
@@ -248,6 +275,7 @@ impl Recorder {
             directives: Vec::new(),
             total_steps: 0,
             truncated: false,
+            items: 0,
             lines: None,
             muted: false,
             origins: Vec::new(),
@@ -314,7 +342,12 @@ impl Recorder {
         match self.mode {
             Mode::Print => eprintln!("{}", json_line("step", &snap)),
             Mode::Collect { limit } => {
-                if self.steps.len() < limit {
+                let items = snap.items();
+                if !self.truncated
+                    && self.steps.len() < limit
+                    && self.items + items <= self.limits.total_items
+                {
+                    self.items += items;
                     self.steps.push(snap);
                 } else {
                     self.truncated = true;
@@ -725,10 +758,7 @@ fn position(s: &Store, rec: &Recorder, func: Addr, inst: Addr, code: &Code, pc: 
         None => "(end of function)".to_string(),
     };
     let name = match s.modules.get(inst as usize) {
-        Some(m) if code.func_idx != u32::MAX => match m.module.names.funcs.get(&code.func_idx) {
-            Some(name) => format!("${name}"),
-            None => format!("func {}", code.func_idx),
-        },
+        Some(m) if code.func_idx != u32::MAX => defined_name(&m.module, code.func_idx),
         _ => "(constant expression)".to_string(),
     };
     let line = code
@@ -748,13 +778,27 @@ fn position(s: &Store, rec: &Recorder, func: Addr, inst: Addr, code: &Code, pc: 
 fn func_name(s: &Store, a: Addr) -> String {
     match s.funcs.get(a as usize) {
         Some(super::store::FuncInst::Wasm { code, inst, .. }) => {
-            let names = s.modules.get(*inst as usize).map(|m| &m.module.names.funcs);
-            match names.and_then(|n| n.get(&code.func_idx)) {
-                Some(name) => format!("${name}"),
+            match s.modules.get(*inst as usize) {
+                Some(m) => defined_name(&m.module, code.func_idx),
                 None => format!("func {}", code.func_idx),
             }
         }
         _ => format!("host {a}"),
+    }
+}
+
+/// Function `x` of module `m`: `$name`, else `"export"` (its first export), else `func N`.
+fn defined_name(m: &crate::syntax::Module, x: u32) -> String {
+    if let Some(name) = m.names.funcs.get(&x) {
+        return format!("${name}");
+    }
+    let export = m
+        .exports
+        .iter()
+        .find(|e| e.desc == crate::syntax::ExternIdx::Func(x));
+    match export {
+        Some(e) => format!("{:?}", e.name),
+        None => format!("func {x}"),
     }
 }
 
