@@ -46,7 +46,7 @@ impl Default for Limits {
             frames: 24,
             values: 24,
             suspended: 48,
-            total_items: 500_000,
+            total_items: 200_000,
         }
     }
 }
@@ -337,6 +337,11 @@ impl Recorder {
         self.directives.push(d);
     }
 
+    /// Collecting, and the limit was reached: later steps are only counted, not looked at.
+    fn full(&self) -> bool {
+        self.truncated && matches!(self.mode, Mode::Collect { .. })
+    }
+
     fn keep(&mut self, snap: Snapshot) {
         self.total_steps += 1;
         match self.mode {
@@ -378,6 +383,10 @@ pub fn begin(s: &Store, th: &Thread) {
     if rec.muted {
         return;
     }
+    if rec.full() {
+        rec.total_steps += 1;
+        return;
+    }
     rec.origins.clear();
     rec.switches = s.counters.switches;
     let snap = take(s, th, &mut rec, "invoke", None, None);
@@ -391,6 +400,9 @@ pub fn redex(s: &Store, th: &Thread) -> Option<Position> {
         .as_ref()?
         .lock()
         .unwrap_or_else(|e| e.into_inner());
+    if rec.full() {
+        return None;
+    }
     let fr = th.segs.last()?.frames.last()?;
     Some(position(s, &rec, fr.func, fr.inst, &fr.code, fr.pc))
 }
@@ -402,6 +414,10 @@ pub fn record(s: &Store, th: &Thread, rule: &str, redex: Option<Position>, error
     };
     let mut rec = sink.lock().unwrap_or_else(|e| e.into_inner());
     if rec.muted {
+        return;
+    }
+    if rec.full() {
+        rec.total_steps += 1;
         return;
     }
     let rule = match error {
