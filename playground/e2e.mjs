@@ -108,6 +108,19 @@ async function typedCont(page, base) {
   check(await page.isVisible("#doc"), `${d} the proposal text is shown`);
   if (shots) await page.screenshot({ path: `${shots}/playground-rule-link.png` });
   await page.click("#closedoc");
+  // By instruction: the steps that close a block or a function go with the instruction before.
+  await page.click(`.panel[data-design="${d}"] button[data-go="first"]`);
+  const reduced = [];
+  for (let i = 0; i < 60; i++) {
+    await click(page, d, "instr");
+    const now = await page.$eval(`.panel[data-design="${d}"] .now code`, (e) => e.textContent);
+    const at = (await panel(page, d)).step;
+    if (reduced.length && reduced[reduced.length - 1].at === at) break;
+    reduced.push({ at, now });
+  }
+  const ends = reduced.slice(0, -1).filter((r) => r.now === "end" || r.now === "(end of function)");
+  equal(ends, [], `${d} stepping by instruction skips the end steps`);
+  check(reduced.length < 30, `${d} fewer instruction steps (${reduced.length}) than rule steps (30)`);
   // To the end: the sum on the root.
   await page.click(`.panel[data-design="${d}"] button[data-go="last"]`);
   const result = await page.$eval(`.panel[data-design="${d}"] .thread .val`, (e) => e.textContent);
