@@ -19,6 +19,7 @@ pub mod effect_handlers;
 pub mod exec;
 pub mod gc_bench;
 pub mod host;
+pub mod playground;
 pub mod raw_stacks;
 pub mod repl;
 pub mod runtime;

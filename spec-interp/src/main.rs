@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use switchyard::design::Design;
+use switchyard::exec::snapshot::{self, Recorder};
 use switchyard::script::run::expected::{self, ExpectedFailures};
 use switchyard::script::run::{
     files, report, run_file, Budgets, FileReport, Invocation, RunOptions, Tally,
@@ -58,6 +59,26 @@ enum Commands {
     /// typing rule was applied, and which scripts did it; print the rules of each proposal text
     /// (never hit first, then by section).
     Coverage(CoverageArgs),
+    /// The playground: a web page on 127.0.0.1 that runs a script under each design and draws
+    /// the configuration step by step (the running stack, prompts and handlers, suspended
+    /// continuations and stacks). Prints the address; runs until stopped.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// The port (0: any free one).
+    #[arg(long, default_value_t = 8018)]
+    port: u16,
+    /// Steps recorded per run; a longer run goes on to its end unrecorded, and the page says
+    /// how many steps were left out.
+    #[arg(long, value_name = "N", default_value_t = switchyard::playground::DEFAULT_MAX_SNAPSHOTS)]
+    max_snapshots: usize,
+    #[command(flatten)]
+    budgets: BudgetArgs,
+    /// A script to open in the page.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -127,6 +148,28 @@ struct CompareArgs {
     /// Program folders, or folders of program folders (such as `testsuite/cross-design`).
     #[arg(value_name = "PROGRAM_DIR", required = true)]
     dirs: Vec<PathBuf>,
+}
+
+/// What `run --trace` prints per step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum TraceMode {
+    /// Step, rule, redex as WAT, the top of the configuration.
+    Text,
+    /// Rule names only.
+    Rules,
+    /// One JSON object per step: the rule's name and a snapshot of the configuration.
+    Json,
+}
+
+impl TraceMode {
+    /// The library's text trace this mode asks for (`json` records snapshots instead).
+    fn text_mode(self) -> Option<switchyard::exec::trace::TraceMode> {
+        match self {
+            TraceMode::Text => Some(switchyard::exec::trace::TraceMode::Text),
+            TraceMode::Rules => Some(switchyard::exec::trace::TraceMode::Rules),
+            TraceMode::Json => None,
+        }
+    }
 }
 
 /// The budgets every command that runs code takes.
@@ -240,8 +283,9 @@ struct RunArgs {
     #[arg(long, value_name = "FILE")]
     json_lines: Option<PathBuf>,
     /// Print every reduction step to stderr, under a header per directive and invocation.
-    /// MODE: `text` (the default: step, rule, redex as WAT, the top of the configuration) or
-    /// `rules` (rule names only).
+    /// MODE: `text` (the default: step, rule, redex as WAT, the top of the configuration),
+    /// `rules` (rule names only) or `json` (one JSON line per step with the rule's name and a
+    /// snapshot of the whole configuration, and one per directive once it ended).
     #[arg(
         long,
         value_name = "MODE",
@@ -249,7 +293,7 @@ struct RunArgs {
         require_equals = true,
         default_missing_value = "text"
     )]
-    trace: Option<switchyard::exec::trace::TraceMode>,
+    trace: Option<TraceMode>,
     /// Reduction steps `--trace` shows per directive (default 5,000; 0: all); it says how many
     /// it left out.
     #[arg(long, value_name = "N", requires = "trace")]
@@ -322,6 +366,18 @@ fn main() -> ExitCode {
         Commands::Coverage(args) => match coverage(args) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),
+            Err(message) => {
+                eprintln!("switchyard: {message}");
+                ExitCode::from(2)
+            }
+        },
+        Commands::Serve(args) => match cli::serve::serve(cli::serve::ServeOptions {
+            port: args.port,
+            file: args.file,
+            budgets: args.budgets.budgets(),
+            max_snapshots: args.max_snapshots,
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("switchyard: {message}");
                 ExitCode::from(2)
@@ -507,6 +563,7 @@ fn run(args: RunArgs) -> Result<bool, String> {
         relaxed: args.relaxed,
         trace: args
             .trace
+                        .and_then(TraceMode::text_mode)
             .map(|mode| switchyard::exec::trace::TraceOptions {
                 mode,
                 limit: match args.trace_limit {
@@ -519,6 +576,8 @@ fn run(args: RunArgs) -> Result<bool, String> {
         invoke,
         gc_stress: args.gc_stress,
         on_outcome,
+        snapshots: (args.trace == Some(TraceMode::Json))
+            .then(|| Recorder::sink(snapshot::Mode::Print)),
     };
     let color = std::io::stdout().is_terminal();
     // The lock is taken per write: `--json-lines -` writes from the script's thread.

@@ -414,3 +414,119 @@ fn repl_on_a_pseudo_terminal() {
     let history = std::fs::read_to_string(dir.join(".switchyard_history")).unwrap();
     assert!(history.contains("(invoke \"f\")"), "{history}");
 }
+
+#[test]
+fn trace_json_prints_a_snapshot_per_step_and_a_line_per_directive() {
+    let dir = scratch();
+    let script = write(
+        &dir,
+        "gen.wast",
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../docs/examples/generator-typed-cont.wast"),
+        )
+        .unwrap(),
+    );
+    let o = run(&["run", "--trace=json", script.to_str().unwrap()], &dir);
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stderr(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let steps: Vec<&serde_json::Value> = lines.iter().filter_map(|l| l.get("step")).collect();
+    let directives: Vec<&serde_json::Value> =
+        lines.iter().filter_map(|l| l.get("directive")).collect();
+    // The trace of docs/examples has 30 steps; the JSON adds the starting configuration.
+    assert_eq!(steps.len(), 31);
+    assert_eq!(steps[0]["rule"], "invoke");
+    let rules: Vec<&str> = steps.iter().map(|s| s["rule"].as_str().unwrap()).collect();
+    let resume = rules.iter().position(|r| *r == "resume").unwrap();
+    assert_eq!(steps[resume]["thread"].as_array().unwrap().len(), 2);
+    assert_eq!(directives.len(), 2);
+    assert_eq!(directives[1]["kind"], "assert_return");
+    assert_eq!(directives[1]["end_step"], 31);
+    // The plain flag is still the text trace.
+    let o = run(&["run", "--trace", script.to_str().unwrap()], &dir);
+    assert!(stderr(&o).starts_with("ref.func "), "{}", stderr(&o));
+}
+
+/// One HTTP/1.0 request to the server at `port`; the response's status line and body.
+fn http(port: u16, method: &str, path: &str, body: &str) -> (String, String) {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.0\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    (head.lines().next().unwrap().to_string(), body.to_string())
+}
+
+#[test]
+fn serve_answers_the_page_and_the_api_on_localhost() {
+    use std::io::BufRead;
+    let mut child = Command::new(EXE)
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--max-snapshots",
+            "10",
+            "--fuel",
+            "5000",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let port: u16 = first
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let checks = std::panic::catch_unwind(|| {
+        let (status, page) = http(port, "GET", "/", "");
+        assert!(status.contains("200"), "{status}");
+        assert!(page.contains("app.js"));
+        let (_, examples) = http(port, "GET", "/api/examples", "");
+        let examples: serde_json::Value = serde_json::from_str(&examples).unwrap();
+        assert_eq!(examples[0]["name"], "generator");
+        let (_, file) = http(port, "GET", "/api/file", "");
+        assert_eq!(file, "null");
+        // A runaway loop: ten steps recorded, and the budget's message.
+        let request = serde_json::json!({
+            "design": "raw-stacks",
+            "source": "(module (func (export \"f\") (loop (br 0))))\n(invoke \"f\")",
+        });
+        let (status, run) = http(port, "POST", "/api/run", &request.to_string());
+        assert!(status.contains("200"), "{status}");
+        let run: serde_json::Value = serde_json::from_str(&run).unwrap();
+        assert_eq!(run["design"], "raw-stacks");
+        assert_eq!(run["steps"].as_array().unwrap().len(), 10);
+        assert_eq!(run["truncated"], true);
+        assert!(run["total_steps"].as_u64().unwrap() > 1000);
+        assert!(run["diagnostics"]
+            .as_str()
+            .unwrap()
+            .contains("fuel exhausted"));
+        let bad = serde_json::json!({ "design": "nope", "source": "" });
+        let (status, body) = http(port, "POST", "/api/run", &bad.to_string());
+        assert!(status.contains("400"), "{status}");
+        assert!(body.contains("unknown design"), "{body}");
+        let (status, _) = http(port, "GET", "/nothing", "");
+        assert!(status.contains("404"), "{status}");
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    if let Err(panic) = checks {
+        std::panic::resume_unwind(panic);
+    }
+}

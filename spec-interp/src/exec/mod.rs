@@ -21,6 +21,7 @@ pub mod code;
 pub mod gc;
 pub mod instantiate;
 pub mod numeric;
+pub mod snapshot;
 pub mod step;
 pub mod store;
 pub mod thread;
@@ -127,6 +128,9 @@ pub struct Store {
     /// When set, every reduction step counts its rule here (`switchyard coverage`); off by
     /// default, so ordinary runs pay one test per step.
     pub rule_counts: Option<Box<crate::coverage::RuleCounts>>,
+    /// When set, a snapshot of the configuration is taken after every step (`--trace=json`,
+    /// `switchyard serve`); off by default.
+    pub recorder: Option<snapshot::Sink>,
     pub(crate) rtt: crate::types::TypeRegistry,
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
@@ -159,6 +163,7 @@ impl Store {
             transcript: Vec::new(),
             counters: Counters::default(),
             rule_counts: None,
+            recorder: None,
             rtt: crate::types::TypeRegistry::new(),
             funcs: Vec::new(),
             tables: Vec::new(),

@@ -53,7 +53,11 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
     let fuel = s.config.fuel.unwrap_or(u64::MAX);
     let trace = s.tracer.is_some();
     let counting = s.rule_counts.is_some();
-    let fast = !trace && !counting;
+    let recording = s.recorder.is_some();
+    let fast = !trace && !counting && !recording;
+    if recording {
+        super::snapshot::begin(s, th);
+    }
     let mut steps: u64 = 0;
     let mut next_audit = AUDIT_STEPS;
     let result = loop {
@@ -117,10 +121,18 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
         } else {
             None
         };
+        let at = if recording {
+            super::snapshot::redex(s, th)
+        } else {
+            None
+        };
         match step(s, th) {
             Ok(rule) => {
                 if counting {
                     s.note_rule(rule);
+                }
+                if recording {
+                    super::snapshot::record(s, th, rule, at, None);
                 }
                 if let Some(before) = before {
                     super::trace::end_step(s, before, rule);
@@ -149,6 +161,9 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
                 } else {
                     e
                 };
+                if recording {
+                    super::snapshot::record(s, th, "", at, Some(&e));
+                }
                 break Err(located(th, e));
             }
         }

@@ -355,6 +355,9 @@ pub struct RunOptions {
     /// Told of each directive's outcome as soon as it has run (`run --json-lines`), so a
     /// harness learns how far a run got even if it never ends.
     pub on_outcome: Option<OutcomeSink>,
+    /// Takes a snapshot of the configuration after every step (`--trace=json`, `serve`), and
+    /// is told where each directive ends.
+    pub snapshots: Option<crate::exec::snapshot::Sink>,
 }
 
 /// A callback for each outcome of a run, with the script's path.
@@ -582,16 +585,41 @@ fn run_source_with(
         dir: path.parent().map(Path::to_path_buf),
         design,
     };
-    let sink = options.on_outcome.as_ref().map(|sink| {
-        let sink = sink.clone();
+    let outcome_sink = options.on_outcome.clone();
+    let snapshots = options.snapshots.clone();
+    if let Some(rec) = &snapshots {
+        rec.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .set_source(src);
+    }
+    let sink = (outcome_sink.is_some() || snapshots.is_some()).then(|| {
         let path = path.to_path_buf();
-        move |o: &Outcome| (sink.0)(&path, o)
+        move |o: &Outcome| {
+            if let Some(rec) = &snapshots {
+                let status = match o.status {
+                    Status::Passed => "passed",
+                    Status::Failed => "failed",
+                    Status::Skipped { .. } => "skipped",
+                };
+                rec.lock().unwrap_or_else(|e| e.into_inner()).end_directive(
+                    o.line,
+                    &o.kind,
+                    status,
+                    &o.expected,
+                    &o.actual,
+                );
+            }
+            if let Some(sink) = &outcome_sink {
+                (sink.0)(&path, o)
+            }
+        }
     });
     let mut run = |script: Script| {
         let mut engine = Switchyard::new(config(design, &headers, options));
         if let Some(tracer) = &mut engine.store.tracer {
             tracer.file = path.display().to_string();
         }
+        engine.store.recorder = options.snapshots.clone();
         if let Some(counts) = counts.as_deref_mut() {
             engine.store.rule_counts = Some(Box::new(std::mem::take(counts)));
         }

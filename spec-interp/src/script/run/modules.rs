@@ -159,6 +159,7 @@ fn run_module(
         }
     }
     let mut engine = Switchyard::new(config(design, headers, options));
+    engine.store.recorder = options.snapshots.clone();
     let mut outcomes = run_script(&mut engine, &script, src);
     if let Some(err) = late_failure {
         outcomes.push(invoke_failure(&err, invoke_span, src));
