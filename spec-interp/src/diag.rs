@@ -383,6 +383,30 @@ mod tests {
     }
 
     #[test]
+    fn a_shortened_line_keeps_its_column() {
+        let src = format!("(module)\n{}(bad é)\n", " ".repeat(300));
+        let at = src.find("(bad").unwrap();
+        let text = render("t.wast", &src, Span::new(at, at + 4), "t", "l", &[], false);
+        assert!(text.contains("t.wast:2:301\n"), "{text}");
+        assert!(text.contains("...(bad é)"), "{text}");
+        // A secondary label outside the window is left out, one inside is kept.
+        let text = render_labelled(
+            "t.wast",
+            &src,
+            Span::new(at, at + 4),
+            "t",
+            "l",
+            &[
+                (Span::new(0, 1), "far".into()),
+                (Span::new(at + 5, at + 7), "near".into()),
+            ],
+            &[],
+            false,
+        );
+        assert!(!text.contains("far") && text.contains("near"), "{text}");
+    }
+
+    #[test]
     fn invalid_utf8_is_replaced_and_located() {
         let (text, errors) = decode_source(b"(module)\n;; a \xff b\n");
         assert_eq!(text, "(module)\n;; a \u{fffd} b\n");
