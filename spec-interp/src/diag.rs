@@ -388,7 +388,7 @@ mod tests {
         let at = src.find("(bad").unwrap();
         let text = render("t.wast", &src, Span::new(at, at + 4), "t", "l", &[], false);
         assert!(text.contains("t.wast:2:301\n"), "{text}");
-        assert!(text.contains("...(bad é)"), "{text}");
+        assert!(text.contains("(bad é)...\n"), "{text}");
         // A secondary label outside the window is left out, one inside is kept.
         let text = render_labelled(
             "t.wast",

@@ -403,6 +403,9 @@ fn run_file_with(
         files::InputKind::BinaryModule => (modules::hex_dump(&bytes), Vec::new()),
         _ => crate::diag::decode_source(&bytes),
     };
+    if bad_utf8.len() > MAX_BAD_UTF8 {
+        return (not_text(path, source, &bad_utf8), None);
+    }
     let thread_path = path.to_path_buf();
     let thread_options = options.clone();
     let thread_source = source.clone();
@@ -460,6 +463,34 @@ fn run_file_with(
             Err(payload) => (crashed(panic_message(payload.as_ref())), None),
         },
         Err(err) => (crashed(format!("cannot start a thread: {err}")), None),
+    }
+}
+
+/// Invalid UTF-8 sequences a text file may hold and still be read, each failing the directive
+/// it is in; with more, the file is taken for something else than text, and fails once.
+const MAX_BAD_UTF8: usize = 8;
+
+/// The report of a file that is not text: one failure, at its first invalid UTF-8 sequence.
+fn not_text(path: &Path, source: String, bad_utf8: &[Error]) -> FileReport {
+    let focus = bad_utf8[0].span.unwrap_or(Span::NONE);
+    let line = crate::diag::Lines::new(&source).line(focus.start as usize);
+    let message = format!(
+        "the file is not UTF-8 text: {} invalid byte sequences, the first here",
+        bad_utf8.len()
+    );
+    FileReport {
+        path: path.to_path_buf(),
+        outcomes: vec![failed(
+            line,
+            focus,
+            "file",
+            "a readable script",
+            message,
+            focus,
+        )],
+        source,
+        design: None,
+        notices: vec![],
     }
 }
 
