@@ -414,7 +414,7 @@ pub fn run_version(design: Design, path: &Path) -> DesignRun {
         Err(e) => {
             let line = e
                 .span
-                .map(|s| crate::script::run::scan::line_col(&src, s.start as usize).0);
+                .map(|s| crate::diag::line_col(&src, s.start as usize).0);
             run.error = Some(match line {
                 Some(l) => format!("line {l}: {} \"{}\"", e.kind.name(), e.message),
                 None => format!("{} \"{}\"", e.kind.name(), e.message),

@@ -377,67 +377,26 @@ pub fn signature(id: Option<&str>, m: &Module) -> String {
     out
 }
 
-/// Whether an input is complete: its parentheses balance outside strings and comments, and no
-/// string or block comment is left open. A `:command` is always complete.
+/// Whether an input is complete: its parentheses balance (as the text lexer reads it, outside
+/// strings, comments and annotations), and no block comment or annotation is left open. A
+/// `:command` is always complete.
 pub fn complete(input: &str) -> bool {
+    use crate::text::lexer::{lex, Tok};
     if input.trim_start().starts_with(':') {
         return true;
     }
-    let bytes = input.as_bytes();
-    let mut depth: i64 = 0;
-    let mut i = 0;
-    let mut block_comments = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let next = bytes.get(i + 1).copied();
-        if block_comments > 0 {
-            match (b, next) {
-                (b'(', Some(b';')) => {
-                    block_comments += 1;
-                    i += 2;
-                }
-                (b';', Some(b')')) => {
-                    block_comments -= 1;
-                    i += 2;
-                }
-                _ => i += 1,
-            }
-            continue;
-        }
-        match (b, next) {
-            (b'(', Some(b';')) => {
-                block_comments += 1;
-                i += 2;
-            }
-            (b';', Some(b';')) => {
-                // A line comment runs to the end of the line.
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            (b'"', _) => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                if i >= bytes.len() {
-                    return false;
-                }
-                i += 1;
-            }
-            (b'(', _) => {
-                depth += 1;
-                i += 1;
-            }
-            (b')', _) => {
-                depth -= 1;
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
+    let lexed = lex(input);
+    let still_open = lexed
+        .errors
+        .iter()
+        .any(|e| e.message == "unclosed comment" || e.message == "unclosed annotation");
+    let depth = lexed.tokens.iter().fold(0i64, |depth, t| match t.tok {
+        Tok::LParen => depth + 1,
+        Tok::RParen => depth - 1,
+        _ => depth,
+    });
     // Too many `)` is complete too: the parser reports it.
-    depth <= 0 && block_comments == 0
+    depth <= 0 && !still_open
 }
 
 #[cfg(test)]

@@ -11,7 +11,14 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use switchyard::script::run::scan::top_level_forms;
+
+/// The spans of a script's top-level forms, as the script parser splits them.
+fn top_level_forms(src: &str) -> Vec<switchyard::diag::Span> {
+    switchyard::text::top_level_forms(src)
+        .into_iter()
+        .map(|form| form.span)
+        .collect()
+}
 
 fn wast_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -22,7 +22,6 @@ use switchyard::diag::{Error, ErrorKind, Result};
 use switchyard::exec::{Config, ExternVal};
 use switchyard::runtime::{Addr, Ref, Val};
 use switchyard::script::run::expected::{bundled_suite, spec_tests_root};
-use switchyard::script::run::scan::top_level_forms;
 use switchyard::script::run::{
     report, run_file, run_script, run_source, Engine, RunOptions, Switchyard,
 };
@@ -374,6 +373,14 @@ fn corpus() -> Vec<(PathBuf, String)> {
         .collect()
 }
 
+/// The spans of a script's top-level forms, as the script parser splits them.
+fn top_level_forms(src: &str) -> Vec<switchyard::diag::Span> {
+    text::top_level_forms(src)
+        .into_iter()
+        .map(|form| form.span)
+        .collect()
+}
+
 /// A window of consecutive top-level forms of a script: a module and the directives after it.
 fn window(src: &str, rng: &mut Rng) -> String {
     let forms = top_level_forms(src);
@@ -397,43 +404,14 @@ fn window(src: &str, rng: &mut Rng) -> String {
     src[forms[first].start as usize..forms[last].end as usize].to_string()
 }
 
-/// Token boundaries of a text (parens, strings, atoms), roughly; comments count as space.
+/// Token boundaries of a text (parens, strings, atoms), as the crate's lexer finds them
+/// (comments and annotations count as space; a bad token is left out).
 fn tokens(src: &str) -> Vec<(usize, usize)> {
-    let b = src.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
-            b';' if b.get(i + 1) == Some(&b';') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'(' | b')' => {
-                out.push((i, i + 1));
-                i += 1;
-            }
-            b'"' => {
-                let s = i;
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                i = (i + 1).min(b.len());
-                out.push((s, i));
-            }
-            _ => {
-                let s = i;
-                while i < b.len() && !b" \t\n\r()\"".contains(&b[i]) {
-                    i += 1;
-                }
-                out.push((s, i));
-            }
-        }
-    }
-    out.retain(|&(s, e)| src.is_char_boundary(s) && src.is_char_boundary(e));
-    out
+    switchyard::text::lexer::lex(src)
+        .tokens
+        .iter()
+        .map(|t| (t.span.start as usize, t.span.end as usize))
+        .collect()
 }
 
 const HUGE_NUMBERS: &[&str] = &[

@@ -172,7 +172,14 @@ fn spec_pattern() -> &'static str {
     }
 }
 
+/// Our own scripts; those of `testsuite/diagnostics/` are broken on purpose.
 fn ours(path: &Path) -> datatest_stable::Result<()> {
+    if path
+        .parent()
+        .is_some_and(|dir| dir.ends_with("testsuite/diagnostics"))
+    {
+        return Ok(());
+    }
     check(path)
 }
 

@@ -447,7 +447,7 @@ pub fn from_script(
 ) -> Script {
     let mut directives = Vec::new();
     let mut names = super::Names::default();
-    let lines = crate::script::run::scan::Lines::new(src);
+    let lines = crate::diag::Lines::new(src);
     for (index, command) in script.commands.iter().enumerate() {
         use crate::script::CommandKind as K;
         let kind = crate::script::run::command_keyword(&command.kind).to_string();

@@ -13,8 +13,8 @@ use std::fmt::Write;
 
 use super::{module_binary, Origin};
 use crate::design::Design;
+use crate::diag::Lines;
 use crate::script::run::report::string;
-use crate::script::run::scan::Lines;
 use crate::script::{
     Action, CommandKind, Const, Instantiation, ModuleSource, NanPat, ResultPat, Script,
     ScriptModule, V128Pat,

@@ -375,206 +375,16 @@ fn promote(a: u32) -> u64 {
 mod tests {
     //! Runs the numeric assertions of the official scripts: every exported function whose body
     //! is built only from `local.get`, constants and numeric instructions is compiled to a
-    //! postfix list and evaluated here with `eval`. A throwaway reader, not the text parser.
+    //! postfix list and evaluated here with `eval`, away from the step loop. The scripts are
+    //! read by the crate's text parser.
 
     use super::*;
+    use crate::design::Design;
+    use crate::script::{Action, CommandKind, Const, ModuleSource, NanPat, ResultPat};
+    use crate::syntax::{ExternIdx, Instr, Module};
     use pretty_assertions::assert_eq;
     use std::collections::HashMap;
     use std::path::PathBuf;
-
-    #[derive(Debug, Clone)]
-    enum Sx {
-        Atom(String),
-        List(Vec<Sx>),
-    }
-
-    fn read_sexprs(src: &str) -> Vec<Sx> {
-        let b = src.as_bytes();
-        let mut stack: Vec<Vec<Sx>> = vec![vec![]];
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                b' ' | b'\t' | b'\n' | b'\r' => i += 1,
-                b';' if b.get(i + 1) == Some(&b';') => {
-                    while i < b.len() && b[i] != b'\n' {
-                        i += 1;
-                    }
-                }
-                b'(' if b.get(i + 1) == Some(&b';') => {
-                    let mut depth = 0;
-                    loop {
-                        if b[i..].starts_with(b"(;") {
-                            depth += 1;
-                            i += 2;
-                        } else if b[i..].starts_with(b";)") {
-                            depth -= 1;
-                            i += 2;
-                            if depth == 0 {
-                                break;
-                            }
-                        } else {
-                            i += 1;
-                        }
-                    }
-                }
-                b'(' => {
-                    stack.push(vec![]);
-                    i += 1;
-                }
-                b')' => {
-                    let list = stack.pop().unwrap();
-                    stack.last_mut().unwrap().push(Sx::List(list));
-                    i += 1;
-                }
-                b'"' => {
-                    let start = i;
-                    i += 1;
-                    while b[i] != b'"' {
-                        i += if b[i] == b'\\' { 2 } else { 1 };
-                    }
-                    i += 1;
-                    stack
-                        .last_mut()
-                        .unwrap()
-                        .push(Sx::Atom(src[start..i].to_string()));
-                }
-                _ => {
-                    let start = i;
-                    while i < b.len() && !b" \t\n\r()".contains(&b[i]) {
-                        i += 1;
-                    }
-                    stack
-                        .last_mut()
-                        .unwrap()
-                        .push(Sx::Atom(src[start..i].to_string()));
-                }
-            }
-        }
-        stack.pop().unwrap()
-    }
-
-    fn atom(s: &Sx) -> Option<&str> {
-        match s {
-            Sx::Atom(a) => Some(a),
-            Sx::List(_) => None,
-        }
-    }
-
-    fn head(s: &Sx) -> Option<(&str, &[Sx])> {
-        match s {
-            Sx::List(l) if !l.is_empty() => atom(&l[0]).map(|h| (h, &l[1..])),
-            _ => None,
-        }
-    }
-
-    fn parse_int(s: &str) -> Option<i128> {
-        let s = s.replace('_', "");
-        let (neg, digits) = match s.as_bytes().first()? {
-            b'-' => (true, &s[1..]),
-            b'+' => (false, &s[1..]),
-            _ => (false, &s[..]),
-        };
-        let mag = match digits.strip_prefix("0x") {
-            Some(hex) => i128::from_str_radix(hex, 16).ok()?,
-            None => digits.parse::<i128>().ok()?,
-        };
-        Some(if neg { -mag } else { mag })
-    }
-
-    /// Rounds `m * 2^e` (plus a sticky bit below `m`) to nearest-even in a binary format with
-    /// `mant` fraction bits and `exp` exponent bits; returns the bits without sign.
-    fn round_float(m: u128, sticky: bool, e: i32, mant: u32, exp: u32) -> u64 {
-        if m == 0 {
-            return 0;
-        }
-        let bias = (1i32 << (exp - 1)) - 1;
-        let emin = 1 - bias;
-        let n = 128 - m.leading_zeros() as i32;
-        let shift = (n - (mant as i32 + 1)).max(emin - mant as i32 - e);
-        let (mut q, mut lsb) = if shift <= 0 {
-            (m << (-shift), e + shift)
-        } else if shift > 127 {
-            (0, e + shift)
-        } else {
-            let q = m >> shift;
-            let rem = m & ((1u128 << shift) - 1);
-            let half = 1u128 << (shift - 1);
-            let up = rem > half || (rem == half && (sticky || q & 1 == 1));
-            (q + up as u128, e + shift)
-        };
-        if q == 1u128 << (mant + 1) {
-            q >>= 1;
-            lsb += 1;
-        }
-        if q < 1u128 << mant {
-            return q as u64; // subnormal or zero
-        }
-        let biased = lsb + mant as i32 + bias;
-        if biased >= (1 << exp) - 1 {
-            return ((1u64 << exp) - 1) << mant; // infinity
-        }
-        ((biased as u64) << mant) | (q as u64 & ((1u64 << mant) - 1))
-    }
-
-    /// A float literal as bits in the format with `mant` fraction and `exp` exponent bits.
-    fn parse_float(s: &str, mant: u32, exp: u32) -> Option<u64> {
-        let s = s.replace('_', "");
-        let (neg, body) = match s.as_bytes().first()? {
-            b'-' => (true, &s[1..]),
-            b'+' => (false, &s[1..]),
-            _ => (false, &s[..]),
-        };
-        let inf = ((1u64 << exp) - 1) << mant;
-        let bits = if body == "inf" {
-            inf
-        } else if body == "nan" {
-            inf | 1 << (mant - 1)
-        } else if let Some(payload) = body.strip_prefix("nan:0x") {
-            inf | u64::from_str_radix(payload, 16).ok()?
-        } else if let Some(hex) = body.strip_prefix("0x") {
-            let (digits, p) = match hex.find(['p', 'P']) {
-                Some(i) => (&hex[..i], hex[i + 1..].parse::<i32>().ok()?),
-                None => (hex, 0),
-            };
-            let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-            let (mut m, mut sticky, mut e) = (0u128, false, p);
-            for (k, c) in int.chars().chain(frac.chars()).enumerate() {
-                let v = c.to_digit(16)? as u128;
-                let in_frac = k >= int.len();
-                if m >> 120 == 0 {
-                    m = m << 4 | v;
-                    if in_frac {
-                        e -= 4;
-                    }
-                } else {
-                    sticky |= v != 0;
-                    if !in_frac {
-                        e += 4;
-                    }
-                }
-            }
-            round_float(m, sticky, e, mant, exp)
-        } else if mant == 23 {
-            body.parse::<f32>().ok()?.to_bits() as u64
-        } else {
-            body.parse::<f64>().ok()?.to_bits()
-        };
-        let sign = 1u64 << (mant + exp);
-        Some(if neg { bits | sign } else { bits })
-    }
-
-    /// `(T.const lit)` as a value.
-    fn parse_const(s: &Sx) -> Option<Val> {
-        let (op, args) = head(s)?;
-        let lit = atom(args.first()?)?;
-        match op {
-            "i32.const" => Some(Val::I32(parse_int(lit)? as i32)),
-            "i64.const" => Some(Val::I64(parse_int(lit)? as i64)),
-            "f32.const" => Some(Val::F32(parse_float(lit, 23, 8)? as u32)),
-            "f64.const" => Some(Val::F64(parse_float(lit, 52, 11)?)),
-            _ => None,
-        }
-    }
 
     #[derive(Debug, Clone)]
     enum Code {
@@ -583,75 +393,44 @@ mod tests {
         Num(NumOp),
     }
 
-    /// Appends the postfix code of one instruction (folded or flat) from `items[*i..]`.
-    fn compile(
-        items: &[Sx],
-        i: &mut usize,
-        params: &[Option<String>],
-        out: &mut Vec<Code>,
-    ) -> Option<()> {
-        let local = |x: &str| match x.strip_prefix('$') {
-            Some(_) => params.iter().position(|p| p.as_deref() == Some(x)),
-            None => x.parse().ok(),
-        };
-        match &items[*i] {
-            Sx::List(l) => {
-                let (op, args) = head(&items[*i])?;
-                *i += 1;
-                if op.ends_with(".const") {
-                    out.push(Code::Const(parse_const(&Sx::List(l.clone()))?));
-                } else if op == "local.get" {
-                    out.push(Code::Get(local(atom(args.first()?)?)?));
-                } else {
-                    let num = NumOp::from_name(op)?;
-                    let mut j = 0;
-                    while j < args.len() {
-                        compile(args, &mut j, params, out)?;
-                    }
-                    out.push(Code::Num(num));
-                }
-            }
-            Sx::Atom(op) => {
-                *i += 1;
-                if op.ends_with(".const") {
-                    let c = Sx::List(vec![Sx::Atom(op.clone()), items.get(*i)?.clone()]);
-                    *i += 1;
-                    out.push(Code::Const(parse_const(&c)?));
-                } else if op == "local.get" {
-                    out.push(Code::Get(local(atom(items.get(*i)?)?)?));
-                    *i += 1;
-                } else {
-                    out.push(Code::Num(NumOp::from_name(op)?));
-                }
-            }
-        }
-        Some(())
+    /// The postfix code of a function body made only of numeric code, if it is.
+    fn compile(body: &[Instr]) -> Option<Vec<Code>> {
+        body.iter()
+            .map(|instr| {
+                Some(match instr {
+                    Instr::LocalGet(x) => Code::Get(*x as usize),
+                    Instr::I32Const(c) => Code::Const(Val::I32(*c)),
+                    Instr::I64Const(c) => Code::Const(Val::I64(*c)),
+                    Instr::F32Const(c) => Code::Const(Val::F32(*c)),
+                    Instr::F64Const(c) => Code::Const(Val::F64(*c)),
+                    Instr::Num(op) => Code::Num(*op),
+                    _ => return None,
+                })
+            })
+            .collect()
     }
 
-    /// The exported name and code of a `(func ...)` field made only of numeric code.
-    fn compile_func(fields: &[Sx]) -> Option<(String, Vec<Code>)> {
-        let mut name = None;
-        let mut params = vec![];
-        let mut body = vec![];
-        for f in fields {
-            match head(f) {
-                Some(("export", [n])) => name = Some(atom(n)?.trim_matches('"').to_string()),
-                Some(("param", ps)) => match ps.first().and_then(atom) {
-                    Some(id) if id.starts_with('$') => params.push(Some(id.to_string())),
-                    _ => params.extend(ps.iter().map(|_| None)),
-                },
-                Some(("result", _)) => {}
-                Some(("local" | "type", _)) => return None,
-                _ if atom(f).is_some_and(|a| a.starts_with('$')) && body.is_empty() => {}
-                _ => body.push(f.clone()),
-            }
-        }
-        let mut code = vec![];
-        let mut i = 0;
-        while i < body.len() {
-            compile(&body, &mut i, &params, &mut code)?;
-        }
-        Some((name?, code))
+    /// The exported functions of a module that are made only of numeric code, by export name.
+    fn numeric_funcs(module: &Module) -> HashMap<String, Vec<Code>> {
+        let imported = module
+            .imports
+            .iter()
+            .filter(|i| matches!(i.desc, crate::syntax::ImportDesc::Func(_)))
+            .count();
+        module
+            .exports
+            .iter()
+            .filter_map(|export| {
+                let ExternIdx::Func(x) = export.desc else {
+                    return None;
+                };
+                let func = module.funcs.get((x as usize).checked_sub(imported)?)?;
+                if !func.locals.is_empty() {
+                    return None;
+                }
+                Some((export.name.clone(), compile(&func.body.instrs)?))
+            })
+            .collect()
     }
 
     fn run(code: &[Code], args: &[Val]) -> Result<Vec<Val>, &'static str> {
@@ -672,17 +451,33 @@ mod tests {
         Ok(stack)
     }
 
-    /// Does `got` match the expected result `(T.const lit)`, with `nan:canonical` and
-    /// `nan:arithmetic` patterns?
-    fn matches(expected: &Sx, got: &Val) -> bool {
-        let pattern = head(expected).and_then(|(op, a)| Some((op, atom(a.first()?)?)));
-        match (pattern, got) {
-            (Some(("f32.const", "nan:canonical")), Val::F32(b)) => b & !F32_SIGN == F32_CANON,
-            (Some(("f32.const", "nan:arithmetic")), Val::F32(b)) => b & F32_CANON == F32_CANON,
-            (Some(("f64.const", "nan:canonical")), Val::F64(b)) => b & !F64_SIGN == F64_CANON,
-            (Some(("f64.const", "nan:arithmetic")), Val::F64(b)) => b & F64_CANON == F64_CANON,
-            _ => parse_const(expected).as_ref() == Some(got),
-        }
+    fn value(c: &Const) -> Option<Val> {
+        Some(match *c {
+            Const::I32(x) => Val::I32(x),
+            Const::I64(x) => Val::I64(x),
+            Const::F32(x) => Val::F32(x),
+            Const::F64(x) => Val::F64(x),
+            _ => return None,
+        })
+    }
+
+    /// Does `got` match the expected result, with `nan:canonical` and `nan:arithmetic`
+    /// patterns? `None`: a pattern this test does not handle.
+    fn matches(expected: &ResultPat, got: &Val) -> Option<bool> {
+        Some(match (expected, got) {
+            (ResultPat::I32(x), Val::I32(y)) => x == y,
+            (ResultPat::I64(x), Val::I64(y)) => x == y,
+            (ResultPat::F32(NanPat::Value(x)), Val::F32(y)) => x == y,
+            (ResultPat::F64(NanPat::Value(x)), Val::F64(y)) => x == y,
+            (ResultPat::F32(NanPat::Canonical), Val::F32(b)) => b & !F32_SIGN == F32_CANON,
+            (ResultPat::F32(NanPat::Arithmetic), Val::F32(b)) => b & F32_CANON == F32_CANON,
+            (ResultPat::F64(NanPat::Canonical), Val::F64(b)) => b & !F64_SIGN == F64_CANON,
+            (ResultPat::F64(NanPat::Arithmetic), Val::F64(b)) => b & F64_CANON == F64_CANON,
+            (ResultPat::I32(_) | ResultPat::I64(_) | ResultPat::F32(_) | ResultPat::F64(_), _) => {
+                false
+            }
+            _ => return None,
+        })
     }
 
     #[derive(Default, Debug)]
@@ -694,54 +489,54 @@ mod tests {
 
     fn run_script(path: &std::path::Path, tally: &mut Tally) {
         let src = std::fs::read_to_string(path).unwrap();
+        let script = crate::text::parse_script(&src, Design::TypedCont).unwrap();
         let mut funcs: HashMap<String, Vec<Code>> = HashMap::new();
-        for cmd in read_sexprs(&src) {
-            let Some((kind, rest)) = head(&cmd) else {
+        for command in &script.commands {
+            let (action, results, trap) = match &command.kind {
+                CommandKind::Module(m) => {
+                    funcs = match &m.source {
+                        ModuleSource::Text(module) => numeric_funcs(module),
+                        _ => HashMap::new(),
+                    };
+                    continue;
+                }
+                CommandKind::AssertReturn { action, results } => (action, &results[..], None),
+                CommandKind::AssertTrap { action, message } => {
+                    (action, &[][..], Some(message.as_str()))
+                }
+                _ => continue,
+            };
+            let Action::Invoke { name, args, .. } = action else {
                 continue;
             };
-            if kind == "module" {
-                funcs = rest
-                    .iter()
-                    .filter_map(|f| match head(f) {
-                        Some(("func", fields)) => compile_func(fields),
-                        _ => None,
-                    })
-                    .collect();
-                continue;
-            }
-            if kind != "assert_return" && kind != "assert_trap" {
-                continue;
-            }
-            let Some(("invoke", [name, args @ ..])) = head(&rest[0]) else {
-                continue;
-            };
-            let name = atom(name).unwrap().trim_matches('"');
             let (Some(code), Some(args)) = (
                 funcs.get(name),
-                args.iter().map(parse_const).collect::<Option<Vec<_>>>(),
+                args.iter().map(value).collect::<Option<Vec<_>>>(),
             ) else {
                 tally.skipped += 1;
                 continue;
             };
             let got = run(code, &args);
-            let ok = match (kind, &got) {
-                ("assert_return", Ok(vs)) => {
-                    vs.len() == rest.len() - 1
-                        && rest[1..].iter().zip(vs).all(|(e, v)| matches(e, v))
+            let ok = match (trap, &got) {
+                (None, Ok(vs)) => {
+                    let each: Option<Vec<bool>> =
+                        results.iter().zip(vs).map(|(e, v)| matches(e, v)).collect();
+                    let Some(each) = each else {
+                        tally.skipped += 1;
+                        continue;
+                    };
+                    vs.len() == results.len() && each.iter().all(|&ok| ok)
                 }
-                ("assert_trap", Err(msg)) => rest[1..].iter().any(|m| {
-                    atom(m).is_some_and(|m| {
-                        m.trim_matches('"').starts_with(msg) || msg.starts_with(m.trim_matches('"'))
-                    })
-                }),
+                (Some(expected), Err(msg)) => {
+                    expected.starts_with(msg) || msg.starts_with(expected)
+                }
                 _ => false,
             };
             tally.checked += 1;
             if !ok {
                 let file = path.file_name().unwrap().to_string_lossy();
                 tally.failures.push(format!(
-                    "{file}: {name} {args:?} -> {got:?}, expected {:?}",
-                    &rest[1..]
+                    "{file}: {name} {args:?} -> {got:?}, expected {results:?} {trap:?}"
                 ));
             }
         }

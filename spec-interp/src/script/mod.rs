@@ -4,7 +4,7 @@
 pub mod run;
 
 use crate::design::Design;
-use crate::diag::Span;
+use crate::diag::{Error, Span};
 use crate::syntax::{HeapType, Module};
 
 /// A parsed `.wast` script. The commands of a `(script $id? ...)` meta command are flattened
@@ -277,6 +277,19 @@ pub enum CommandKind {
 pub struct Command {
     pub kind: CommandKind,
     pub span: Span,
+}
+
+/// A top-level form of a script that could not be read: the parser records it and goes on with
+/// the next form, so it fails alone (see `text::parse_script_recovering`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BrokenForm {
+    /// The form, from its `(` to its `)` (or to where the next form starts); for text outside
+    /// any form, that text.
+    pub span: Span,
+    /// The directive's keyword (`module`, `assert_return`, ...), or `script` when the text is
+    /// no directive.
+    pub keyword: String,
+    pub error: Error,
 }
 
 impl CommandKind {

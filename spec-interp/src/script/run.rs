@@ -9,7 +9,6 @@ pub mod files;
 pub mod modules;
 pub mod poke;
 pub mod report;
-pub mod scan;
 pub mod validate;
 pub mod values;
 
@@ -25,7 +24,7 @@ use crate::diag::{Error, ErrorKind, Result, Span};
 use crate::exec::{self, ExternVal, Store};
 use crate::runtime::{Addr, Val};
 use crate::script::{
-    Action, Command, CommandKind, Instantiation, ModuleSource, Script, ScriptModule,
+    Action, BrokenForm, Command, CommandKind, Instantiation, ModuleSource, Script, ScriptModule,
 };
 use crate::syntax::{ImportDesc, Module};
 use crate::{binary, host, text, valid};
@@ -275,6 +274,8 @@ pub struct Outcome {
     pub status: Status,
     /// Where a failure is best shown: the error's own place when it lies in the script.
     pub focus: Span,
+    /// Other places that explain a failure, each with a message (secondary labels).
+    pub labels: Vec<(Span, String)>,
     /// Lines the host's print functions printed while the directive ran (`42 : i32`).
     pub printed: Vec<String>,
     /// The values an action returned.
@@ -430,13 +431,14 @@ fn run_file_with(
         Err(err) => return (unreadable(path, err.to_string()), None),
     };
     let kind = files::input_kind(path, &bytes);
-    let source = match kind {
-        files::InputKind::BinaryModule => modules::hex_dump(&bytes),
-        _ => match String::from_utf8(bytes.clone()) {
-            Ok(source) => source,
-            Err(_) => return (unreadable(path, "the file is not UTF-8".to_string()), None),
-        },
+    // Invalid UTF-8 fails the directive holding it (or its module), at its line and column.
+    let (source, bad_utf8) = match kind {
+        files::InputKind::BinaryModule => (modules::hex_dump(&bytes), Vec::new()),
+        _ => crate::diag::decode_source(&bytes),
     };
+    if bad_utf8.len() > MAX_BAD_UTF8 {
+        return (not_text(path, source, &bad_utf8), None);
+    }
     let thread_path = path.to_path_buf();
     let thread_options = options.clone();
     let thread_source = source.clone();
@@ -449,6 +451,7 @@ fn run_file_with(
                 files::InputKind::Script => run_source_with(
                     &thread_path,
                     &thread_source,
+                    bad_utf8,
                     &thread_options,
                     counts.as_mut(),
                 ),
@@ -496,6 +499,34 @@ fn run_file_with(
     }
 }
 
+/// Invalid UTF-8 sequences a text file may hold and still be read, each failing the directive
+/// it is in; with more, the file is taken for something else than text, and fails once.
+const MAX_BAD_UTF8: usize = 8;
+
+/// The report of a file that is not text: one failure, at its first invalid UTF-8 sequence.
+fn not_text(path: &Path, source: String, bad_utf8: &[Error]) -> FileReport {
+    let focus = bad_utf8[0].span.unwrap_or(Span::NONE);
+    let line = crate::diag::Lines::new(&source).line(focus.start as usize);
+    let message = format!(
+        "the file is not UTF-8 text: {} invalid byte sequences, the first here",
+        bad_utf8.len()
+    );
+    FileReport {
+        path: path.to_path_buf(),
+        outcomes: vec![failed(
+            line,
+            focus,
+            "file",
+            "a readable script",
+            message,
+            focus,
+        )],
+        source,
+        design: None,
+        notices: vec![],
+    }
+}
+
 fn unreadable(path: &Path, message: String) -> FileReport {
     FileReport {
         path: path.to_path_buf(),
@@ -510,6 +541,7 @@ fn unreadable(path: &Path, message: String) -> FileReport {
             actual: message,
             status: Status::Failed,
             focus: Span::NONE,
+            labels: Vec::new(),
             printed: Vec::new(),
             values: None,
         }],
@@ -542,6 +574,7 @@ fn failed(
         actual,
         status: Status::Failed,
         focus,
+        labels: Vec::new(),
         printed: Vec::new(),
         values: None,
     }
@@ -550,13 +583,14 @@ fn failed(
 /// Runs a script's source on the current thread with Switchyard. A script the parser rejects
 /// still runs up to the directive it could not read; that directive and all after it fail.
 pub fn run_source(path: &Path, src: &str, options: &RunOptions) -> FileReport {
-    run_source_with(path, src, options, None)
+    run_source_with(path, src, Vec::new(), options, None)
 }
 
 /// `run_source`, counting rules into `counts` when given.
 fn run_source_with(
     path: &Path,
     src: &str,
+    bad_utf8: Vec<Error>,
     options: &RunOptions,
     mut counts: Option<&mut RuleCounts>,
 ) -> FileReport {
@@ -570,7 +604,7 @@ fn run_source_with(
     let headers = match files::script_headers(src) {
         Ok(headers) => headers,
         Err(err) => {
-            report.outcomes = fail_forms(src, 0, &err, "valid header lines");
+            report.outcomes = fail_forms(src, &err, "valid header lines");
             return report;
         }
     };
@@ -614,7 +648,8 @@ fn run_source_with(
             }
         }
     });
-    let mut run = |script: Script| {
+    // The commands run in one session; each broken form fails in its place between them.
+    let mut run = |script: Script, broken: Vec<BrokenForm>| {
         let mut engine = Switchyard::new(config(design, &headers, options));
         if let Some(tracer) = &mut engine.store.tracer {
             tracer.file = path.display().to_string();
@@ -623,13 +658,42 @@ fn run_source_with(
         if let Some(counts) = counts.as_deref_mut() {
             engine.store.rule_counts = Some(Box::new(std::mem::take(counts)));
         }
-        let outcomes = run_script_observed(
-            &mut engine,
-            &script,
-            src,
-            &context,
-            sink.as_ref().map(|f| f as &dyn Fn(&Outcome)),
-        );
+        let observe = sink.as_ref().map(|f| f as &dyn Fn(&Outcome));
+        let mut session = Session::new_in(&mut engine, context.clone());
+        let lines = crate::diag::Lines::new(src);
+        let mut outcomes = Vec::with_capacity(script.commands.len() + broken.len());
+        let mut broken = broken.into_iter().peekable();
+        let mut batch = Vec::new();
+        let mut commands = script.commands.into_iter().peekable();
+        loop {
+            let next_command = commands.peek().map(|c| c.span.start);
+            let next_broken = broken.peek().map(|b| b.span.start);
+            match (next_command, next_broken) {
+                (Some(c), b) if b.is_none_or(|b| c < b) => batch.extend(commands.next()),
+                (_, Some(_)) => {
+                    let batch = Script {
+                        design: script.design,
+                        commands: std::mem::take(&mut batch),
+                    };
+                    outcomes.extend(session.run_observed(&batch, src, observe));
+                    if let Some(form) = broken.next() {
+                        let outcome = broken_outcome(&form, &lines);
+                        if let Some(observe) = observe {
+                            observe(&outcome);
+                        }
+                        outcomes.push(outcome);
+                    }
+                }
+                (None, None) => break,
+                (Some(_), None) => unreachable!("handled by the first arm"),
+            }
+        }
+        let batch = Script {
+            design: script.design,
+            commands: batch,
+        };
+        outcomes.extend(session.run_observed(&batch, src, observe));
+        drop(session);
         if let (Some(counts), Some(counted)) =
             (counts.as_deref_mut(), engine.store.rule_counts.take())
         {
@@ -637,53 +701,43 @@ fn run_source_with(
         }
         outcomes
     };
-    match text::parse_script(src, design) {
-        Ok(mut script) => {
-            // `--invoke` calls the last instance once the script's own directives ran.
-            let at_end = Span::new(src.len(), src.len());
-            let mut late_failure = None;
-            if let Some(invocation) = &options.invoke {
-                let module = modules::last_module(&script, design);
-                match modules::invoke_command(invocation, module.as_ref(), design, at_end) {
-                    Ok(command) => script.commands.push(command),
-                    Err(err) => late_failure = Some(err),
-                }
-            }
-            report.outcomes = run(script);
-            if let Some(err) = late_failure {
-                report
-                    .outcomes
-                    .push(modules::invoke_failure(&err, at_end, src));
-            } else if options.invoke.is_some() {
-                modules::mark_invoke(&mut report.outcomes);
-            }
-        }
-        Err(err) => {
-            let forms = scan::top_level_forms(src);
-            let at = err.span.map_or(0, |s| s.start as usize).min(src.len());
-            let mut bad = forms
-                .iter()
-                .position(|f| f.end as usize > at)
-                .unwrap_or(forms.len());
-            if bad > 0 {
-                let mut end = forms.get(bad).map_or(at, |f| f.start as usize);
-                while !src.is_char_boundary(end) {
-                    end -= 1;
-                }
-                match text::parse_script(&src[..end], design) {
-                    Ok(script) => report.outcomes = run(script),
-                    // The parser disagrees with the scan: fail the whole file.
-                    Err(_) => bad = 0,
-                }
-            }
-            let rest = fail_forms(src, bad, &err, "a directive that parses");
-            if let Some(sink) = &sink {
-                rest.iter().for_each(sink);
-            }
-            report.outcomes.extend(rest);
+    let (mut script, broken) = text::parse_script_recovering(src, design, bad_utf8);
+    // `--invoke` calls the last instance once the script's own directives ran.
+    let at_end = Span::new(src.len(), src.len());
+    let mut late_failure = None;
+    if let Some(invocation) = &options.invoke {
+        let module = modules::last_module(&script, design);
+        match modules::invoke_command(invocation, module.as_ref(), design, at_end) {
+            Ok(command) => script.commands.push(command),
+            Err(err) => late_failure = Some(err),
         }
     }
+    report.outcomes = run(script, broken);
+    if let Some(err) = late_failure {
+        report
+            .outcomes
+            .push(modules::invoke_failure(&err, at_end, src));
+    } else if options.invoke.is_some() {
+        modules::mark_invoke(&mut report.outcomes);
+    }
     report
+}
+
+/// The failed outcome of a form the parser could not read.
+fn broken_outcome(form: &BrokenForm, lines: &crate::diag::Lines) -> Outcome {
+    let error = &form.error;
+    let focus = error.span.unwrap_or(form.span);
+    Outcome {
+        labels: error.labels.clone(),
+        ..failed(
+            lines.line(form.span.start as usize),
+            form.span,
+            &form.keyword,
+            "a directive that parses",
+            error_text(error),
+            focus,
+        )
+    }
 }
 
 pub(crate) fn config(design: Design, headers: &Headers, options: &RunOptions) -> exec::Config {
@@ -724,67 +778,54 @@ pub(crate) fn config(design: Design, headers: &Headers, options: &RunOptions) ->
 /// Skipped outcomes for every top-level form of a script that needs features Switchyard does
 /// not implement.
 fn skip_forms(src: &str, features: &[String]) -> Vec<Outcome> {
-    let lines = scan::Lines::new(src);
+    let lines = crate::diag::Lines::new(src);
     let keys: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
     let reason = format!(
         "its `;;!` header lines turn on {}, which Switchyard does not implement",
         keys.join(", ")
     );
-    scan::top_level_forms(src)
+    text::top_level_forms(src)
         .into_iter()
         .map(|form| Outcome {
-            span: form,
-            line: lines.line(form.start as usize),
-            kind: scan::form_keyword(src, form).to_string(),
+            span: form.span,
+            line: lines.line(form.span.start as usize),
+            kind: form.keyword.to_string(),
             expected: "run".to_string(),
             actual: format!("not run: {reason}"),
             status: Status::Skipped {
                 reason: reason.clone(),
             },
-            focus: form,
+            focus: form.span,
+            labels: Vec::new(),
             printed: vec![],
             values: None,
         })
         .collect()
 }
 
-/// Failed outcomes for the top-level forms from `first` on, after the script error `err`: the
-/// form holding the error shows it, the others say they were not run.
-fn fail_forms(src: &str, first: usize, err: &Error, expected: &str) -> Vec<Outcome> {
-    let forms = scan::top_level_forms(src);
+/// Failed outcomes for every top-level form of a script after the script error `err` (a bad
+/// header line): the first form shows it, the others say they were not run.
+fn fail_forms(src: &str, err: &Error, expected: &str) -> Vec<Outcome> {
     let err_span = err.span.unwrap_or(Span::NONE);
-    let lines = scan::Lines::new(src);
+    let lines = crate::diag::Lines::new(src);
     let err_line = lines.line(err_span.start as usize);
-    let mut outcomes = Vec::new();
-    let mut reported = false;
-    for form in forms.iter().skip(first) {
-        let kind = scan::form_keyword(src, *form);
-        let holds_error = !reported && form.end > err_span.start;
-        let actual = if holds_error {
-            reported = true;
-            error_text(err)
-        } else {
-            format!("not run: the script has an error at line {err_line}")
-        };
-        let focus = if holds_error { err_span } else { *form };
+    // The error itself, at the header line.
+    let mut outcomes = vec![failed(
+        err_line,
+        err_span,
+        "script",
+        expected,
+        error_text(err),
+        err_span,
+    )];
+    for form in text::top_level_forms(src) {
         outcomes.push(failed(
-            lines.line(form.start as usize),
-            *form,
-            kind,
+            lines.line(form.span.start as usize),
+            form.span,
+            form.keyword,
             expected,
-            actual,
-            focus,
-        ));
-    }
-    if !reported {
-        // The error lies outside any form (stray text after the last one).
-        outcomes.push(failed(
-            err_line,
-            err_span,
-            "script",
-            expected,
-            error_text(err),
-            err_span,
+            format!("not run: the script has an error at line {err_line}"),
+            form.span,
         ));
     }
     outcomes
@@ -901,7 +942,7 @@ impl<E: Engine> Session<E> {
         observe: Option<&dyn Fn(&Outcome)>,
     ) -> Vec<Outcome> {
         let mut outcomes = Vec::with_capacity(script.commands.len());
-        let lines = scan::Lines::new(src);
+        let lines = crate::diag::Lines::new(src);
         for command in &script.commands {
             let kind = command_keyword(&command.kind);
             let line = lines.line(command.span.start as usize);
@@ -931,6 +972,7 @@ impl<E: Engine> Session<E> {
                 actual: outcome.actual,
                 status: outcome.status,
                 focus,
+                labels: Vec::new(),
                 printed: self.engine.printed_since(printed_before),
                 values: outcome.values,
             };
@@ -1285,36 +1327,37 @@ impl<E: Engine> Session<E> {
                 }
             };
         }
-        let src = match text() {
-            Ok(src) => src,
-            Err(message) => return fail(format!("{path}: {message}")),
-        };
-        let lines = scan::Lines::new(&src);
-        let script = match text::parse_script(&src, self.context.design) {
-            Ok(script) => script,
-            Err(err) => {
-                let line = lines.line(err.span.map_or(0, |s| s.start as usize));
-                return Checked::fail(
-                    expected,
-                    format!("{path}:{line}: {}", error_text(&err)),
-                    None,
-                );
-            }
-        };
+        // A `.wast` runs here: every directive that parses, as in a file of its own.
+        let (src, bad_utf8) = crate::diag::decode_source(&bytes);
+        let lines = crate::diag::Lines::new(&src);
+        let (script, broken) = text::parse_script_recovering(&src, self.context.design, bad_utf8);
+        let mut failures: Vec<(u32, String)> = broken
+            .iter()
+            .map(|form| {
+                let line = lines.line(form.error.span.unwrap_or(form.span).start as usize);
+                (
+                    form.span.start,
+                    format!("{path}:{line}: {}", error_text(&form.error)),
+                )
+            })
+            .collect();
         self.input_depth += 1;
-        let mut first_failure = None;
         for command in &script.commands {
             let checked = self.command(command);
-            if checked.status == Status::Failed && first_failure.is_none() {
-                first_failure = Some(format!(
-                    "{path}:{}: {} failed: expected {}, found {}",
-                    lines.line(command.span.start as usize),
-                    command_keyword(&command.kind),
-                    checked.expected,
-                    checked.actual
+            if checked.status == Status::Failed {
+                failures.push((
+                    command.span.start,
+                    format!(
+                        "{path}:{}: {} failed: expected {}, found {}",
+                        lines.line(command.span.start as usize),
+                        command_keyword(&command.kind),
+                        checked.expected,
+                        checked.actual
+                    ),
                 ));
             }
         }
+        let first_failure = failures.into_iter().min_by_key(|f| f.0).map(|f| f.1);
         self.input_depth -= 1;
         self.name_latest(id);
         match first_failure {
@@ -1699,7 +1742,7 @@ mod tests {
             actual[5].2
         );
         assert!(
-            actual[6].2.starts_with("broken.wast:2: malformed"),
+            actual[6].2.starts_with("broken.wast:1: malformed"),
             "{}",
             actual[6].2
         );
@@ -1743,17 +1786,49 @@ mod tests {
     }
 
     #[test]
-    fn parse_errors_fail_the_rest_of_the_file() {
-        let src = "(module)\n(assert_return (invoke \"f\"))\n(bad\n";
-        let err = Error::malformed("unexpected token", Span::new(5, 6));
-        let outcomes = fail_forms(src, 0, &err, "a directive that parses");
-        let lines: Vec<(usize, &str)> =
-            outcomes.iter().map(|o| (o.line, o.kind.as_str())).collect();
-        assert_eq!(lines, vec![(1, "module"), (2, "assert_return"), (3, "bad")]);
-        assert_eq!(outcomes[0].actual, "malformed \"unexpected token\"");
+    fn a_broken_directive_fails_alone() {
+        let src = "(module (func (export \"f\") (result i32) (i32.const 1)))\n\
+                   (assert_return (invoke \"f\") (i32.const 1)))\n(bad\n\
+                   (assert_return (invoke \"f\") (i32.const 1))\n";
+        let report = run_source(Path::new("t.wast"), src, &RunOptions::default());
+        let outcomes: Vec<(usize, &str, bool)> = report
+            .outcomes
+            .iter()
+            .map(|o| (o.line, o.kind.as_str(), o.status == Status::Passed))
+            .collect();
         assert_eq!(
-            outcomes[1].actual,
-            "not run: the script has an error at line 1"
+            outcomes,
+            vec![
+                (1, "module", true),
+                (2, "assert_return", true),
+                (2, "script", false),
+                (3, "script", false),
+                (4, "assert_return", true)
+            ]
+        );
+        assert_eq!(
+            report.outcomes[3].actual,
+            "malformed \"unclosed `(`: no `)` closes it\""
+        );
+        assert_eq!(report.outcomes[3].labels.len(), 1);
+    }
+
+    #[test]
+    fn a_bad_header_fails_every_directive() {
+        let src = ";;! fuel = lots\n(module)\n(invoke \"f\")\n";
+        let report = run_source(Path::new("t.wast"), src, &RunOptions::default());
+        let outcomes: Vec<(usize, &str, &str)> = report
+            .outcomes
+            .iter()
+            .map(|o| (o.line, o.kind.as_str(), o.actual.as_str()))
+            .collect();
+        assert_eq!(
+            outcomes,
+            vec![
+                (1, "script", "script error \"bad fuel\""),
+                (2, "module", "not run: the script has an error at line 1"),
+                (3, "invoke", "not run: the script has an error at line 1"),
+            ]
         );
     }
 }

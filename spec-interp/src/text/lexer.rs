@@ -4,6 +4,10 @@
 //! annotations `(@id ...)` never reach the parser. Reserved tokens (spec 6.3.1: runs of
 //! id characters and strings that are neither keywords, numbers, ids nor strings) are an error
 //! right here, "unknown operator", as in the reference interpreter.
+//!
+//! The lexer recovers from its errors: it records each one with its span and goes on after the
+//! bad character, token, string or annotation, so the script parser can fail the one directive
+//! holding an error and run the others (`lex`). `tokenize` is the strict form: the first error.
 
 use crate::diag::{Error, Result, Span};
 use nom::bytes::complete::{tag, take_till, take_while, take_while1};
@@ -78,6 +82,15 @@ struct Lexer<'a> {
     src: &'a str,
     pos: usize,
     tokens: Vec<Token<'a>>,
+    errors: Vec<Error>,
+}
+
+/// A lexed source: its tokens, and the errors met on the way, in source order. A bad token is
+/// left out of `tokens`; a bad string or annotation too.
+#[derive(Clone, Debug, Default)]
+pub struct Lexed<'a> {
+    pub tokens: Vec<Token<'a>>,
+    pub errors: Vec<Error>,
 }
 
 fn illegal(c: char, at: usize) -> Error {
@@ -143,31 +156,42 @@ impl<'a> Lexer<'a> {
             }
         }
         self.pos = bytes.len();
-        Err(self.err("unclosed comment", start))
+        // Shown at the `(;` that is never closed.
+        Err(Error::malformed(
+            "unclosed comment",
+            Span::new(start, start + 2),
+        ))
     }
 
-    /// A string literal starting at the current `"`; returns its bytes.
+    /// A string literal starting at the current `"`; returns its bytes. After a bad escape or
+    /// character the string is still read to its closing quote, so that lexing goes on after
+    /// it, and the first error is returned. Strings hold no newlines (spec 6.3.3): a string
+    /// still open at the end of its line is unclosed, and lexing goes on at the next line.
     fn string(&mut self) -> Result<Vec<u8>> {
         let start = self.pos;
+        let mut first_error: Option<Error> = None;
+        let mut fail = |err: Error| {
+            first_error.get_or_insert(err);
+        };
         let mut out = Vec::new();
-        let mut chars = self.rest().char_indices();
+        let mut chars = self.rest().char_indices().peekable();
         chars.next(); // the opening quote
-        loop {
+        let end = loop {
             let Some((i, c)) = chars.next() else {
-                self.pos = self.src.len();
-                return Err(self.err("unclosed string", start));
+                break None;
             };
             let at = start + i;
             match c {
-                '"' => {
-                    self.pos = at + 1;
-                    return Ok(out);
-                }
+                '"' => break Some(at + 1),
+                '\n' | '\r' => break None,
                 '\\' => {
-                    let Some((_, e)) = chars.next() else {
-                        self.pos = self.src.len();
-                        return Err(self.err("unclosed string", start));
+                    let escape = chars.next_if(|&(_, e)| e != '\n' && e != '\r');
+                    let Some((_, e)) = escape else {
+                        fail(Error::malformed("illegal escape", Span::new(at, at + 1)));
+                        continue;
                     };
+                    let illegal =
+                        |len: usize| Error::malformed("illegal escape", Span::new(at, at + len));
                     match e {
                         'n' => out.push(b'\n'),
                         't' => out.push(b'\t'),
@@ -176,11 +200,12 @@ impl<'a> Lexer<'a> {
                         '\'' => out.push(b'\''),
                         '\\' => out.push(b'\\'),
                         'u' => {
-                            let ok = matches!(chars.next(), Some((_, '{')));
                             let mut digits = String::new();
                             let mut closed = false;
-                            if ok {
-                                for (_, d) in chars.by_ref() {
+                            if chars.next_if(|&(_, d)| d == '{').is_some() {
+                                while let Some((_, d)) =
+                                    chars.next_if(|&(_, d)| d != '"' && d != '\n' && d != '\r')
+                                {
                                     if d == '}' {
                                         closed = true;
                                         break;
@@ -196,44 +221,49 @@ impl<'a> Lexer<'a> {
                             } else {
                                 None
                             };
-                            let Some(ch) = value else {
-                                self.pos = at + 2;
-                                return Err(self.err("illegal escape", at));
-                            };
-                            let mut buf = [0u8; 4];
-                            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                            match value {
+                                Some(ch) => {
+                                    let mut buf = [0u8; 4];
+                                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                                }
+                                None => fail(illegal(2)),
+                            }
                         }
                         h1 if h1.is_ascii_hexdigit() => {
-                            let h2 = chars
-                                .next()
-                                .map(|(_, d)| d)
-                                .filter(|d| d.is_ascii_hexdigit());
-                            let Some(h2) = h2 else {
-                                self.pos = at + 2;
-                                return Err(self.err("illegal escape", at));
-                            };
-                            let hi = h1.to_digit(16).unwrap_or(0) as u8;
-                            let lo = h2.to_digit(16).unwrap_or(0) as u8;
-                            out.push(hi * 16 + lo);
+                            match chars.next_if(|&(_, d)| d.is_ascii_hexdigit()) {
+                                Some((_, h2)) => {
+                                    let hi = h1.to_digit(16).unwrap_or(0) as u8;
+                                    let lo = h2.to_digit(16).unwrap_or(0) as u8;
+                                    out.push(hi * 16 + lo);
+                                }
+                                None => fail(illegal(2)),
+                            }
                         }
-                        _ => {
-                            self.pos = at + 2;
-                            return Err(self.err("illegal escape", at));
-                        }
+                        _ => fail(illegal(1 + e.len_utf8())),
                     }
                 }
-                c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                    self.pos = at;
-                    return Err(Error::malformed(
-                        "illegal control character in string",
-                        Span::new(at, at + 1),
-                    ));
-                }
+                c if (c as u32) < 0x20 || c == '\u{7f}' => fail(Error::malformed(
+                    "illegal control character in string",
+                    Span::new(at, at + 1),
+                )),
                 c => {
                     let mut buf = [0u8; 4];
                     out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
                 }
             }
+        };
+        let Some(end) = end else {
+            // Up to the end of the line (or of the source), not past it.
+            let rest = self.rest();
+            self.pos += rest.find(['\n', '\r']).unwrap_or(rest.len());
+            return Err(first_error.unwrap_or_else(|| {
+                Error::malformed("unclosed string", Span::new(start, start + 1))
+            }));
+        };
+        self.pos = end;
+        match first_error {
+            None => Ok(out),
+            Some(err) => Err(err),
         }
     }
 
@@ -307,65 +337,109 @@ impl<'a> Lexer<'a> {
         if !id_ok {
             return Err(self.err("empty annotation id", start));
         }
+        // The body: errors are recorded (the first one is returned) and skipped over, so the
+        // annotation still ends at its own `)`.
+        let mut first_error: Option<Error> = None;
         let mut depth = 1usize;
         loop {
-            self.skip_trivia()?;
+            if let Err(err) = self.skip_trivia() {
+                return Err(first_error.unwrap_or(err));
+            }
             let rest = self.rest();
             let Some(c) = rest.chars().next() else {
-                return Err(self.err("unclosed annotation", start));
+                return Err(first_error.unwrap_or_else(|| {
+                    Error::malformed("unclosed annotation", Span::new(start, start + 2))
+                }));
             };
-            match c {
+            let result = match c {
                 '(' => {
                     depth += 1;
                     self.pos += 1;
+                    Ok(())
                 }
                 ')' => {
                     depth -= 1;
                     self.pos += 1;
                     if depth == 0 {
-                        return Ok(());
+                        return first_error.map_or(Ok(()), Err);
                     }
+                    Ok(())
                 }
-                '"' => {
-                    self.string()?;
-                }
+                '"' => self.string().map(drop),
                 c if is_idchar(c) || matches!(c, ',' | ';' | '[' | ']' | '{' | '}') => {
-                    self.run()?;
+                    self.run().map(drop)
                 }
-                c => return Err(illegal(c, self.pos)),
+                c => {
+                    self.pos += c.len_utf8();
+                    Err(illegal(c, self.pos - c.len_utf8()))
+                }
+            };
+            if let Err(err) = result {
+                first_error.get_or_insert(err);
             }
         }
     }
 
-    fn lex(mut self) -> Result<Vec<Token<'a>>> {
+    /// Lexes the whole source, recording each error and going on after it.
+    fn lex(mut self) -> Lexed<'a> {
+        if self.src.starts_with('\u{feff}') {
+            // A byte order mark: the text format has no place for it (as in the reference
+            // interpreter and wasm-tools). The span takes the next character along, so that
+            // the mark under the invisible character shows.
+            let next = self.src[3..].chars().next().filter(|c| !is_space(*c));
+            let end = 3 + next.map_or(0, char::len_utf8);
+            self.errors.push(Error::malformed(
+                "illegal character U+FEFF (a byte order mark): save the file as UTF-8 without one",
+                Span::new(0, end),
+            ));
+            self.pos = 3;
+        }
         loop {
-            self.skip_trivia()?;
+            if let Err(err) = self.skip_trivia() {
+                self.errors.push(err);
+            }
             let start = self.pos;
             let rest = self.rest();
             let Some(c) = rest.chars().next() else {
-                return Ok(self.tokens);
+                return Lexed {
+                    tokens: self.tokens,
+                    errors: self.errors,
+                };
             };
-            match c {
+            let result = match c {
                 '(' => {
                     self.pos += 1;
                     if self.rest().starts_with('@') {
                         self.pos += 1;
-                        self.annotation(start)?;
-                        continue;
+                        self.annotation(start)
+                    } else {
+                        self.push(Tok::LParen, start);
+                        Ok(())
                     }
-                    self.push(Tok::LParen, start);
                 }
                 ')' => {
                     self.pos += 1;
                     self.push(Tok::RParen, start);
+                    Ok(())
                 }
-                c if is_idchar(c) || matches!(c, '"' | ',' | ';' | '[' | ']' | '{' | '}') => {
-                    let (strings, mixed) = self.run()?;
-                    let text = &self.src[start..self.pos];
-                    let tok = self.classify(text, strings, mixed, start)?;
-                    self.push(tok, start);
+                c if is_idchar(c) || matches!(c, '"' | ',' | ';' | '[' | ']' | '{' | '}') => self
+                    .run()
+                    .and_then(|(strings, mixed)| {
+                        let text = &self.src[start..self.pos];
+                        self.classify(text, strings, mixed, start)
+                    })
+                    .map(|tok| self.push(tok, start)),
+                c => {
+                    self.pos += c.len_utf8();
+                    Err(illegal(c, start))
                 }
-                c => return Err(illegal(c, start)),
+            };
+            if let Err(err) = result {
+                self.errors.push(err);
+                // Always move on, past the character at least.
+                if self.pos <= start {
+                    self.pos = start + c.len_utf8();
+                }
             }
         }
     }
@@ -424,12 +498,22 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// Lexes a whole source.
+/// Lexes a whole source, stopping at the first error.
 pub fn tokenize(src: &str) -> Result<Vec<Token<'_>>> {
+    let lexed = lex(src);
+    match lexed.errors.into_iter().next() {
+        Some(err) => Err(err),
+        None => Ok(lexed.tokens),
+    }
+}
+
+/// Lexes a whole source, with every error it holds.
+pub fn lex(src: &str) -> Lexed<'_> {
     Lexer {
         src,
         pos: 0,
         tokens: Vec::new(),
+        errors: Vec::new(),
     }
     .lex()
 }

@@ -14,6 +14,9 @@ pub struct Parser<'a> {
     pub pos: usize,
     pub design: Design,
     pub src_len: usize,
+    /// Tokens from here on are out of reach: the end of the directive being parsed, when the
+    /// script parser parses one top-level form at a time.
+    pub limit: usize,
 }
 
 /// One identifier space: names bound so far and the number of entries.
@@ -178,6 +181,7 @@ impl<'a> Parser<'a> {
     pub fn new(src: &'a str, toks: Vec<Token<'a>>, design: Design) -> Self {
         Parser {
             src,
+            limit: toks.len(),
             toks,
             pos: 0,
             design,
@@ -186,16 +190,17 @@ impl<'a> Parser<'a> {
     }
 
     pub fn peek(&self) -> Option<&Tok<'a>> {
-        self.toks.get(self.pos).map(|t| &t.tok)
+        self.peek_at(0)
     }
     pub fn peek_at(&self, n: usize) -> Option<&Tok<'a>> {
-        self.toks.get(self.pos + n).map(|t| &t.tok)
+        let at = self.pos + n;
+        (at < self.limit).then(|| &self.toks[at].tok)
     }
     /// The span of the current token (or the end of the source).
     pub fn span(&self) -> Span {
         match self.toks.get(self.pos) {
-            Some(t) => t.span,
-            None => Span::new(self.src_len, self.src_len),
+            Some(t) if self.pos < self.limit => t.span,
+            _ => Span::new(self.src_len, self.src_len),
         }
     }
     /// The span of the previous token.
@@ -209,7 +214,7 @@ impl<'a> Parser<'a> {
             .unwrap_or(Span::NONE)
     }
     pub fn at_end(&self) -> bool {
-        self.pos >= self.toks.len()
+        self.pos >= self.limit
     }
     pub fn advance(&mut self) {
         self.pos += 1;

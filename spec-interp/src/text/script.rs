@@ -1,7 +1,7 @@
 //! Scripts (the `.wast` language of the reference interpreter): commands, actions,
 //! assertions, argument constants and result patterns.
 
-use super::lexer::Tok;
+use super::lexer::{Tok, Token};
 use super::num;
 use super::parser::{ModCtx, Parser};
 use crate::diag::{Error, Result, Span};
@@ -10,55 +10,296 @@ use crate::simd;
 use crate::syntax::AbsHeapType;
 
 impl<'a> Parser<'a> {
-    /// A whole script: commands up to the end of input.
-    pub fn script_commands(&mut self) -> Result<Vec<Command>> {
+    /// A whole script, with error recovery: each top-level form is parsed on its own, and one
+    /// that does not parse (or holds a lexical error from `lex_errors`) becomes a `BrokenForm`
+    /// while parsing goes on with the next form. Lexical errors outside every form are broken
+    /// forms of their own. Both lists are in source order.
+    ///
+    /// The forms are found by matching parentheses. A `(` that nothing closes ends its form
+    /// where the next directive starts: a `(` in column 1 followed by a directive keyword
+    /// (`module`, `assert_return`, ...; not an assertion's first argument, which may be written
+    /// so too). A form whose parentheses do match but whose parse fails at or after such a `(`
+    /// is cut there the same way: its own `)` is missing, and a later extra `)` made up for it.
+    pub fn script_recovering(&mut self, lex_errors: Vec<Error>) -> (Vec<Command>, Vec<BrokenForm>) {
+        let mut errors = LexErrors::new(lex_errors);
         let mut commands = Vec::new();
+        let mut broken = Vec::new();
+        let n = self.toks.len();
         // A script may also be a bare module (its fields at top level).
         if let Some(kw) = self.form_keyword() {
             if is_module_field(kw) {
+                let span = self.toks[0].span.to(self.toks[n - 1].span);
+                broken.extend(errors.before(span.start));
                 let start = self.span();
-                let module = self.module_fields(None, start)?;
-                if !self.at_end() {
-                    return Err(self.unexpected());
-                }
-                let span = module.span;
-                let sm = ScriptModule {
-                    id: None,
-                    definition: false,
-                    source: ModuleSource::Text(Box::new(module)),
-                    span,
+                let parsed = match errors.within(span) {
+                    Some(err) => Err(err),
+                    None => self.module_fields(None, start).and_then(|module| {
+                        if self.at_end() {
+                            Ok(module)
+                        } else {
+                            Err(self.unexpected())
+                        }
+                    }),
                 };
-                commands.push(Command {
-                    kind: CommandKind::Module(sm),
-                    span,
-                });
-                return Ok(commands);
+                match parsed {
+                    Ok(module) => {
+                        let span = module.span;
+                        let sm = ScriptModule {
+                            id: None,
+                            definition: false,
+                            source: ModuleSource::Text(Box::new(module)),
+                            span,
+                        };
+                        commands.push(Command {
+                            kind: CommandKind::Module(sm),
+                            span,
+                        });
+                    }
+                    Err(error) => broken.push(BrokenForm {
+                        span,
+                        keyword: "module".to_string(),
+                        error,
+                    }),
+                }
+                broken.extend(errors.rest());
+                return (commands, broken);
             }
         }
-        // `(script $id? cmd*)` only names a sub-script (for `output`): its commands run in
-        // place, so they are flattened into the list. `depth` counts the open `script` forms
-        // (a counter, not recursion, so deep nesting costs no Rust stack).
-        let mut depth = 0usize;
-        loop {
-            if self.at_end() {
-                if depth > 0 {
-                    // The `)` of an open `script` is missing: rparen reports it.
-                    self.rparen()?;
+        let matching = match_parens(&self.toks);
+        // Each open `(script $id? ...)`: its `(` and the `)` that closes it, if one does. Its
+        // commands run in place (the name only matters to `output`), so the splitting goes on
+        // inside it. One whose `)` went missing is closed by the first `)` with nothing open
+        // (a directive inside it took its `)`, and was cut short).
+        let mut scripts: Vec<(usize, Option<usize>)> = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let at = self.toks[i].span;
+            broken.extend(errors.before(at.start));
+            match self.toks[i].tok {
+                Tok::RParen if matches!(scripts.last(), Some(&(_, close)) if close.is_none_or(|c| c == i)) =>
+                {
+                    scripts.pop();
+                    i += 1;
                 }
-                return Ok(commands);
+                Tok::RParen => {
+                    let error = errors.within(at).unwrap_or_else(|| {
+                        Error::malformed("unexpected `)`: there is no `(` for it to close", at)
+                    });
+                    broken.push(BrokenForm {
+                        span: at,
+                        keyword: "script".to_string(),
+                        error,
+                    });
+                    i += 1;
+                }
+                Tok::LParen if self.keyword_at(i + 1) == Some("script") => {
+                    scripts.push((i, matching[i]));
+                    i += 2;
+                    if matches!(self.toks.get(i).map(|t| &t.tok), Some(Tok::Id(_))) {
+                        i += 1;
+                    }
+                }
+                Tok::LParen => {
+                    let end = match matching[i] {
+                        Some(close) => close + 1,
+                        None => self.resync_point(i, n).unwrap_or(n),
+                    };
+                    i = self.top_level_form(
+                        i,
+                        end,
+                        &matching,
+                        &mut errors,
+                        &mut commands,
+                        &mut broken,
+                    );
+                }
+                _ => {
+                    // Text outside any form, up to the next parenthesis.
+                    let mut end = i + 1;
+                    while end < n && !matches!(self.toks[end].tok, Tok::LParen | Tok::RParen) {
+                        end += 1;
+                    }
+                    let span = at.to(self.toks[end - 1].span);
+                    let error = errors.within(span).unwrap_or_else(|| {
+                        Error::malformed(
+                            "unexpected token: a directive starts with `(`, as in `(module ...)`",
+                            at,
+                        )
+                    });
+                    broken.push(BrokenForm {
+                        span,
+                        keyword: "script".to_string(),
+                        error,
+                    });
+                    i = end;
+                }
             }
-            if depth > 0 && self.is_rparen() {
-                self.advance();
-                depth -= 1;
-                continue;
+        }
+        broken.extend(errors.rest());
+        for (open, _) in scripts {
+            broken.push(BrokenForm {
+                span: self.toks[open].span.to(self.toks[open + 1].span),
+                keyword: "script".to_string(),
+                error: self.unclosed(open, n, &matching),
+            });
+        }
+        broken.sort_by_key(|form| form.span.start);
+        (commands, broken)
+    }
+
+    /// One top-level form, the tokens `open..end`: a command, or a broken form. Returns where
+    /// the next form starts (earlier than `end` when the form is cut, see `script_recovering`).
+    fn top_level_form(
+        &mut self,
+        open: usize,
+        end: usize,
+        matching: &[Option<usize>],
+        errors: &mut LexErrors,
+        commands: &mut Vec<Command>,
+        broken: &mut Vec<BrokenForm>,
+    ) -> usize {
+        let n = self.toks.len();
+        let closed = matching[open].is_some_and(|close| close + 1 == end);
+        let keyword = match self.keyword_at(open + 1) {
+            Some(kw) if is_directive(kw) => kw.to_string(),
+            _ => "script".to_string(),
+        };
+        let span = |p: &Self, end: usize| p.toks[open].span.to(p.toks[end - 1].span);
+        // The lexical errors of a form left open run up to the next form: a string left open
+        // may have taken its `)` along.
+        let reach = if closed {
+            span(self, end)
+        } else {
+            let next = self.toks.get(end).map_or(u32::MAX, |t| t.span.start);
+            Span {
+                start: self.toks[open].span.start,
+                end: next,
             }
-            if self.form_keyword() == Some("script") {
-                self.pos += 2;
-                self.opt_id();
-                depth += 1;
-                continue;
+        };
+        if let Some(error) = errors.within(reach) {
+            broken.push(BrokenForm {
+                span: span(self, end),
+                keyword,
+                error,
+            });
+            return end;
+        }
+        if !closed {
+            broken.push(BrokenForm {
+                span: span(self, end),
+                keyword,
+                error: self.unclosed(open, end, matching),
+            });
+            return end;
+        }
+        self.pos = open;
+        self.limit = end;
+        let parsed = self.command().and_then(|command| {
+            if self.pos == end {
+                Ok(command)
+            } else {
+                Err(self.unexpected())
             }
-            commands.push(self.command()?);
+        });
+        self.limit = n;
+        match parsed {
+            Ok(command) => commands.push(command),
+            Err(error) => {
+                // Failing at or after a directive in column 1: the form's own `)` is missing.
+                let cut = self.resync_point(open, end).filter(|&k| {
+                    error
+                        .span
+                        .is_some_and(|s| s.start >= self.toks[k].span.start)
+                });
+                if let Some(cut) = cut {
+                    broken.push(BrokenForm {
+                        span: span(self, cut),
+                        keyword,
+                        error: self.unclosed(open, cut, matching),
+                    });
+                    return cut;
+                }
+                broken.push(BrokenForm {
+                    span: span(self, end),
+                    keyword,
+                    error,
+                });
+            }
+        }
+        end
+    }
+
+    fn keyword_at(&self, i: usize) -> Option<&'a str> {
+        match self.toks.get(i).map(|t| &t.tok) {
+            Some(Tok::Keyword(k)) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// The column (0-based, in bytes) of token `k` if it is the first on its line.
+    fn indentation(&self, k: usize) -> Option<usize> {
+        let start = self.toks[k].span.start as usize;
+        let line_start = self.src[..start].rfind('\n').map_or(0, |p| p + 1);
+        let before = &self.src[line_start..start];
+        before
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t')
+            .then_some(before.len())
+    }
+
+    /// Where the form opened at `open` is taken to end when its `)` is missing: the first `(`
+    /// before `end` that starts a directive and its line, no further indented than the form's
+    /// own `(` (column 1 for a top-level form), other than an assertion's first argument.
+    fn resync_point(&self, open: usize, end: usize) -> Option<usize> {
+        let assertion = self
+            .keyword_at(open + 1)
+            .is_some_and(|k| k.starts_with("assert_"));
+        // Directives of a top-level script start in column 1; those of a `(script ...)` may
+        // be indented, as deep as the form itself.
+        let own = self.indentation(open).unwrap_or(0);
+        let mut depth = 0usize;
+        let mut first_argument = true;
+        for k in open + 1..end {
+            match self.toks[k].tok {
+                Tok::LParen => {
+                    let argument = depth == 0 && std::mem::take(&mut first_argument);
+                    let starts_line = self.indentation(k).is_some_and(|column| column <= own);
+                    if starts_line
+                        && self.keyword_at(k + 1).is_some_and(is_directive)
+                        && !(assertion && argument)
+                    {
+                        return Some(k);
+                    }
+                    depth += 1;
+                }
+                Tok::RParen => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The error of a form opened at `open` whose `)` is missing, the form taken to end before
+    /// `end`: shown at the `(`, with where the form was taken to end and, as more secondary
+    /// labels, any `(` inside it left open too.
+    fn unclosed(&self, open: usize, end: usize, matching: &[Option<usize>]) -> Error {
+        let n = self.toks.len();
+        let mut error = Error::malformed("unclosed `(`: no `)` closes it", self.toks[open].span);
+        let inner = (open + 1..end)
+            .filter(|&k| self.toks[k].tok == Tok::LParen && matching[k].is_none_or(|c| c >= end))
+            .take(3);
+        for k in inner {
+            error = error.with_label(self.toks[k].span, "this `(` is left open too");
+        }
+        if end >= n {
+            let last = self.toks[n - 1].span;
+            let last = Span::new(last.end as usize - 1, last.end as usize);
+            error.with_label(last, "the file ends here")
+        } else {
+            error.with_label(
+                self.toks[end].span,
+                "the next directive starts here: a `)` is missing before it",
+            )
         }
     }
 
@@ -170,7 +411,14 @@ impl<'a> Parser<'a> {
             }
             _ => {
                 self.advance();
-                return Err(self.unexpected());
+                let span = self.span();
+                self.advance();
+                let message = if is_module_field(kw) {
+                    format!("unexpected token: `({kw} ...)` is a module field, which belongs inside `(module ...)`")
+                } else {
+                    format!("unexpected token: `{kw}` is not a directive")
+                };
+                return Err(Error::malformed(message, span));
             }
         };
         Ok(Command {
@@ -477,4 +725,126 @@ fn is_module_field(kw: &str) -> bool {
             | "elem"
             | "data"
     )
+}
+
+/// The keywords that start a directive (a command of the script language).
+fn is_directive(kw: &str) -> bool {
+    matches!(
+        kw,
+        "module" | "register" | "invoke" | "get" | "script" | "input" | "output"
+    ) || kw.starts_with("assert_")
+}
+
+/// For each `(`, the index of the `)` that closes it, if any: a stack of open parentheses, one
+/// pass. (A `)` with nothing open closes nothing.)
+fn match_parens(toks: &[Token<'_>]) -> Vec<Option<usize>> {
+    let mut matching = vec![None; toks.len()];
+    let mut open = Vec::new();
+    for (i, token) in toks.iter().enumerate() {
+        match token.tok {
+            Tok::LParen => open.push(i),
+            Tok::RParen => {
+                if let Some(o) = open.pop() {
+                    matching[o] = Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    matching
+}
+
+/// The lexical errors of a script, taken in source order by the forms they fall in.
+struct LexErrors {
+    errors: std::collections::VecDeque<Error>,
+}
+
+impl LexErrors {
+    fn new(mut errors: Vec<Error>) -> LexErrors {
+        errors.sort_by_key(|e| e.span.map_or(0, |s| s.start));
+        LexErrors {
+            errors: errors.into(),
+        }
+    }
+
+    fn start(err: &Error) -> u32 {
+        err.span.map_or(0, |s| s.start)
+    }
+
+    /// The errors before `at`, outside every form: each a broken form of its own.
+    fn before(&mut self, at: u32) -> Vec<BrokenForm> {
+        let mut out = Vec::new();
+        while self.errors.front().is_some_and(|e| Self::start(e) < at) {
+            out.extend(self.errors.pop_front().map(Self::alone));
+        }
+        out
+    }
+
+    /// The first error inside `span` (the others there are dropped: the form fails once).
+    fn within(&mut self, span: Span) -> Option<Error> {
+        let mut first = None;
+        while self
+            .errors
+            .front()
+            .is_some_and(|e| Self::start(e) < span.end)
+        {
+            let err = self.errors.pop_front();
+            if first.is_none() {
+                first = err;
+            }
+        }
+        first
+    }
+
+    /// The errors after the last form.
+    fn rest(&mut self) -> Vec<BrokenForm> {
+        self.errors.drain(..).map(Self::alone).collect()
+    }
+
+    fn alone(error: Error) -> BrokenForm {
+        BrokenForm {
+            span: error.span.unwrap_or(Span::NONE),
+            keyword: "script".to_string(),
+            error,
+        }
+    }
+}
+
+/// A top-level form of a source, as the script parser splits it (without parsing it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TopForm<'a> {
+    pub span: Span,
+    /// The keyword after its `(` (`module`, `assert_return`, `func`, ...), or `""`.
+    pub keyword: &'a str,
+    /// The keyword after that one, if any (`binary` in `(module binary ...)`).
+    pub second: Option<&'a str>,
+}
+
+impl<'a> Parser<'a> {
+    /// The top-level forms: each `(` outside every form up to its `)`, or, if it has none, to
+    /// where the next directive starts (as `script_recovering` splits them; `(script ...)` is
+    /// one form here). Text outside the forms is left out.
+    pub fn top_forms(&self) -> Vec<TopForm<'a>> {
+        let n = self.toks.len();
+        let matching = match_parens(&self.toks);
+        let mut forms = Vec::new();
+        let mut i = 0;
+        while i < n {
+            if self.toks[i].tok != Tok::LParen {
+                i += 1;
+                continue;
+            }
+            let end = match matching[i] {
+                Some(close) => close + 1,
+                None => self.resync_point(i, n).unwrap_or(n),
+            };
+            forms.push(TopForm {
+                span: self.toks[i].span.to(self.toks[end - 1].span),
+                keyword: self.keyword_at(i + 1).unwrap_or(""),
+                second: self.keyword_at(i + 2),
+            });
+            i = end;
+        }
+        forms
+    }
 }

@@ -196,7 +196,10 @@ pub fn parse(path: &str, source: String) -> Result<Script, String> {
     let directives = {
         let buf = ParseBuffer::new(&source).map_err(|e| render(e, path, &source))?;
         let wast = parser::parse::<Wast>(&buf).map_err(|e| render(e, path, &source))?;
-        let mut scope = Scope::default();
+        let mut scope = Scope {
+            closes: closing_parens(&source),
+            ..Scope::default()
+        };
         let mut out = Vec::new();
         for (index, directive) in wast.directives.into_iter().enumerate() {
             out.push(scope.directive(index, directive, &source));
@@ -220,6 +223,8 @@ fn render(mut e: wast::Error, path: &str, source: &str) -> String {
 /// Names in scope while reading a script: which directive made each instance.
 #[derive(Default)]
 struct Scope {
+    /// For the offset of each `(` of the source, the offset just past its `)` (`closing_parens`).
+    closes: HashMap<usize, usize>,
     current: Option<usize>,
     instances: HashMap<String, usize>,
     definitions: HashMap<String, usize>,
@@ -244,7 +249,7 @@ impl Scope {
     fn directive(&mut self, index: usize, d: WastDirective, source: &str) -> Directive {
         let keyword_at = d.span().offset();
         let start = open_paren_before(source, keyword_at);
-        let end = matching_close(source, start);
+        let end = self.closes.get(&start).copied().unwrap_or(source.len());
         let line = source[..start].matches('\n').count() + 1;
         let mut deps = Vec::new();
         let (kind, expect, step) = match d {
@@ -692,58 +697,33 @@ fn open_paren_before(source: &str, at: usize) -> usize {
     at
 }
 
-/// The offset just past the `)` matching the `(` at `open`, skipping strings and comments.
-/// Unbalanced input (which the parser already rejected) yields the end of the source.
-pub fn matching_close(source: &str, open: usize) -> usize {
-    let b = source.as_bytes();
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b';' if b.get(i + 1) == Some(&b';') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'(' if b.get(i + 1) == Some(&b';') => {
-                // Block comments nest.
-                let mut nest = 1usize;
-                i += 2;
-                while i < b.len() && nest > 0 {
-                    if b[i] == b'(' && b.get(i + 1) == Some(&b';') {
-                        nest += 1;
-                        i += 2;
-                    } else if b[i] == b';' && b.get(i + 1) == Some(&b')') {
-                        nest -= 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
-                continue;
-            }
-            b'(' => depth += 1,
-            b')' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return i + 1;
+/// For the offset of each `(` of `source`, the offset just past the `)` that closes it, as
+/// Switchyard's lexer reads the text (strings, comments and annotations skipped). A `(` left
+/// open (input the parser already rejected) has none.
+fn closing_parens(source: &str) -> HashMap<usize, usize> {
+    use switchyard::text::lexer::{lex, Tok};
+    let mut closes = HashMap::new();
+    let mut open = Vec::new();
+    for token in lex(source).tokens {
+        match token.tok {
+            Tok::LParen => open.push(token.span.start as usize),
+            Tok::RParen => {
+                if let Some(start) = open.pop() {
+                    closes.insert(start, token.span.end as usize);
                 }
             }
             _ => {}
         }
-        i += 1;
     }
-    b.len()
+    closes
+}
+
+/// The offset just past the `)` matching the `(` at `open`; the end of the source when there
+/// is none.
+pub fn matching_close(source: &str, open: usize) -> usize {
+    closing_parens(&source[open..])
+        .get(&0)
+        .map_or(source.len(), |end| open + end)
 }
 
 /// The text of the action (`(invoke ...)`, `(get ...)`) inside directive `d`: the first form
@@ -753,31 +733,14 @@ pub fn action_text<'s>(script: &'s Script, d: &Directive) -> Option<&'s str> {
     if d.kind == "invoke" || d.kind == "get" {
         return Some(text);
     }
-    // Skip the opening parenthesis and the keyword, then comments, to the next `(`.
-    let b = text.as_bytes();
-    let mut i = 1;
-    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'(' {
-        i += 1;
-    }
-    while i < b.len() {
-        match b[i] {
-            b';' if b.get(i + 1) == Some(&b';') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'(' if b.get(i + 1) == Some(&b';') => {
-                let close = text[i..].find(";)")?;
-                i += close + 2;
-            }
-            b'(' => {
-                let end = matching_close(text, i);
-                return Some(&text[i..end]);
-            }
-            _ => i += 1,
-        }
-    }
-    None
+    // The first `(` after the opening one and the keyword, as the lexer reads the text.
+    let tokens = switchyard::text::lexer::lex(text).tokens;
+    let open = tokens
+        .iter()
+        .skip(2)
+        .find(|t| t.tok == switchyard::text::lexer::Tok::LParen)?;
+    let start = open.span.start as usize;
+    Some(&text[start..matching_close(text, start)])
 }
 
 /// The source with the directives in `replace` written as the given text, on the directive's

@@ -178,6 +178,7 @@ mod tests {
             actual: "[(i32.const 2)]".into(),
             status,
             focus: Span::NONE,
+            labels: Vec::new(),
             printed: Vec::new(),
             values: None,
         }

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::design::Design;
-use crate::diag::{Error, Result, Span};
+use crate::diag::{Error, Result};
 
 /// Settings read from the leading `;;! key = value` lines of a script.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -99,26 +99,13 @@ pub fn feature_key(key: &str) -> FeatureKey {
 /// line never fails the script: feature keys are understood, the rest become notices.
 pub fn script_headers(src: &str) -> Result<Headers> {
     let mut headers = Headers::default();
-    let mut offset = 0usize;
-    for line in src.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let text = line.trim();
-        if text.is_empty() || (text.starts_with(";;") && !text.starts_with(";;!")) {
-            continue;
-        }
-        let Some(rest) = text.strip_prefix(";;!") else {
-            break;
-        };
-        let span = Span::new(start, start + line.trim_end().len());
-        let Some((key, value)) = rest
-            .split_once('=')
-            .map(|(k, v)| (k.trim(), v.trim().trim_matches('"')))
-        else {
-            headers.notice(rest.trim(), "not of the form `;;! key = value`; ignored");
+    for line in crate::text::header_lines(src) {
+        let span = line.span;
+        let Some(value) = line.value else {
+            headers.notice(line.key, "not of the form `;;! key = value`; ignored");
             continue;
         };
-        match key {
+        match line.key {
             "design" => headers.design = Some(value.parse().map_err(|m| Error::script(m, span))?),
             "fuel" => {
                 headers.fuel = Some(number(value).ok_or_else(|| Error::script("bad fuel", span))?)
@@ -129,7 +116,7 @@ pub fn script_headers(src: &str) -> Result<Headers> {
                     number(value).ok_or_else(|| Error::script("bad call-depth", span))? as usize,
                 )
             }
-            _ => headers.other_key(key, value),
+            key => headers.other_key(key, value),
         }
     }
     Ok(headers)
@@ -229,28 +216,18 @@ pub fn input_kind(path: &Path, bytes: &[u8]) -> InputKind {
     let Ok(src) = std::str::from_utf8(bytes) else {
         return InputKind::Script;
     };
-    let forms = super::scan::top_level_forms(src);
-    let keywords: Vec<&str> = forms
-        .iter()
-        .map(|f| super::scan::form_keyword(src, *f))
-        .collect();
-    let is_module_form = |form: Span| {
-        let text = &src[form.range()];
-        let after = text
-            .strip_prefix('(')
-            .unwrap_or(text)
-            .trim_start()
-            .trim_start_matches("module")
-            .trim_start();
-        // `(module binary ...)`, `quote`, `definition`, `instance` are script directives.
-        !["binary", "quote", "definition", "instance"]
-            .iter()
-            .any(|w| after.starts_with(w))
+    let forms = crate::text::top_level_forms(src);
+    // `(module binary ...)`, `quote`, `definition`, `instance` are script directives.
+    let is_module_form = |form: &crate::text::TopForm| {
+        !matches!(
+            form.second,
+            Some("binary" | "quote" | "definition" | "instance")
+        )
     };
-    match keywords.as_slice() {
+    match forms.as_slice() {
         [] => InputKind::Script,
-        ["module"] if is_module_form(forms[0]) => InputKind::TextModule,
-        _ if keywords.iter().all(|k| FIELD_KEYWORDS.contains(k)) => InputKind::TextModule,
+        [form] if form.keyword == "module" && is_module_form(form) => InputKind::TextModule,
+        _ if forms.iter().all(|f| FIELD_KEYWORDS.contains(&f.keyword)) => InputKind::TextModule,
         _ => InputKind::Script,
     }
 }

@@ -67,7 +67,7 @@ pub fn run_text_module(path: &Path, src: &str, options: &RunOptions) -> FileRepo
         Ok(module) => module,
         Err(err) => {
             let focus = err.span.unwrap_or(whole);
-            let line = super::scan::line_col(src, focus.start as usize).0;
+            let line = crate::diag::line_col(src, focus.start as usize).0;
             report.outcomes.push(failed(
                 line,
                 whole,
@@ -116,7 +116,7 @@ pub fn run_binary_module(path: &Path, bytes: &[u8], options: &RunOptions) -> Fil
         )],
     };
     // Every span so far is a byte range of the module: show it in the dump.
-    let lines = super::scan::Lines::new(&dump);
+    let lines = crate::diag::Lines::new(&dump);
     report.outcomes = outcomes
         .into_iter()
         .map(|mut o| {
@@ -181,7 +181,7 @@ pub const INVOKE_KIND: &str = "--invoke";
 
 /// The failed `invoke` directive of arguments that do not fit.
 pub(crate) fn invoke_failure(err: &Error, span: Span, src: &str) -> super::Outcome {
-    let line = super::scan::line_col(src, span.start as usize).0;
+    let line = crate::diag::line_col(src, span.start as usize).0;
     failed(
         line,
         span,

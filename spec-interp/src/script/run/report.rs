@@ -25,12 +25,13 @@ pub fn render_failures(report: &FileReport, color: bool) -> String {
         ];
         notes.extend(exhaustion_hint(&outcome.actual).map(String::from));
         let label = first_line(&outcome.actual);
-        text.push_str(&diag::render(
+        text.push_str(&diag::render_labelled(
             &name,
             &report.source,
             outcome.focus,
             &title,
             label,
+            &outcome.labels,
             &notes,
             color,
         ));
@@ -228,6 +229,7 @@ mod tests {
                 actual: "trap \"unreachable\"".into(),
                 status: Status::Failed,
                 focus: span,
+                labels: Vec::new(),
                 printed: Vec::new(),
                 values: None,
             }],

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::modules::{dump_span, hex_dump};
-use super::{error_text, failed, files, scan, FileReport, Outcome, Status};
+use super::{broken_outcome, error_text, failed, files, FileReport, Outcome, Status};
 use crate::design::Design;
 use crate::diag::{Error, Span};
 use crate::script::{CommandKind, ModuleSource};
@@ -27,13 +27,11 @@ pub fn validate_file(path: &Path, design: Option<Design>) -> FileReport {
             let mut outcome = module_outcome(result, whole, &dump, 1);
             outcome.span = dump_span(whole, bytes.len());
             outcome.focus = dump_span(outcome.focus, bytes.len());
-            outcome.line = scan::Lines::new(&dump).line(outcome.focus.start as usize);
+            outcome.line = crate::diag::Lines::new(&dump).line(outcome.focus.start as usize);
             report(path, dump, design, vec![outcome])
         }
         kind => {
-            let Ok(src) = String::from_utf8(bytes) else {
-                return super::unreadable(path, "the file is not UTF-8".to_string());
-            };
+            let (src, bad_utf8) = crate::diag::decode_source(&bytes);
             let headers = files::script_headers(&src).unwrap_or_default();
             let design = files::choose_design(design, &headers, path);
             let outcomes = if kind == files::InputKind::TextModule {
@@ -41,7 +39,7 @@ pub fn validate_file(path: &Path, design: Option<Design>) -> FileReport {
                     .and_then(|m| valid::validate_module(&m, design));
                 vec![module_outcome(result, Span::new(0, src.len()), &src, 1)]
             } else {
-                script_outcomes(&src, design)
+                script_outcomes(&src, bad_utf8, design)
             };
             report(path, src, design, outcomes)
         }
@@ -66,30 +64,16 @@ fn module_outcome(result: Result<(), Error>, span: Span, src: &str, line: usize)
         },
         Err(err) => {
             let focus = err.span.unwrap_or(span);
-            let line = scan::line_col(src, focus.start as usize).0.max(line);
+            let line = crate::diag::line_col(src, focus.start as usize).0.max(line);
             failed(line, span, "module", "valid", error_text(&err), focus)
         }
     }
 }
 
-fn script_outcomes(src: &str, design: Design) -> Vec<Outcome> {
-    let script = match text::parse_script(src, design) {
-        Ok(script) => script,
-        Err(err) => {
-            let focus = err.span.unwrap_or(Span::NONE);
-            let line = scan::line_col(src, focus.start as usize).0;
-            let whole = Span::new(0, src.len());
-            return vec![failed(
-                line,
-                whole,
-                "script",
-                "a script that parses",
-                error_text(&err),
-                focus,
-            )];
-        }
-    };
-    let lines = scan::Lines::new(src);
+/// One outcome per module a script defines, and one per form the parser could not read.
+fn script_outcomes(src: &str, bad_utf8: Vec<Error>, design: Design) -> Vec<Outcome> {
+    let (script, broken) = text::parse_script_recovering(src, design, bad_utf8);
+    let lines = crate::diag::Lines::new(src);
     let mut outcomes = Vec::new();
     for command in &script.commands {
         let CommandKind::Module(m) = &command.kind else {
@@ -118,5 +102,7 @@ fn script_outcomes(src: &str, design: Design) -> Vec<Outcome> {
         });
         outcomes.push(module_outcome(result, command.span, src, line));
     }
+    outcomes.extend(broken.iter().map(|form| broken_outcome(form, &lines)));
+    outcomes.sort_by_key(|o| o.span.start);
     outcomes
 }

@@ -1,0 +1,5 @@
+;; The last directive's `)` is missing: it fails at its `(`, and the others run.
+(module
+  (func (export "f") (result i32) (i32.const 1)))
+(assert_return (invoke "f") (i32.const 1))
+(assert_return (invoke "f") (i32.const 1)
