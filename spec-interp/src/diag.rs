@@ -80,6 +80,46 @@ pub struct Error {
     /// better than the instruction at the redex does (`stack-uncaught` out of a `throw`).
     /// Read by rule coverage (`crate::coverage`); not part of the message.
     pub rule: Option<&'static str>,
+    /// The Wasm activations when a run ended in this error (traps, exhaustion, suspensions):
+    /// shown under the diagnostic, never part of the message.
+    pub backtrace: Option<Box<Backtrace>>,
+}
+
+/// The activations on a thread when an error ended its run, innermost first. A long one keeps
+/// its ends: `inner`, then `elided` frames left out, then `outer`; a run of one function
+/// calling itself at the same place is one entry with a count.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Backtrace {
+    pub inner: Vec<TraceFrame>,
+    pub elided: usize,
+    pub outer: Vec<TraceFrame>,
+}
+
+impl Backtrace {
+    /// Every entry kept, innermost first.
+    pub fn frames(&self) -> impl Iterator<Item = &TraceFrame> {
+        self.inner.iter().chain(&self.outer)
+    }
+}
+
+/// One activation of a backtrace (or a run of identical ones).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceFrame {
+    /// `$name` from the source or the name section, else the index (`func 3`).
+    pub func: String,
+    /// The store address of the module instance the function belongs to: which module `span`
+    /// points into.
+    pub instance: u32,
+    /// The `$id` of that module, if it has one.
+    pub module: Option<String>,
+    /// The instruction being executed: the one that failed in the innermost frame, the call
+    /// in the others.
+    pub span: Option<Span>,
+    /// How many identical activations (recursion at the same place) this entry stands for.
+    pub repeat: usize,
+    /// Not on the host's own stack: `continuation`, `stack` (raw-stacks), `handler`
+    /// (effect-handlers) or `callback` (a host function called back into Wasm).
+    pub on: Option<&'static str>,
 }
 
 impl Error {
@@ -89,6 +129,7 @@ impl Error {
             message: message.into(),
             span,
             rule: None,
+            backtrace: None,
         }
     }
     pub fn malformed(message: impl Into<String>, span: Span) -> Error {
@@ -115,6 +156,14 @@ impl Error {
     /// The same error, naming the rule that raised it (see `rule`).
     pub fn by_rule(mut self, rule: &'static str) -> Error {
         self.rule = Some(rule);
+        self
+    }
+    /// The same error with the activations it ended (kept if it already has some: the
+    /// innermost run that failed saw the most).
+    pub fn with_backtrace(mut self, backtrace: Backtrace) -> Error {
+        if self.backtrace.is_none() {
+            self.backtrace = Some(Box::new(backtrace));
+        }
         self
     }
     pub fn with_span(mut self, span: Span) -> Error {
@@ -150,10 +199,12 @@ pub fn render(
     notes: &[String],
     color: bool,
 ) -> String {
-    use codespan_reporting::diagnostic::{Diagnostic, Label};
-    use codespan_reporting::files::SimpleFile;
-    use codespan_reporting::term::{self, termcolor::Buffer};
+    render_with(name, source, span, title, label, &[], notes, color)
+}
 
+/// The byte range of `span` in `source`, on char boundaries, cut at the end of its first line
+/// (the rest of a directive is its body).
+fn first_line_range(source: &str, span: Span) -> (usize, usize) {
     let mut start = (span.start as usize).min(source.len());
     while !source.is_char_boundary(start) {
         start -= 1;
@@ -162,11 +213,53 @@ pub fn render(
     while !source.is_char_boundary(end) {
         end += 1;
     }
-    // Show only the first line of a long span: the rest is the directive's body.
     if let Some(newline) = source[start..end].find('\n') {
         end = start + newline;
     }
+    (start, end)
+}
+
+/// Is the line holding byte `at` longer than `LONG_LINE`?
+fn on_long_line(source: &str, at: usize) -> bool {
+    let line_start = source[..at].rfind('\n').map_or(0, |p| p + 1);
+    let line_end = source[at..].find('\n').map_or(source.len(), |p| at + p);
+    line_end - line_start > LONG_LINE
+}
+
+/// `render`, with secondary labels: other places in the same source, each marked with its
+/// text (a trap site inside the module of a failed directive). A secondary place on a very
+/// long line, or next to a primary one on a very long line, becomes a note with its line and
+/// column instead.
+#[allow(clippy::too_many_arguments)]
+pub fn render_with(
+    name: &str,
+    source: &str,
+    span: Span,
+    title: &str,
+    label: &str,
+    secondary: &[(Span, String)],
+    notes: &[String],
+    color: bool,
+) -> String {
+    use codespan_reporting::diagnostic::{Diagnostic, Label};
+    use codespan_reporting::files::SimpleFile;
+    use codespan_reporting::term::{self, termcolor::Buffer};
+
+    let (start, end) = first_line_range(source, span);
     let mut notes = notes.to_vec();
+    let primary_long = on_long_line(source, start);
+    let mut labels = Vec::new();
+    for (place, text) in secondary {
+        let (from, to) = first_line_range(source, *place);
+        if primary_long || on_long_line(source, from) {
+            let line = source[..from].matches('\n').count() + 1;
+            let line_start = source[..from].rfind('\n').map_or(0, |p| p + 1);
+            let column = source[line_start..from].chars().count() + 1;
+            notes.insert(0, format!("{text}: line {line} column {column}"));
+        } else {
+            labels.push(Label::secondary((), from..to).with_message(text.as_str()));
+        }
+    }
     // A very long line (generated tests) is cut down to a window around the span; the lines
     // before it become empty so the line number stays right, and a note gives the column.
     let line_start = source[..start].rfind('\n').map_or(0, |p| p + 1);
@@ -202,9 +295,11 @@ pub fn render(
         (source, start, end)
     };
     let file = SimpleFile::new(name, source);
+    let mut all = vec![Label::primary((), start..end).with_message(label)];
+    all.extend(labels);
     let diagnostic = Diagnostic::error()
         .with_message(title)
-        .with_labels(vec![Label::primary((), start..end).with_message(label)])
+        .with_labels(all)
         .with_notes(notes);
     let mut buffer = if color {
         Buffer::ansi()

@@ -17,6 +17,7 @@
 //! `ret`, `settle`, `throw`, `alloc_exn`, `ref_matches`). It may add `Prompt` and
 //! `LabelKind::Design` uses for its own constructs.
 
+pub mod backtrace;
 pub mod code;
 pub mod gc;
 pub mod instantiate;

@@ -142,6 +142,7 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
                     .last()
                     .and_then(|sg| sg.frames.last())
                     .and_then(|fr| fr.code.span(fr.pc.saturating_sub(1) as usize));
+                let e = e.with_backtrace(super::backtrace::capture(s, th));
                 break Err(match span {
                     Some(sp) => e.with_span(sp),
                     None => e,
@@ -338,6 +339,8 @@ pub fn tail_call(s: &mut Store, th: &mut Thread, a: Addr) -> Result<Rule> {
 /// reaches the host.
 pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
     let tag = s.exns[e as usize].tag;
+    // Where it was thrown, for the diagnostic if it reaches the host (unwinding pops it).
+    let site = super::backtrace::Site::of(th);
     loop {
         let Thread { segs, depth, .. } = th;
         let sg = segs.last_mut().ok_or_else(|| Error::crash("no segment"))?;
@@ -395,15 +398,19 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
         if let Prompt::Root = sg.prompt {
             let exn = &s.exns[e as usize];
             let payload: Vec<String> = exn.fields.iter().map(show_val).collect();
-            return Err(Error::new(
+            let err = Error::new(
                 ErrorKind::Exception,
                 format!(
                     "uncaught exception: tag {} [{}]",
-                    exn.tag,
+                    super::backtrace::tag_name(s, exn.tag),
                     payload.join(" ")
                 ),
-                None,
-            ));
+                site.as_ref().and_then(|site| site.span()),
+            );
+            return Err(match site {
+                Some(site) => err.with_backtrace(site.backtrace(s)),
+                None => err,
+            });
         }
         // exception-through-prompt: a typed-cont prompt lets the exception out to its resumer.
         if let Some(Segment {

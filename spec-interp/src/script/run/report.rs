@@ -23,14 +23,16 @@ pub fn render_failures(report: &FileReport, color: bool) -> String {
             format!("expected: {}", outcome.expected),
             format!("   found: {}", outcome.actual),
         ];
+        notes.extend(outcome.detail.notes.iter().cloned());
         notes.extend(exhaustion_hint(&outcome.actual).map(String::from));
         let label = first_line(&outcome.actual);
-        text.push_str(&diag::render(
+        text.push_str(&diag::render_with(
             &name,
             &report.source,
             outcome.focus,
             &title,
             label,
+            &outcome.detail.secondary,
             &notes,
             color,
         ));
@@ -229,6 +231,7 @@ mod tests {
                 focus: span,
                 printed: Vec::new(),
                 values: None,
+                detail: super::Detail::default(),
             }],
         };
         let json = to_json(std::slice::from_ref(&report), report.tally());
