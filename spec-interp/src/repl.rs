@@ -460,7 +460,11 @@ mod tests {
         let r = repl.input(":design raw-stacks");
         assert_eq!(r.out, "design: raw-stacks (modules forgotten)\n");
         let r = repl.input("(invoke \"f\")");
-        assert!(r.failed && r.err.contains("unknown module"), "{}", r.err);
+        assert!(
+            r.failed && r.err.contains("no module instantiated yet"),
+            "{}",
+            r.err
+        );
         assert!(repl.input(":quit").quit);
         assert!(repl.input(":nope").err.contains("unknown command"));
     }

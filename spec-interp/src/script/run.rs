@@ -1803,8 +1803,16 @@ mod tests {
                 (3, false, "trap \"unreachable\"")
             ]
         );
-        let focus = report.outcomes[2].focus;
-        assert_eq!(&src[focus.range()], "(invoke \"f\")");
+        // A trap is the directive's failure; the module has no place in the script to add.
+        let outcome = &report.outcomes[2];
+        assert_eq!(&src[outcome.focus.range()], "(assert_return (invoke \"f\"))");
+        assert_eq!(outcome.detail.secondary, vec![]);
+        assert_eq!(
+            outcome.detail.notes,
+            vec!["backtrace, innermost first:\n  0: func 0 (export \"f\") at byte 0x32 of a \
+                  binary module"
+                .to_string()]
+        );
     }
 
     #[test]

@@ -180,7 +180,7 @@ mod tests {
             focus: Span::NONE,
             printed: Vec::new(),
             values: None,
-            detail: super::Detail::default(),
+            detail: crate::script::run::Detail::default(),
         }
     }
 

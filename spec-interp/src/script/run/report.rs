@@ -231,7 +231,7 @@ mod tests {
                 focus: span,
                 printed: Vec::new(),
                 values: None,
-                detail: super::Detail::default(),
+                detail: crate::script::run::Detail::default(),
             }],
         };
         let json = to_json(std::slice::from_ref(&report), report.tally());
