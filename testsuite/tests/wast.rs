@@ -47,8 +47,12 @@ impl std::fmt::Display for Problems {
 
 impl std::error::Error for Problems {}
 
-/// Our own scripts.
+/// Our own scripts, but for `diagnostics/`: those fail on purpose, and
+/// `spec-interp/tests/diagnostics.rs` compares their rendered output instead.
 fn ours(path: &Path) -> datatest_stable::Result<()> {
+    if path.components().any(|c| c.as_os_str() == "diagnostics") {
+        return Ok(());
+    }
     check(path)
 }
 

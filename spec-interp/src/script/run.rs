@@ -193,7 +193,21 @@ impl Engine for Switchyard {
     fn invoke(&mut self, instance: Addr, name: &str, args: Vec<Val>) -> Result<Vec<Val>> {
         match self.export(instance, name)? {
             ExternVal::Func(func) => {
-                let results = exec::invoke(&mut self.store, func, args);
+                let given = args.clone();
+                let results = exec::invoke(&mut self.store, func, args).map_err(|mut err| {
+                    // The official text first, then the signature and what was given.
+                    if err.message == "wrong number or types of arguments" {
+                        if let Some(ft) = self.store.func_type(func) {
+                            let ty = self.store.func_type_text(instance, &ft);
+                            err.message = format!(
+                                "{}: \"{name}\" is {ty}, given {}",
+                                err.message,
+                                vals_text(&given)
+                            );
+                        }
+                    }
+                    err
+                });
                 // The results stay roots until the next action: the runner still reads them.
                 self.store.gc.host_roots = results.as_ref().map_or(Vec::new(), Vec::clone);
                 results
@@ -696,12 +710,21 @@ fn skip_forms(src: &str, features: &[String]) -> Vec<Outcome> {
         "its `;;!` header lines turn on {}, which Switchyard does not implement",
         keys.join(", ")
     );
-    scan::top_level_forms(src)
+    let forms = scan::top_level_forms(src);
+    // A script with no directive is still skipped, and counted so: as the script itself.
+    let whole = forms
+        .is_empty()
+        .then(|| Span::new(0, src.find('\n').unwrap_or(src.len())));
+    forms
         .into_iter()
+        .chain(whole)
         .map(|form| Outcome {
             span: form,
             line: lines.line(form.start as usize),
-            kind: scan::form_keyword(src, form).to_string(),
+            kind: match whole {
+                Some(_) => "script".to_string(),
+                None => scan::form_keyword(src, form).to_string(),
+            },
             expected: "run".to_string(),
             actual: format!("not run: {reason}"),
             status: Status::Skipped {
@@ -1008,13 +1031,31 @@ impl Checked {
     }
 }
 
-/// `kind "message"`, the way outcomes print an error.
-fn error_text(err: &Error) -> String {
-    format!("{} \"{}\"", err.kind.name(), err.message)
+/// `kind "message"`, the way outcomes print an error: the message is a script string, so
+/// quotes inside it are escaped (`unlinkable "unknown import \"M\" \"f\""`).
+pub(crate) fn error_text(err: &Error) -> String {
+    expected_error(err.kind, &err.message)
 }
 
 fn expected_error(kind: ErrorKind, message: &str) -> String {
-    format!("{} \"{}\"", kind.name(), message)
+    format!("{} {}", kind.name(), quoted(message))
+}
+
+/// `text` as a script string: in quotes, with `\`, `"` and line breaks escaped.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 impl<E: Engine> Session<E> {
@@ -1805,13 +1846,18 @@ mod tests {
         );
         // A trap is the directive's failure; the module has no place in the script to add.
         let outcome = &report.outcomes[2];
-        assert_eq!(&src[outcome.focus.range()], "(assert_return (invoke \"f\"))");
+        assert_eq!(
+            &src[outcome.focus.range()],
+            "(assert_return (invoke \"f\"))"
+        );
         assert_eq!(outcome.detail.secondary, vec![]);
         assert_eq!(
             outcome.detail.notes,
-            vec!["backtrace, innermost first:\n  0: func 0 (export \"f\") at byte 0x32 of a \
+            vec![
+                "backtrace, innermost first:\n  0: func 0 (export \"f\") at byte 0x32 of a \
                   binary module"
-                .to_string()]
+                    .to_string()
+            ]
         );
     }
 
