@@ -1285,7 +1285,7 @@ impl<E: Engine> Session<E> {
     fn missing_module(&self, name: Option<&str>, what: &str) -> Error {
         let message = match name {
             Some(name) => match self.failed.get(name) {
-                Some(at) => format!("unknown module ${name}: its module directive at {at} failed"),
+                Some(at) => format!("unknown module ${name}: its directive at {at} failed"),
                 None => format!("unknown module ${name}"),
             },
             None => match &self.last_failed {

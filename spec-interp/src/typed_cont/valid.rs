@@ -208,13 +208,13 @@ fn check_handlers(k: &Checker, hs: &[Handler], ts: &[ValType]) -> Result<()> {
                         return Err(k.err(format!("non-continuation type {x}")));
                     }
                 };
-                let tag_is = || format!("{} is {}", k.c.tag_name(e), k.c.show_func(&tag));
                 if !k.reg().vals_subtype(&tag.params, prefix) {
                     return Err(k.err(format!(
-                        "type mismatch in handler: tag parameters and label differ: {}, and \
-                         label {l} takes {}: the tag's parameters, then the continuation",
-                        tag_is(),
-                        k.c.show_vals(&lts)
+                        "type mismatch in handler: tag parameters and label differ: label {l} \
+                         takes {} (the tag's parameters, then the continuation), but {} is {}",
+                        k.c.show_vals(&lts),
+                        k.c.tag_name(e),
+                        k.c.show_func(&tag)
                     )));
                 }
                 let have = FuncType {
@@ -223,9 +223,9 @@ fn check_handlers(k: &Checker, hs: &[Handler], ts: &[ValType]) -> Result<()> {
                 };
                 if !k.reg().func_subtype(&have, &kft) {
                     return Err(k.err(format!(
-                        "type mismatch in handler: continuation type differs: label {l} \
-                         receives a {} of {}, but the continuation is {} ({}'s results, then \
-                         the resumed continuation's)",
+                        "type mismatch in handler: continuation type differs: label {l} takes a \
+                         {}, which is cont {}, but the handler's continuation is {} (it takes \
+                         {}'s results and returns what the resumed continuation returns)",
                         k.c.show_val(lts[lts.len() - 1]),
                         k.c.show_func(&kft),
                         k.c.show_func(&have),

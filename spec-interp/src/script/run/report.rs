@@ -26,6 +26,7 @@ pub fn render_failures(report: &FileReport, color: bool) -> String {
         notes.extend(outcome.detail.notes.iter().cloned());
         notes.extend(exhaustion_hint(&outcome.actual).map(String::from));
         let label = first_line(&outcome.actual);
+        let label = label.as_str();
         text.push_str(&diag::render_with(
             &name,
             &report.source,
@@ -60,11 +61,15 @@ pub fn exhaustion_hint(actual: &str) -> Option<&'static str> {
     })
 }
 
-fn first_line(text: &str) -> &str {
+/// The first line of `text`, cut at a word before 100 characters (with ` ...`): a label.
+fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or("");
     match line.char_indices().nth(100) {
-        Some((cut, _)) => &line[..cut],
-        None => line,
+        Some((cut, _)) => {
+            let cut = line[..cut].rfind(' ').filter(|&at| at > 40).unwrap_or(cut);
+            format!("{} ...", &line[..cut])
+        }
+        None => line.to_string(),
     }
 }
 
