@@ -62,8 +62,8 @@ fn wasm_blocks(doc: &str) -> Vec<Block> {
 
 /// Runs or validates one block; `Err` says what is wrong.
 fn check(block: &Block, design: Design, place: &str) -> Result<(), String> {
-    let is_script = block.text.trim_start().starts_with("(module")
-        || block.text.contains("(assert_");
+    let is_script =
+        block.text.trim_start().starts_with("(module") || block.text.contains("(assert_");
     if is_script {
         let report = run_source(Path::new(place), &block.text, &RunOptions::default());
         let failed: Vec<String> = report
@@ -113,7 +113,8 @@ fn the_wasm_in_the_docs_runs() {
     let mut problems = Vec::new();
     let mut checked = 0;
     for (doc, design) in &docs {
-        let text = std::fs::read_to_string(doc).unwrap_or_else(|e| panic!("{}: {e}", doc.display()));
+        let text =
+            std::fs::read_to_string(doc).unwrap_or_else(|e| panic!("{}: {e}", doc.display()));
         for block in wasm_blocks(&text) {
             let place = format!("{}:{}", doc.display(), block.line);
             let example = block
