@@ -1797,7 +1797,7 @@ mod tests {
         );
         assert_eq!(
             actual[4].2,
-            "bad.wast:2: assert_return failed: expected [], found script error \"unknown export \"nope\"\""
+            "bad.wast:2: assert_return failed: expected [], found script error \"unknown export \\\"nope\\\"\""
         );
         assert!(
             actual[5].2.contains("input nested more than 16 deep"),
