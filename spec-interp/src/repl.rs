@@ -194,6 +194,7 @@ impl Repl {
                 span: whole,
             }],
         };
+        self.session.set_name(name);
         let outcomes = self.session.run(&script, src);
         self.render(name, src, &script, &outcomes)
     }
@@ -214,6 +215,7 @@ impl Repl {
                 return self.error_reply(name, src, span, &e.to_string());
             }
         };
+        self.session.set_name(name);
         let outcomes = self.session.run(&script, src);
         self.render(name, src, &script, &outcomes)
     }
@@ -239,13 +241,15 @@ impl Repl {
                     format!("expected: {}", outcome.expected),
                     format!("   found: {}", outcome.actual),
                 ];
+                notes.extend(outcome.detail.notes.iter().cloned());
                 notes.extend(report::exhaustion_hint(&outcome.actual).map(String::from));
-                reply.err.push_str(&crate::diag::render(
+                reply.err.push_str(&crate::diag::render_with(
                     name,
                     src,
                     outcome.focus,
                     &format!("{} failed", outcome.kind),
                     "",
+                    &outcome.detail.secondary,
                     &notes,
                     false,
                 ));

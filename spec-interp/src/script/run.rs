@@ -891,6 +891,12 @@ impl<E: Engine> Session<E> {
         session
     }
 
+    /// Names the text of the next `run` in positions (`input 3`, in the REPL): its
+    /// modules' backtrace entries say where they are with it.
+    pub fn set_name(&mut self, name: &str) {
+        self.context.name = Some(name.to_string());
+    }
+
     /// The module of the last `module` command that defined or instantiated one.
     pub fn last_module(&self) -> Option<&E::Module> {
         self.last_definition.as_ref().map(|(m, _)| m)
