@@ -83,6 +83,46 @@ pub struct Error {
     /// Other places that explain the error, each with a short message (where the file ended
     /// while a `(` was still open, ...): secondary labels of its diagnostic.
     pub labels: Vec<(Span, String)>,
+    /// The Wasm activations when a run ended in this error (traps, exhaustion, suspensions):
+    /// shown under the diagnostic, never part of the message.
+    pub backtrace: Option<Box<Backtrace>>,
+}
+
+/// The activations on a thread when an error ended its run, innermost first. A long one keeps
+/// its ends: `inner`, then `elided` frames left out, then `outer`; a run of one function
+/// calling itself at the same place is one entry with a count.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Backtrace {
+    pub inner: Vec<TraceFrame>,
+    pub elided: usize,
+    pub outer: Vec<TraceFrame>,
+}
+
+impl Backtrace {
+    /// Every entry kept, innermost first.
+    pub fn frames(&self) -> impl Iterator<Item = &TraceFrame> {
+        self.inner.iter().chain(&self.outer)
+    }
+}
+
+/// One activation of a backtrace (or a run of identical ones).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceFrame {
+    /// `$name` from the source or the name section, else the index (`func 3`).
+    pub func: String,
+    /// The store address of the module instance the function belongs to: which module `span`
+    /// points into.
+    pub instance: u32,
+    /// The `$id` of that module, if it has one.
+    pub module: Option<String>,
+    /// The instruction being executed: the one that failed in the innermost frame, the call
+    /// in the others.
+    pub span: Option<Span>,
+    /// How many identical activations (recursion at the same place) this entry stands for.
+    pub repeat: usize,
+    /// Not on the host's own stack: `continuation`, `stack` (raw-stacks), `handler`
+    /// (effect-handlers) or `callback` (a host function called back into Wasm).
+    pub on: Option<&'static str>,
 }
 
 impl Error {
@@ -93,6 +133,7 @@ impl Error {
             span,
             rule: None,
             labels: Vec::new(),
+            backtrace: None,
         }
     }
     pub fn malformed(message: impl Into<String>, span: Span) -> Error {
@@ -124,6 +165,14 @@ impl Error {
     /// The same error with one more secondary label (see `labels`).
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Error {
         self.labels.push((span, message.into()));
+        self
+    }
+    /// The same error with the activations it ended (kept if it already has some: the
+    /// innermost run that failed saw the most).
+    pub fn with_backtrace(mut self, backtrace: Backtrace) -> Error {
+        if self.backtrace.is_none() {
+            self.backtrace = Some(Box::new(backtrace));
+        }
         self
     }
     pub fn with_span(mut self, span: Span) -> Error {

@@ -26,6 +26,34 @@ struct Cli {
     /// Without a command: the REPL (`switchyard repl`).
     #[command(subcommand)]
     command: Option<Commands>,
+    /// Colour in diagnostics: `auto` (on a terminal, unless the `NO_COLOR` environment
+    /// variable is set and not empty; `CLICOLOR_FORCE` turns it on anyway), `always`, `never`.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
+
+/// Whether diagnostics written to a stream (a terminal or not) are coloured: `--color`, else
+/// the environment (`NO_COLOR`, `CLICOLOR_FORCE`, see <https://no-color.org>), else whether
+/// the stream is a terminal.
+pub(crate) fn use_color(terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match COLOR.get().copied().unwrap_or(ColorChoice::Auto) {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => false,
+        ColorChoice::Auto if set("CLICOLOR_FORCE") => true,
+        ColorChoice::Auto => terminal,
+    }
 }
 
 #[derive(Subcommand)]
@@ -274,7 +302,8 @@ struct RunArgs {
     /// overriding `;;! relaxed` lines. Default: deterministic.
     #[arg(long, value_name = "CHOICE")]
     relaxed: Option<switchyard::simd::Relaxed>,
-    /// Write every directive's line, kind, expected and actual outcome to FILE as JSON.
+    /// Write every directive's line, kind, expected and actual outcome to FILE as JSON (`-`:
+    /// standard output; the per-file lines, diagnostics and summary then go to standard error).
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
     /// Write the same records to FILE (`-`: standard output) as JSON lines, each as soon as
@@ -337,6 +366,7 @@ fn exit(result: Result<bool, String>) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = COLOR.set(cli.color);
     let Some(command) = cli.command else {
         return exit(repl::main(ReplArgs {
             design: Design::TypedCont,
@@ -444,12 +474,7 @@ fn compare(args: CompareArgs) -> Result<bool, String> {
 fn coverage(args: CoverageArgs) -> Result<bool, String> {
     use switchyard::coverage::report::{self, ScriptCounts};
     use switchyard::script::run::run_file_counting;
-    let paths = if args.paths.is_empty() {
-        vec![bundled_suite()]
-    } else {
-        args.paths.clone()
-    };
-    let scripts = files::collect_wast_files(&paths).map_err(|e| e.to_string())?;
+    let scripts = collect(&args.paths)?.files;
     let options = RunOptions {
         design: args.design,
         ..RunOptions::default()
@@ -530,21 +555,22 @@ fn repository_from(file: &std::path::Path) -> String {
 
 /// Runs the scripts; `Ok(true)` when nothing failed.
 fn run(args: RunArgs) -> Result<bool, String> {
-    let paths = if args.paths.is_empty() {
-        vec![bundled_suite()]
-    } else {
-        args.paths.clone()
+    let collected = collect(&args.paths)?;
+    let scripts = collected.files;
+    // Files to write are checked before the run, not after it.
+    let json_to_stdout = args.json.as_deref() == Some(std::path::Path::new("-"));
+    let json_file = match &args.json {
+        Some(path) if !json_to_stdout => {
+            Some(std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?)
+        }
+        _ => None,
     };
-    let scripts = files::collect_wast_files(&paths).map_err(|e| e.to_string())?;
-    if scripts.is_empty() {
-        return Err(format!(
-            "no scripts or modules (.wast, .wat, .wasm) under {}",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+    if let Some(path) = &args.write_expected_failures {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     let invoke = match args.invoke.as_deref() {
         Some([name, rest @ ..]) => Some(Invocation {
@@ -579,14 +605,28 @@ fn run(args: RunArgs) -> Result<bool, String> {
         snapshots: (args.trace == Some(TraceMode::Json))
             .then(|| Recorder::sink(snapshot::Mode::Print)),
     };
-    let color = std::io::stdout().is_terminal();
+    // With `--json -` standard output is the JSON's: the rest goes to standard error.
+    let color = use_color(if json_to_stdout {
+        std::io::stderr().is_terminal()
+    } else {
+        std::io::stdout().is_terminal()
+    });
     // The lock is taken per write: `--json-lines -` writes from the script's thread.
     let write = |text: &str| {
-        let mut out = std::io::stdout().lock();
         // A closed pipe (`| head`) is not worth a panic.
-        let _ = out.write_all(text.as_bytes());
-        let _ = out.flush();
+        if json_to_stdout {
+            let mut out = std::io::stderr().lock();
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+        } else {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+        }
     };
+    for notice in &collected.notices {
+        eprintln!("switchyard: note: {notice}");
+    }
     let mut total = Tally::default();
     let mut reports: Vec<FileReport> = Vec::new();
     let mut diagnostics = String::new();
@@ -633,9 +673,17 @@ fn run(args: RunArgs) -> Result<bool, String> {
     }
     write(&diagnostics);
     write(&report::notices_text(&reports));
-    if let Some(path) = &args.json {
-        std::fs::write(path, report::to_json(&reports, total))
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+    let json = args.json.as_ref().map(|_| report::to_json(&reports, total));
+    match (json, json_file, &args.json) {
+        (Some(json), Some(mut file), Some(path)) => file
+            .write_all(json.as_bytes())
+            .map_err(|e| format!("{}: {e}", path.display()))?,
+        (Some(json), None, _) => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(json.as_bytes());
+            let _ = out.flush();
+        }
+        _ => {}
     }
     if let Some(path) = &args.write_expected_failures {
         let mut list = ExpectedFailures::load(path)?;
@@ -653,11 +701,12 @@ fn run(args: RunArgs) -> Result<bool, String> {
 /// Validates the files; `Ok(true)` when every module is valid.
 fn validate(args: ValidateArgs) -> Result<bool, String> {
     use switchyard::script::run::validate::validate_file;
-    let files = files::collect_wast_files(&args.paths).map_err(|e| e.to_string())?;
-    if files.is_empty() {
-        return Err("no scripts or modules (.wast, .wat, .wasm) found".to_string());
+    let collected = files::collect_runnable(&args.paths)?;
+    for notice in &collected.notices {
+        eprintln!("switchyard: note: {notice}");
     }
-    let color = std::io::stdout().is_terminal();
+    let files = collected.files;
+    let color = use_color(std::io::stdout().is_terminal());
     let mut out = std::io::stdout().lock();
     let (mut valid, mut invalid) = (0, 0);
     let mut diagnostics = String::new();
@@ -704,6 +753,20 @@ fn json_lines_sink(path: &std::path::Path) -> Result<switchyard::script::run::Ou
             }
         },
     )))
+}
+
+/// The files `paths` name (`files::collect_runnable`); with none, the bundled suites but for
+/// `testsuite/diagnostics/`, whose scripts fail on purpose (`tests/diagnostics.rs` renders
+/// them).
+fn collect(paths: &[PathBuf]) -> Result<files::Collected, String> {
+    if !paths.is_empty() {
+        return files::collect_runnable(paths);
+    }
+    let suite = bundled_suite();
+    let mut collected = files::collect_runnable(std::slice::from_ref(&suite))?;
+    let diagnostics = suite.join("diagnostics");
+    collected.files.retain(|f| !f.starts_with(&diagnostics));
+    Ok(collected)
 }
 
 /// The bundled suites, relative to the current folder when they lie below it (shorter lines).

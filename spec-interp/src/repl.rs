@@ -211,6 +211,7 @@ impl Repl {
         if let Some(tracer) = &mut self.session.engine.store.tracer {
             tracer.file = name.to_string();
         }
+        self.session.set_name(name);
         let outcomes = self.session.run(&script, src);
         self.render(name, src, &script, &outcomes)
     }
@@ -234,6 +235,7 @@ impl Repl {
         if let Some(tracer) = &mut self.session.engine.store.tracer {
             tracer.file = name.to_string();
         }
+        self.session.set_name(name);
         let outcomes = self.session.run(&script, src);
         self.render(name, src, &script, &outcomes)
     }
@@ -259,13 +261,15 @@ impl Repl {
                     format!("expected: {}", outcome.expected),
                     format!("   found: {}", outcome.actual),
                 ];
+                notes.extend(outcome.detail.notes.iter().cloned());
                 notes.extend(report::exhaustion_hint(&outcome.actual).map(String::from));
-                reply.err.push_str(&crate::diag::render(
+                reply.err.push_str(&crate::diag::render_labelled(
                     name,
                     src,
                     outcome.focus,
                     &format!("{} failed", outcome.kind),
                     "",
+                    &outcome.detail.secondary,
                     &notes,
                     false,
                 ));
@@ -439,7 +443,11 @@ mod tests {
         let r = repl.input(":design raw-stacks");
         assert_eq!(r.out, "design: raw-stacks (modules forgotten)\n");
         let r = repl.input("(invoke \"f\")");
-        assert!(r.failed && r.err.contains("unknown module"), "{}", r.err);
+        assert!(
+            r.failed && r.err.contains("no module instantiated yet"),
+            "{}",
+            r.err
+        );
         assert!(repl.input(":quit").quit);
         assert!(repl.input(":nope").err.contains("unknown command"));
     }

@@ -447,7 +447,8 @@ fn trace_json_prints_a_snapshot_per_step_and_a_line_per_directive() {
     assert_eq!(directives[1]["end_step"], 31);
     // The plain flag is still the text trace.
     let o = run(&["run", "--trace", script.to_str().unwrap()], &dir);
-    assert!(stderr(&o).starts_with("ref.func "), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with(";; "), "{}", stderr(&o));
+    assert!(stderr(&o).contains(" ref.func "), "{}", stderr(&o));
 }
 
 /// One HTTP/1.0 request to the server at `port`; the response's status line and body.
@@ -529,4 +530,135 @@ fn serve_answers_the_page_and_the_api_on_localhost() {
     if let Err(panic) = checks {
         std::panic::resume_unwind(panic);
     }
+}
+
+const FAILING: &str = "(module (func (export \"f\") (result i32) (i32.const 1)))\n\
+                       (assert_return (invoke \"f\") (i32.const 2))\n";
+
+/// `switchyard ARGS` in `dir` with only the given colour variables set (none inherited).
+fn run_env(args: &[&str], dir: &Path, vars: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(EXE);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn colour_follows_the_flag_then_the_environment() {
+    let dir = scratch();
+    write(&dir, "f.wast", FAILING);
+    let coloured = |o: &Output| stdout(o).contains('\u{1b}');
+    // Not a terminal: no colour by default.
+    assert!(!coloured(&run_env(&["run", "f.wast"], &dir, &[])));
+    assert!(coloured(&run_env(
+        &["run", "f.wast"],
+        &dir,
+        &[("CLICOLOR_FORCE", "1")]
+    )));
+    // NO_COLOR wins over CLICOLOR_FORCE; the flag wins over both.
+    assert!(!coloured(&run_env(
+        &["run", "f.wast"],
+        &dir,
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
+    )));
+    assert!(coloured(&run_env(
+        &["run", "--color", "always", "f.wast"],
+        &dir,
+        &[("NO_COLOR", "1")]
+    )));
+    assert!(!coloured(&run_env(
+        &["--color", "never", "run", "f.wast"],
+        &dir,
+        &[("CLICOLOR_FORCE", "1")]
+    )));
+    // An empty NO_COLOR does not count (no-color.org).
+    assert!(coloured(&run_env(
+        &["run", "f.wast"],
+        &dir,
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")]
+    )));
+    let o = run_env(&["validate", "--color", "always", "f.wast"], &dir, &[]);
+    assert_eq!(status(&o), 0, "{}", stdout(&o));
+    let o = run_env(&["run", "--color", "sometimes", "f.wast"], &dir, &[]);
+    assert_eq!(status(&o), 2);
+}
+
+#[test]
+fn an_empty_folder_is_an_error_not_a_pass() {
+    let dir = scratch();
+    write(&dir, "f.wast", "(module)\n");
+    std::fs::create_dir(dir.join("empty")).unwrap();
+    write(&dir.join("empty"), "notes.md", "no scripts here");
+    for args in [
+        &["run", "empty"][..],
+        &["run", "f.wast", "empty"],
+        &["validate", "empty"],
+    ] {
+        let o = run(args, &dir);
+        assert_eq!(status(&o), 2, "{args:?}");
+        assert_eq!(stdout(&o), "", "{args:?}: nothing runs");
+        assert_eq!(
+            stderr(&o),
+            "switchyard: empty: no scripts or modules (.wast, .wat, .wasm) in this folder\n"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_cycle_is_walked_once() {
+    let dir = scratch();
+    let tree = dir.join("tree");
+    std::fs::create_dir_all(tree.join("a")).unwrap();
+    std::fs::create_dir_all(tree.join("b")).unwrap();
+    write(&tree, "f.wast", "(module)\n");
+    // Two links back up: without the check the walk would visit 2^40 paths.
+    std::os::unix::fs::symlink("..", tree.join("a/up")).unwrap();
+    std::os::unix::fs::symlink("..", tree.join("b/up")).unwrap();
+    let o = run(&["run", "tree"], &dir);
+    assert_eq!(status(&o), 0, "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o),
+        "PASS tree/f.wast [typed-cont]: 1 passed, 0 failed, 0 skipped\n\
+         1 passed, 0 failed, 0 skipped\n"
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("note: tree/a/up: skipped, a link to a folder already searched"),
+        "{err}"
+    );
+    assert!(err.contains("note: tree/b/up: skipped"), "{err}");
+}
+
+#[test]
+fn files_to_write_are_checked_before_the_run() {
+    let dir = scratch();
+    write(&dir, "f.wast", FAILING);
+    for flag in ["--json", "--write-expected-failures"] {
+        let o = run(&["run", flag, "no/such/folder/out.txt", "f.wast"], &dir);
+        assert_eq!(status(&o), 2, "{flag}");
+        assert_eq!(stdout(&o), "", "{flag}: nothing ran");
+        assert!(
+            stderr(&o).starts_with("switchyard: no/such/folder/out.txt: "),
+            "{}",
+            stderr(&o)
+        );
+    }
+    // `--json -` is standard output (not a file named `-`); the rest goes to standard error.
+    let o = run(&["run", "--json", "-", "f.wast"], &dir);
+    assert_eq!(status(&o), 1);
+    assert!(!dir.join("-").exists());
+    assert!(
+        stdout(&o).starts_with("{\n  \"files\": ["),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("FAIL f.wast"), "{}", stderr(&o));
 }

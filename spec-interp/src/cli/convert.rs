@@ -138,7 +138,7 @@ pub fn main(args: ConvertArgs) -> Result<bool, String> {
 }
 
 fn report(name: &str, source: &str, span: Span, e: &Error) -> bool {
-    let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let color = crate::use_color(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     eprint!(
         "{}",
         diag::render(name, source, span, &e.to_string(), "", &[], color)

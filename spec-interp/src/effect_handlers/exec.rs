@@ -40,8 +40,10 @@ fn trap(m: &str) -> Error {
     Error::trap(m)
 }
 
-fn unhandled() -> Error {
-    Error::new(ErrorKind::Suspension, "unhandled tag", None)
+fn unhandled(s: &Store, tag: Addr) -> Error {
+    // The official text, then the tag as its module names it.
+    let name = crate::exec::backtrace::tag_name(s, tag);
+    Error::new(ErrorKind::Suspension, format!("unhandled tag {name}"), None)
 }
 
 /// The parameter count of the function type of continuation type `ct` of instance `ia`.
@@ -345,7 +347,7 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
     let tag = s.modules[ia as usize].tags[x as usize];
     let n = s.tags[tag as usize].params;
     // perform-unhandled: the script outcome "unhandled tag".
-    let (j, q) = find_handler(s, th, tag).ok_or_else(unhandled)?;
+    let (j, q) = find_handler(s, th, tag).ok_or_else(|| unhandled(s, tag))?;
     // perform-handled: the segments from the handler's up to the perform become `k`...
     let mut segs = s.conts.cut_segments(&mut th.segs, j);
     let depth: usize = segs.iter().map(|g| g.frames.len()).sum();

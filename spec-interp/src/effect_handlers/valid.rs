@@ -47,7 +47,16 @@ pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
                 results: f.end.clone(),
             };
             if !k.reg().func_subtype(&have, &kft) {
-                return Err(k.err("type mismatch: continuation type does not fit the clause"));
+                return Err(k.err(format!(
+                    "type mismatch: continuation type does not fit the clause: the clause's \
+                     continuation is {} ({} is {}, and the handle block returns {}), but {} is {}",
+                    k.c.show_func(&have),
+                    k.c.tag_name(*e),
+                    k.c.show_func(&tag),
+                    k.c.show_vals(&f.end),
+                    k.c.type_name(ct),
+                    k.c.show_func(&kft)
+                )));
             }
             let mut start = tag.params;
             start.push(ref_to(false, ct));
@@ -66,7 +75,11 @@ pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
             let (ct, ft) = cont_type(k, *x)?;
             let te = k.tag_type(*e)?;
             if !te.results.is_empty() {
-                return Err(k.err("type mismatch: exception tag has results"));
+                return Err(k.err(format!(
+                    "type mismatch: exception tag has results: {} is {}",
+                    k.c.tag_name(*e),
+                    k.c.show_func(&te)
+                )));
             }
             k.pop_expect(ref_to(true, ct))?;
             k.pop_vals(&te.params)?;

@@ -17,6 +17,7 @@
 //! `ret`, `settle`, `throw`, `alloc_exn`, `ref_matches`). It may add `Prompt` and
 //! `LabelKind::Design` uses for its own constructs.
 
+pub mod backtrace;
 pub mod code;
 pub mod gc;
 pub mod instantiate;
@@ -240,6 +241,33 @@ impl Store {
     pub fn func_type(&self, addr: Addr) -> Option<crate::syntax::FuncType> {
         let f = self.funcs.get(addr as usize)?;
         self.rtt.func_type(f.ty()).cloned()
+    }
+
+    /// A function type as module instance `inst` names its types: `[i32 (ref $point)] -> []`
+    /// (a concrete type the module does not name by its index there, else by its canonical
+    /// index).
+    pub fn func_type_text(&self, inst: Addr, ft: &crate::syntax::FuncType) -> String {
+        use crate::syntax::{HeapType, ValType};
+        let module = self.modules.get(inst as usize);
+        let show = |t: &ValType| match t {
+            ValType::Ref(rt) => match rt.heap {
+                HeapType::Concrete(ct) => {
+                    let x = module.and_then(|m| m.types.iter().position(|&c| c == ct));
+                    let name = match x {
+                        Some(x) => module
+                            .and_then(|m| m.module.names.types.get(&(x as u32)))
+                            .map_or_else(|| x.to_string(), |n| format!("${n}")),
+                        None => ct.to_string(),
+                    };
+                    let null = if rt.nullable { "null " } else { "" };
+                    format!("(ref {null}{name})")
+                }
+                HeapType::Abs(_) => crate::valid::show_val(*t),
+            },
+            _ => crate::valid::show_val(*t),
+        };
+        let list = |ts: &[ValType]| ts.iter().map(show).collect::<Vec<_>>().join(" ");
+        format!("[{}] -> [{}]", list(&ft.params), list(&ft.results))
     }
 
     /// Number of live continuations.

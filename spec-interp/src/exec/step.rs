@@ -99,7 +99,7 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
             // for them: they neither allocate nor push frames), up to the next audit or the
             // fuel; then the step below goes on with the next one.
             if let Err(e) = run_local(s, th, &mut steps, next_audit.min(fuel)) {
-                break Err(located(th, e));
+                break Err(located(s, th, e));
             }
         }
         steps += 1;
@@ -164,7 +164,7 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
                 if recording {
                     super::snapshot::record(s, th, "", at, Some(&e));
                 }
-                break Err(located(th, e));
+                break Err(located(s, th, e));
             }
         }
     };
@@ -173,8 +173,9 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
 }
 
 /// `e`, raised by the step of the instruction just before the top frame's `pc`, with that
-/// instruction's span.
-fn located(th: &Thread, e: Error) -> Error {
+/// instruction's span and the thread's backtrace.
+fn located(s: &Store, th: &Thread, e: Error) -> Error {
+    let e = e.with_backtrace(super::backtrace::capture(s, th));
     let span = th
         .segs
         .last()
@@ -359,6 +360,8 @@ pub fn tail_call(s: &mut Store, th: &mut Thread, a: Addr) -> Result<Rule> {
 /// reaches the host.
 pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
     let tag = s.exns[e as usize].tag;
+    // Where it was thrown, for the diagnostic if it reaches the host (unwinding pops it).
+    let site = super::backtrace::Site::of(th);
     loop {
         let Thread { segs, depth, .. } = th;
         let sg = segs.last_mut().ok_or_else(|| Error::crash("no segment"))?;
@@ -416,15 +419,19 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
         if let Prompt::Root = sg.prompt {
             let exn = &s.exns[e as usize];
             let payload: Vec<String> = exn.fields.iter().map(show_val).collect();
-            return Err(Error::new(
+            let err = Error::new(
                 ErrorKind::Exception,
                 format!(
                     "uncaught exception: tag {} [{}]",
-                    exn.tag,
+                    super::backtrace::tag_name(s, exn.tag),
                     payload.join(" ")
                 ),
-                None,
-            ));
+                site.as_ref().and_then(|site| site.span()),
+            );
+            return Err(match site {
+                Some(site) => err.with_backtrace(site.backtrace(s)),
+                None => err,
+            });
         }
         // exception-through-prompt: a typed-cont prompt lets the exception out to its resumer.
         if let Some(Segment {

@@ -301,10 +301,9 @@ fn generator_suspends_and_resumes() {
 #[test]
 fn unhandled_suspension_reaches_host() {
     let e = run(generator_module(), "f0", vec![]).unwrap_err();
-    assert_eq!(
-        (e.kind, e.message.as_str()),
-        (ErrorKind::Suspension, "unhandled tag")
-    );
+    // The official text, then the tag's name or index.
+    assert_eq!(e.kind, ErrorKind::Suspension);
+    assert!(e.message.starts_with("unhandled tag "), "{}", e.message);
 }
 
 /// 1,000,000 suspend/resume round trips (run with `--release -- --ignored` to time them).

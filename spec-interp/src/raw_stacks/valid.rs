@@ -55,6 +55,14 @@ fn return_stack(k: &Checker, s: &StackTy) -> Result<StackTy> {
     }
 }
 
+/// `stack $s: [t*] rt`, for messages: the stack type `s` as the module calls it, and what a
+/// switch to it sends.
+fn show_stack(k: &Checker, s: &StackTy) -> String {
+    let mut sent = s.params.clone();
+    sent.push(ValType::Ref(s.ret));
+    format!("{} receives {}", k.c.type_name(s.ct), k.c.show_vals(&sent))
+}
+
 /// A function `[p*] -> []` can start stack `s`: `t* rt <: p*`.
 fn can_start(reg: &TypeRegistry, s: &StackTy, params: &[ValType], results: &[ValType]) -> bool {
     let mut sent = s.params.clone();
@@ -70,7 +78,13 @@ pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
             let fct = k.c.func(*f, k.sp)?;
             let ft = k.c.func_type(fct);
             if !can_start(k.reg(), &s, &ft.params, &ft.results) {
-                return Err(k.err("type mismatch: function cannot start this stack type"));
+                return Err(k.err(format!(
+                    "type mismatch: function cannot start this stack type: {} is {}, and {} \
+                     (a starting function takes that and returns nothing)",
+                    k.c.func_name(*f),
+                    k.c.show_func(ft),
+                    show_stack(k, &s)
+                )));
             }
             k.push(ref_to(false, s.ct));
         }
@@ -90,8 +104,20 @@ pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
                     .reg()
                     .func_type(fct)
                     .is_some_and(|ft| can_start(k.reg(), &s, &ft.params, &ft.results)) => {}
-                Some(_) => {
-                    return Err(k.err("type mismatch: function cannot start this stack type"));
+                Some(rt) => {
+                    let ft = match rt.heap {
+                        HeapType::Concrete(fct) => k.reg().func_type(fct),
+                        HeapType::Abs(_) => None,
+                    };
+                    let given = match ft {
+                        Some(ft) => format!("{} : {}", k.c.show_ref(rt), k.c.show_func(ft)),
+                        None => k.c.show_ref(rt),
+                    };
+                    return Err(k.err(format!(
+                        "type mismatch: function cannot start this stack type: the function is \
+                         {given}, and {} (a starting function takes that and returns nothing)",
+                        show_stack(k, &s)
+                    )));
                 }
             }
             k.push(ref_to(false, s.ct));
@@ -109,7 +135,10 @@ pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
             // stack.switch_retire: [t1* (ref null $s)] -> [t*]; the target receives null.
             let s = stack_type(k, *x)?;
             if !s.ret.nullable {
-                return Err(k.err("type mismatch: retiring needs a nullable return stack type"));
+                return Err(k.err(format!(
+                    "type mismatch: retiring needs a nullable return stack type, but {}",
+                    show_stack(k, &s)
+                )));
             }
             k.pop_expect(ref_to(true, s.ct))?;
             k.pop_vals(&s.params)?;
@@ -119,8 +148,12 @@ pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
             // stack.bind: [t1* (ref null $s1)] -> [(ref $s2)], stack t2* rt1 <: stack t2'* rt2
             let s1 = stack_type(k, *x)?;
             let s2 = stack_type(k, *y)?;
+            let both = || format!("{}, {}", show_stack(k, &s1), show_stack(k, &s2));
             if s1.params.len() < s2.params.len() {
-                return Err(k.err("type mismatch: stack.bind to a type with more parameters"));
+                return Err(k.err(format!(
+                    "type mismatch: stack.bind to a type with more parameters: {}",
+                    both()
+                )));
             }
             let n = s1.params.len() - s2.params.len();
             let rest = crate::syntax::CompType::Stack {
@@ -132,7 +165,10 @@ pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
                 ret: s2.ret,
             };
             if !k.reg().comp_subtype(&rest, &target) {
-                return Err(k.err("type mismatch: stack.bind types do not match"));
+                return Err(k.err(format!(
+                    "type mismatch: stack.bind types do not match: {}",
+                    both()
+                )));
             }
             k.pop_expect(ref_to(true, s1.ct))?;
             k.pop_vals(&s1.params[..n])?;
@@ -155,9 +191,15 @@ pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
                 {
                     te.to_vec()
                 }
-                _ => return Err(k.err(
-                    "type mismatch: tag must be [te* tl] -> [] with tl accepting the return stack",
-                )),
+                _ => {
+                    return Err(k.err(format!(
+                        "type mismatch: tag must be [te* tl] -> [] with tl accepting the return \
+                         stack: {} is {}, and the return stack is {}",
+                        k.c.tag_name(*e),
+                        k.c.show_func(&tag),
+                        k.c.show_val(ref_to(false, y.ct))
+                    )))
+                }
             };
             k.pop_expect(ref_to(true, s.ct))?;
             k.pop_vals(&te)?;

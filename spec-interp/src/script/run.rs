@@ -5,6 +5,7 @@
 //! against) can run the same scripts; `Switchyard` is this crate's engine.
 
 pub mod expected;
+pub mod explain;
 pub mod files;
 pub mod modules;
 pub mod poke;
@@ -12,7 +13,7 @@ pub mod report;
 pub mod validate;
 pub mod values;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::Hash;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ use crate::script::{
 use crate::syntax::{ImportDesc, Module};
 use crate::{binary, host, text, valid};
 
+use self::explain::{Origin, Place, SourceText};
 use self::files::Headers;
 use self::values::{const_val, matches, patterns_text, vals_text};
 
@@ -66,6 +68,11 @@ pub trait Engine {
     fn directive_begins(&mut self, _line: usize, _text: &str) {}
     /// The directive that began last has run.
     fn directive_ends(&mut self) {}
+    /// The instance a backtrace entry belongs to (`diag::TraceFrame::instance`), if the engine
+    /// gives backtraces.
+    fn frame_instance(&self, _instance: u32) -> Option<Self::Instance> {
+        None
+    }
 }
 
 /// An engine behind a mutable borrow is an engine too (`run_script` borrows its engine).
@@ -105,6 +112,9 @@ impl<E: Engine> Engine for &mut E {
     }
     fn directive_ends(&mut self) {
         (**self).directive_ends()
+    }
+    fn frame_instance(&self, instance: u32) -> Option<E::Instance> {
+        (**self).frame_instance(instance)
     }
 }
 
@@ -195,7 +205,21 @@ impl Engine for Switchyard {
                 if self.store.tracer.is_some() {
                     exec::trace::invocation(&mut self.store, name, &args);
                 }
-                let results = exec::invoke(&mut self.store, func, args);
+                let given = args.clone();
+                let results = exec::invoke(&mut self.store, func, args).map_err(|mut err| {
+                    // The official text first, then the signature and what was given.
+                    if err.message == "wrong number or types of arguments" {
+                        if let Some(ft) = self.store.func_type(func) {
+                            let ty = self.store.func_type_text(instance, &ft);
+                            err.message = format!(
+                                "{}: \"{name}\" is {ty}, given {}",
+                                err.message,
+                                vals_text(&given)
+                            );
+                        }
+                    }
+                    err
+                });
                 if self.store.tracer.is_some() {
                     exec::trace::outcome(&mut self.store, &results);
                 }
@@ -248,6 +272,10 @@ impl Engine for Switchyard {
             tracer.end_directive();
         }
     }
+
+    fn frame_instance(&self, instance: u32) -> Option<Addr> {
+        Some(instance)
+    }
 }
 
 /// How a directive ended.
@@ -280,6 +308,19 @@ pub struct Outcome {
     pub printed: Vec<String>,
     /// The values an action returned.
     pub values: Option<Vec<Val>>,
+    /// More about a failure than `actual` says (other places to mark, a backtrace).
+    pub detail: Detail,
+}
+
+/// What a failure's diagnostic shows besides the directive and the expected and actual
+/// outcomes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Detail {
+    /// Other places in the script to mark, each with its label: where a trap happened inside
+    /// the module.
+    pub secondary: Vec<(Span, String)>,
+    /// Lines under the diagnostic: the Wasm backtrace, ...
+    pub notes: Vec<String>,
 }
 
 /// The outcomes of one script file.
@@ -544,6 +585,7 @@ fn unreadable(path: &Path, message: String) -> FileReport {
             labels: Vec::new(),
             printed: Vec::new(),
             values: None,
+            detail: Detail::default(),
         }],
     }
 }
@@ -577,6 +619,7 @@ fn failed(
         labels: Vec::new(),
         printed: Vec::new(),
         values: None,
+        detail: Detail::default(),
     }
 }
 
@@ -618,6 +661,7 @@ fn run_source_with(
     let context = ScriptContext {
         dir: path.parent().map(Path::to_path_buf),
         design,
+        name: Some(path.display().to_string()),
     };
     let outcome_sink = options.on_outcome.clone();
     let snapshots = options.snapshots.clone();
@@ -784,21 +828,31 @@ fn skip_forms(src: &str, features: &[String]) -> Vec<Outcome> {
         "its `;;!` header lines turn on {}, which Switchyard does not implement",
         keys.join(", ")
     );
-    text::top_level_forms(src)
+    let forms: Vec<(Span, String)> = text::top_level_forms(src)
         .into_iter()
-        .map(|form| Outcome {
-            span: form.span,
-            line: lines.line(form.span.start as usize),
-            kind: form.keyword.to_string(),
+        .map(|form| (form.span, form.keyword.to_string()))
+        .collect();
+    // A script with no directive is still skipped, and counted so: as the script itself.
+    let whole = forms
+        .is_empty()
+        .then(|| (Span::new(0, src.find('\n').unwrap_or(src.len())), "script".to_string()));
+    forms
+        .into_iter()
+        .chain(whole)
+        .map(|(span, kind)| Outcome {
+            span,
+            line: lines.line(span.start as usize),
+            kind,
             expected: "run".to_string(),
             actual: format!("not run: {reason}"),
             status: Status::Skipped {
                 reason: reason.clone(),
             },
-            focus: form.span,
+            focus: span,
             labels: Vec::new(),
             printed: vec![],
             values: None,
+            detail: Detail::default(),
         })
         .collect()
 }
@@ -837,6 +891,8 @@ fn fail_forms(src: &str, err: &Error, expected: &str) -> Vec<Outcome> {
 pub struct ScriptContext {
     pub dir: Option<PathBuf>,
     pub design: Design,
+    /// The script's name as positions show it (backtraces): its path.
+    pub name: Option<String>,
 }
 
 /// How deeply `input` commands may nest (a script that inputs itself stops here).
@@ -878,13 +934,24 @@ pub struct Session<E: Engine> {
     registry: HashMap<String, E::Instance>,
     /// Instances by their script `$id`.
     instances: HashMap<String, E::Instance>,
-    /// Module definitions by their script `$id`, each with whether its spans point into this
-    /// script (see `Session::local`).
-    definitions: HashMap<String, (E::Module, bool)>,
+    /// Module definitions by their script `$id`, each with what its spans point into.
+    definitions: HashMap<String, (E::Module, Origin)>,
     last_instance: Option<E::Instance>,
-    last_definition: Option<(E::Module, bool)>,
-    /// Instances of binary or quoted modules: spans in their errors do not point into the script.
-    opaque: HashSet<E::Instance>,
+    last_definition: Option<(E::Module, Origin)>,
+    /// What the spans of each instance's module point into.
+    origins: HashMap<E::Instance, Origin>,
+    /// Modules whose `module` directive failed, by `$id`, with the directive's place
+    /// (`line 5`): a later use says so instead of "unknown module".
+    failed: HashMap<String, String>,
+    /// The place of the latest `module` directive, when it failed: the directives after it
+    /// have no latest instance (rather than the one before it).
+    last_failed: Option<String>,
+    /// The place of the command being run (`line 5`, `input.wast:3`).
+    at: String,
+    /// The text of the script being run (its batch, in the REPL), which diagnostics show.
+    script_text: Option<Rc<SourceText>>,
+    /// The texts of the `.wast` files being input, innermost last.
+    input_texts: Vec<Rc<SourceText>>,
     context: ScriptContext,
     /// `input` commands being run, one inside the other.
     input_depth: usize,
@@ -908,7 +975,12 @@ impl<E: Engine> Session<E> {
             definitions: HashMap::new(),
             last_instance: None,
             last_definition: None,
-            opaque: HashSet::new(),
+            origins: HashMap::new(),
+            failed: HashMap::new(),
+            last_failed: None,
+            at: String::new(),
+            script_text: None,
+            input_texts: Vec::new(),
             context,
             input_depth: 0,
             host_error: None,
@@ -922,6 +994,12 @@ impl<E: Engine> Session<E> {
             }
         }
         session
+    }
+
+    /// Names the text of the next `run` in positions (`input 3`, in the REPL): its
+    /// modules' backtrace entries say where they are with it.
+    pub fn set_name(&mut self, name: &str) {
+        self.context.name = Some(name.to_string());
     }
 
     /// The module of the last `module` command that defined or instantiated one.
@@ -943,9 +1021,16 @@ impl<E: Engine> Session<E> {
     ) -> Vec<Outcome> {
         let mut outcomes = Vec::with_capacity(script.commands.len());
         let lines = crate::diag::Lines::new(src);
+        let name = self
+            .context
+            .name
+            .clone()
+            .unwrap_or_else(|| "script".to_string());
+        self.script_text = Some(Rc::new(SourceText::new(name, src.to_string())));
         for command in &script.commands {
             let kind = command_keyword(&command.kind);
             let line = lines.line(command.span.start as usize);
+            self.at = format!("line {line}");
             let printed_before = self.engine.printed_count();
             let text = src
                 .get(command.span.start as usize..command.span.end as usize)
@@ -975,6 +1060,7 @@ impl<E: Engine> Session<E> {
                 labels: Vec::new(),
                 printed: self.engine.printed_since(printed_before),
                 values: outcome.values,
+                detail: outcome.detail,
             };
             if let Some(observe) = observe {
                 observe(&outcome);
@@ -1015,6 +1101,7 @@ struct Checked {
     status: Status,
     focus: Option<Span>,
     values: Option<Vec<Val>>,
+    detail: Detail,
 }
 
 impl Checked {
@@ -1031,6 +1118,7 @@ impl Checked {
             status,
             focus,
             values: None,
+            detail: Detail::default(),
         }
     }
     fn fail(
@@ -1040,6 +1128,13 @@ impl Checked {
     ) -> Checked {
         Checked::new(expected, actual, false, focus)
     }
+    /// A failure with an error, shown at `place`.
+    fn failed(expected: impl Into<String>, err: &Error, place: Place) -> Checked {
+        Checked {
+            detail: place.detail,
+            ..Checked::fail(expected, error_text(err), place.focus)
+        }
+    }
     fn skip(expected: impl Into<String>, reason: impl Into<String>) -> Checked {
         let reason = reason.into();
         Checked {
@@ -1048,17 +1143,36 @@ impl Checked {
             status: Status::Skipped { reason },
             focus: None,
             values: None,
+            detail: Detail::default(),
         }
     }
 }
 
-/// `kind "message"`, the way outcomes print an error.
-fn error_text(err: &Error) -> String {
-    format!("{} \"{}\"", err.kind.name(), err.message)
+/// `kind "message"`, the way outcomes print an error: the message is a script string, so
+/// quotes inside it are escaped (`unlinkable "unknown import \"M\" \"f\""`).
+pub(crate) fn error_text(err: &Error) -> String {
+    expected_error(err.kind, &err.message)
 }
 
 fn expected_error(kind: ErrorKind, message: &str) -> String {
-    format!("{} \"{}\"", kind.name(), message)
+    format!("{} {}", kind.name(), quoted(message))
+}
+
+/// `text` as a script string: in quotes, with `\`, `"` and line breaks escaped.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 impl<E: Engine> Session<E> {
@@ -1072,28 +1186,35 @@ impl<E: Engine> Session<E> {
                 };
                 match self.module(module) {
                     Ok(()) => Checked::new(expected, expected, true, None),
-                    Err((err, focus)) => Checked::fail(expected, error_text(&err), focus),
+                    Err((err, place)) => {
+                        self.module_failed(module.id.as_deref(), module.definition);
+                        Checked::failed(expected, &err, place)
+                    }
                 }
             }
             CommandKind::ModuleInstance { instance, module } => {
-                let (definition, local) = match self.definition(module.as_deref()) {
+                let (definition, origin) = match self.definition(module.as_deref()) {
                     Ok(definition) => definition,
-                    Err(err) => return Checked::fail("instantiated", error_text(&err), None),
+                    Err(err) => {
+                        self.module_failed(instance.as_deref(), false);
+                        return Checked::failed("instantiated", &err, Place::default());
+                    }
                 };
                 match self.instantiate(&definition) {
                     Ok(inst) => {
-                        if !local {
-                            self.opaque.insert(inst);
-                        }
+                        self.origins.insert(inst, origin);
                         if let Some(name) = instance {
                             self.instances.insert(name.clone(), inst);
+                            self.failed.remove(name);
                         }
                         self.last_instance = Some(inst);
+                        self.last_failed = None;
                         Checked::new("instantiated", "instantiated", true, None)
                     }
                     Err(err) => {
-                        let focus = if local { err.span } else { None };
-                        Checked::fail("instantiated", error_text(&err), focus)
+                        let place = self.place(&err, &origin, None);
+                        self.module_failed(instance.as_deref(), false);
+                        Checked::failed("instantiated", &err, place)
                     }
                 }
             }
@@ -1102,14 +1223,14 @@ impl<E: Engine> Session<E> {
                     self.registry.insert(name.clone(), inst);
                     Checked::new("registered", "registered", true, None)
                 }
-                Err(err) => Checked::fail("registered", error_text(&err), None),
+                Err(err) => Checked::failed("registered", &err, Place::default()),
             },
             CommandKind::Action(action) => match self.action(action) {
                 Ok(values) => Checked {
                     values: Some(values.clone()),
                     ..Checked::new("no error", vals_text(&values), true, None)
                 },
-                Err((err, focus)) => Checked::fail("no error", error_text(&err), focus),
+                Err((err, place)) => Checked::failed("no error", &err, place),
             },
             CommandKind::AssertReturn { action, results } => {
                 let expected = patterns_text(results);
@@ -1122,7 +1243,7 @@ impl<E: Engine> Session<E> {
                             ..Checked::new(expected, vals_text(&values), ok, None)
                         }
                     }
-                    Err((err, focus)) => Checked::fail(expected, error_text(&err), focus),
+                    Err((err, place)) => Checked::failed(expected, &err, place),
                 }
             }
             CommandKind::AssertTrap { action, message } => {
@@ -1175,96 +1296,155 @@ impl<E: Engine> Session<E> {
         }
     }
 
-    /// Parses and validates a script module. Errors come with the place to show them.
-    fn check(&mut self, module: &ScriptModule) -> Result<E::Module, (Error, Option<Span>)> {
-        // Only a text module's spans point into the script.
-        let place = |err: Error| {
-            let focus = match module.source {
-                ModuleSource::Text(_) => err.span.or(Some(module.span)),
-                _ => Some(module.span),
+    /// The text of the innermost `.wast` being run: an input file's, else the script's.
+    fn current_text(&self) -> Option<&Rc<SourceText>> {
+        self.input_texts.last().or(self.script_text.as_ref())
+    }
+
+    /// What the spans of a script module point into.
+    fn origin(&self, module: &ScriptModule) -> Origin {
+        match (&module.source, self.current_text()) {
+            (ModuleSource::Text(_), Some(text)) => Origin::Text(text.clone()),
+            (ModuleSource::Binary(_), _) => Origin::Binary,
+            _ => Origin::Quote,
+        }
+    }
+
+    /// How to show `err`, an error of a module of `origin`: a run-time error at the directive,
+    /// with the place inside the module and a backtrace (`explain::runtime_place`); any other
+    /// at its own place when that lies in the script shown, else at `fallback` (else the
+    /// directive).
+    fn place(&self, err: &Error, origin: &Origin, fallback: Option<Span>) -> Place {
+        let script = self.script_text.as_ref();
+        if explain::is_runtime(err.kind) {
+            let origin_of = |instance: u32| {
+                let inst = self.engine.frame_instance(instance)?;
+                self.origins.get(&inst).cloned()
             };
-            (err, focus)
-        };
-        let parsed = self.engine.parse(&module.source).map_err(place)?;
-        self.engine.validate(&parsed).map_err(place)?;
+            return explain::runtime_place(err, &origin_of, origin, script);
+        }
+        if origin.is_in(script) {
+            Place::at(err.span.or(fallback))
+        } else {
+            Place::at(fallback)
+        }
+    }
+
+    /// Parses and validates a script module. Errors come with the place to show them.
+    fn check(&mut self, module: &ScriptModule) -> Result<E::Module, (Error, Place)> {
+        let origin = self.origin(module);
+        let parsed = self
+            .engine
+            .parse(&module.source)
+            .map_err(|err| (err, Place::at(Some(module.span))))?;
+        if let Err(err) = self.engine.validate(&parsed) {
+            let place = self.place(&err, &origin, Some(module.span));
+            return Err((err, place));
+        }
         Ok(parsed)
     }
 
     /// A `module` command: define, or define and instantiate. `(module $id ...)` names both
     /// the definition and its instance.
-    fn module(&mut self, module: &ScriptModule) -> Result<(), (Error, Option<Span>)> {
+    fn module(&mut self, module: &ScriptModule) -> Result<(), (Error, Place)> {
         let checked = self.check(module)?;
-        let local = self.local(module);
+        let origin = self.origin(module);
         if let Some(id) = &module.id {
             self.definitions
-                .insert(id.clone(), (checked.clone(), local));
+                .insert(id.clone(), (checked.clone(), origin.clone()));
         }
         if module.definition {
-            self.last_definition = Some((checked, local));
+            self.last_definition = Some((checked, origin));
+            self.forget_failure(module.id.as_deref());
             return Ok(());
         }
-        let inst = self.instantiate(&checked).map_err(|err| {
-            let focus = if local {
-                err.span.or(Some(module.span))
-            } else {
-                Some(module.span)
-            };
-            (err, focus)
-        })?;
-        if !local {
-            self.opaque.insert(inst);
-        }
+        let inst = match self.instantiate(&checked) {
+            Ok(inst) => inst,
+            Err(err) => {
+                let place = self.place(&err, &origin, Some(module.span));
+                return Err((err, place));
+            }
+        };
+        self.origins.insert(inst, origin.clone());
         if let Some(id) = &module.id {
             self.instances.insert(id.clone(), inst);
         }
-        self.last_definition = Some((checked, local));
+        self.last_definition = Some((checked, origin));
         self.last_instance = Some(inst);
+        self.forget_failure(module.id.as_deref());
         Ok(())
     }
 
-    /// Do the spans of this module's errors point into the script being run? Only for a text
-    /// module of the script itself (not of a binary or quoted one, nor of an `input` file).
-    fn local(&self, module: &ScriptModule) -> bool {
-        matches!(module.source, ModuleSource::Text(_)) && self.input_depth == 0
+    /// A `module` directive (or `module instance` with `definition` false) failed: the module
+    /// it names, and the latest one, are gone, and a later use says where they failed.
+    fn module_failed(&mut self, id: Option<&str>, definition: bool) {
+        if let Some(id) = id {
+            self.failed.insert(id.to_string(), self.at.clone());
+            self.definitions.remove(id);
+            self.instances.remove(id);
+        }
+        if !definition {
+            self.last_instance = None;
+            self.last_failed = Some(self.at.clone());
+        }
+    }
+
+    /// A module directive succeeded.
+    fn forget_failure(&mut self, id: Option<&str>) {
+        if let Some(id) = id {
+            self.failed.remove(id);
+        }
+        self.last_failed = None;
+    }
+
+    /// Why there is no module named `name` (else no latest one): its directive failed, or
+    /// there never was one.
+    fn missing_module(&self, name: Option<&str>, what: &str) -> Error {
+        let message = match name {
+            Some(name) => match self.failed.get(name) {
+                Some(at) => format!("unknown module ${name}: its directive at {at} failed"),
+                None => format!("unknown module ${name}"),
+            },
+            None => match &self.last_failed {
+                Some(at) => format!("no {what}: the latest module directive, at {at}, failed"),
+                None => format!("no {what} yet"),
+            },
+        };
+        Error::new(ErrorKind::Script, message, None)
     }
 
     /// The definition named `name`, else the latest one.
-    fn definition(&self, name: Option<&str>) -> Result<(E::Module, bool)> {
+    fn definition(&self, name: Option<&str>) -> Result<(E::Module, Origin)> {
         let found = match name {
             Some(name) => self.definitions.get(name).cloned(),
             None => self.last_definition.clone(),
         };
-        found.ok_or_else(|| {
-            let message = match name {
-                Some(name) => format!("unknown module {name}"),
-                None => "no module defined".to_string(),
-            };
-            Error::new(ErrorKind::Script, message, None)
-        })
+        found.ok_or_else(|| self.missing_module(name, "module defined"))
     }
 
     /// The instantiation of `assert_unlinkable` or `assert_trap`. As in the reference
     /// interpreter, a module written in place becomes the latest definition, and no instance
     /// is bound (even when the instantiation unexpectedly succeeds).
-    fn instantiation(&mut self, what: &Instantiation) -> Result<(), (Error, Option<Span>)> {
-        let (definition, local, place) = match what {
+    fn instantiation(&mut self, what: &Instantiation) -> Result<(), (Error, Place)> {
+        let (definition, origin, fallback) = match what {
             Instantiation::Module(module) => {
                 let checked = self.check(module)?;
-                let local = self.local(module);
-                self.last_definition = Some((checked.clone(), local));
-                (checked, local, Some(module.span))
+                let origin = self.origin(module);
+                self.last_definition = Some((checked.clone(), origin.clone()));
+                (checked, origin, Some(module.span))
             }
             Instantiation::Instance { module, .. } => {
-                let (definition, local) =
-                    self.definition(module.as_deref()).map_err(|e| (e, None))?;
-                (definition, local, None)
+                let (definition, origin) = self
+                    .definition(module.as_deref())
+                    .map_err(|e| (e, Place::default()))?;
+                (definition, origin, None)
             }
         };
         match self.instantiate(&definition) {
             Ok(_) => Ok(()),
             Err(err) => {
-                let focus = if local { err.span.or(place) } else { place };
-                Err((err, focus))
+                let place = self.place(&err, &origin, fallback);
+                Err((err, place))
             }
         }
     }
@@ -1342,7 +1522,13 @@ impl<E: Engine> Session<E> {
             })
             .collect();
         self.input_depth += 1;
+        self.input_texts.push(Rc::new(SourceText::new(
+            full.display().to_string(),
+            src.clone(),
+        )));
+        let at = self.at.clone();
         for command in &script.commands {
+            self.at = format!("{path}:{}", lines.line(command.span.start as usize));
             let checked = self.command(command);
             if checked.status == Status::Failed {
                 failures.push((
@@ -1359,6 +1545,8 @@ impl<E: Engine> Session<E> {
         }
         let first_failure = failures.into_iter().min_by_key(|f| f.0).map(|f| f.1);
         self.input_depth -= 1;
+        self.input_texts.pop();
+        self.at = at;
         self.name_latest(id);
         match first_failure {
             None => Checked::new(expected, expected, true, None),
@@ -1388,13 +1576,10 @@ impl<E: Engine> Session<E> {
             Some(name) => self.instances.get(name).copied(),
             None => self.last_instance,
         };
-        found.ok_or_else(|| {
-            let name = name.unwrap_or("(no module instantiated yet)");
-            Error::new(ErrorKind::Script, format!("unknown module {name}"), None)
-        })
+        found.ok_or_else(|| self.missing_module(name, "module instantiated"))
     }
 
-    fn action(&mut self, action: &Action) -> Result<Vec<Val>, (Error, Option<Span>)> {
+    fn action(&mut self, action: &Action) -> Result<Vec<Val>, (Error, Place)> {
         let (module, span) = match action {
             Action::Invoke { module, span, .. } | Action::Get { module, span, .. } => {
                 (module, *span)
@@ -1402,7 +1587,7 @@ impl<E: Engine> Session<E> {
         };
         let inst = self
             .instance(module.as_deref())
-            .map_err(|e| (e, Some(span)))?;
+            .map_err(|e| (e, Place::at(Some(span))))?;
         let result = match action {
             Action::Invoke { name, args, .. } => {
                 self.engine
@@ -1411,12 +1596,9 @@ impl<E: Engine> Session<E> {
             Action::Get { name, .. } => self.engine.get(inst, name).map(|v| vec![v]),
         };
         result.map_err(|err| {
-            let focus = if self.opaque.contains(&inst) {
-                Some(span)
-            } else {
-                err.span.or(Some(span))
-            };
-            (err, focus)
+            let origin = self.origins.get(&inst).cloned().unwrap_or(Origin::Quote);
+            let place = self.place(&err, &origin, Some(span));
+            (err, place)
         })
     }
 
@@ -1430,17 +1612,16 @@ impl<E: Engine> Session<E> {
 
 /// Compares a result with an expected error: same class, and the expected text is a prefix of
 /// the actual message (as in the reference interpreter).
-fn expect_error(
-    result: Result<String, (Error, Option<Span>)>,
-    kind: ErrorKind,
-    message: &str,
-) -> Checked {
+fn expect_error(result: Result<String, (Error, Place)>, kind: ErrorKind, message: &str) -> Checked {
     let expected = expected_error(kind, message);
     match result {
         Ok(actual) => Checked::fail(expected, actual, None),
-        Err((err, focus)) => {
+        Err((err, place)) => {
             let ok = err.kind == kind && err.message.starts_with(message);
-            Checked::new(expected, error_text(&err), ok, focus)
+            Checked {
+                detail: place.detail,
+                ..Checked::new(expected, error_text(&err), ok, place.focus)
+            }
         }
     }
 }
@@ -1734,7 +1915,7 @@ mod tests {
         );
         assert_eq!(
             actual[4].2,
-            "bad.wast:2: assert_return failed: expected [], found script error \"unknown export \"nope\"\""
+            "bad.wast:2: assert_return failed: expected [], found script error \"unknown export \\\"nope\\\"\""
         );
         assert!(
             actual[5].2.contains("input nested more than 16 deep"),
@@ -1781,8 +1962,21 @@ mod tests {
                 (3, false, "trap \"unreachable\"")
             ]
         );
-        let focus = report.outcomes[2].focus;
-        assert_eq!(&src[focus.range()], "(invoke \"f\")");
+        // A trap is the directive's failure; the module has no place in the script to add.
+        let outcome = &report.outcomes[2];
+        assert_eq!(
+            &src[outcome.focus.range()],
+            "(assert_return (invoke \"f\"))"
+        );
+        assert_eq!(outcome.detail.secondary, vec![]);
+        assert_eq!(
+            outcome.detail.notes,
+            vec![
+                "backtrace, innermost first:\n  0: func 0 (export \"f\") at byte 0x32 of a \
+                  binary module"
+                    .to_string()
+            ]
+        );
     }
 
     #[test]

@@ -25,8 +25,10 @@ fn trap(m: &str) -> Error {
 }
 
 /// suspend-unhandled: the script outcome "unhandled tag" (not a trap).
-fn unhandled() -> Error {
-    Error::new(ErrorKind::Suspension, "unhandled tag", None)
+fn unhandled(s: &Store, tag: Addr) -> Error {
+    // The official text, then the tag as its module names it.
+    let name = crate::exec::backtrace::tag_name(s, tag);
+    Error::new(ErrorKind::Suspension, format!("unhandled tag {name}"), None)
 }
 
 /// (params, results) of the function type of continuation type `ct` of instance `ia`.
@@ -232,7 +234,7 @@ pub fn step(
             // resume-suspend: the context up to the handling prompt becomes a continuation;
             // the handler's label receives the tag's arguments and that continuation.
             let tag = s.modules[ia as usize].tags[*x as usize];
-            let (k, l) = find_handler(s, th, tag, false).ok_or_else(unhandled)?;
+            let (k, l) = find_handler(s, th, tag, false).ok_or_else(|| unhandled(s, tag))?;
             let n = s.tags[tag as usize].params;
             let (mut cont, _handlers) = capture(s, th, k);
             // The tag's arguments move from the suspended top to the resumer.
@@ -292,7 +294,7 @@ pub fn step(
             let n = cont_arity(s, ia, *ct)?.0.saturating_sub(1);
             let r = th.top()?.pop_ref()?;
             check(s, &r)?;
-            let (k, _) = find_handler(s, th, tag, true).ok_or_else(unhandled)?;
+            let (k, _) = find_handler(s, th, tag, true).ok_or_else(|| unhandled(s, tag))?;
             let captured: usize = th.segs[k..].iter().map(|g| g.frames.len()).sum();
             fits(s, th.depth - captured, check(s, &r)?)?;
             let mut args = th.top()?.pop_n(n)?;

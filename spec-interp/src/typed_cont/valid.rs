@@ -7,7 +7,7 @@
 
 use crate::diag::Result;
 use crate::syntax::{FuncType, HeapType, RefType, ValType};
-use crate::valid::{ref_to, show_val, Checker};
+use crate::valid::{ref_to, Checker};
 
 use super::{Handler, Instr};
 
@@ -38,8 +38,20 @@ pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
             // cont.bind: [t3* (ref null? $ct)] -> [(ref $ct')]
             let (ct1, ft1) = cont_type(k, *x)?;
             let (ct2, ft2) = cont_type(k, *y)?;
+            let both = || {
+                format!(
+                    "{} is {}, {} is {}",
+                    k.c.type_name(ct1),
+                    k.c.show_func(&ft1),
+                    k.c.type_name(ct2),
+                    k.c.show_func(&ft2)
+                )
+            };
             if ft1.params.len() < ft2.params.len() {
-                return Err(k.err("type mismatch: cont.bind to a type with more parameters"));
+                return Err(k.err(format!(
+                    "type mismatch: cont.bind to a type with more parameters: {}",
+                    both()
+                )));
             }
             let n = ft1.params.len() - ft2.params.len();
             let rest = FuncType {
@@ -47,7 +59,13 @@ pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
                 results: ft1.results.clone(),
             };
             if !k.reg().func_subtype(&rest, &ft2) {
-                return Err(k.err("type mismatch: cont.bind types do not match"));
+                return Err(k.err(format!(
+                    "type mismatch: cont.bind types do not match: {}; binding {} of its \
+                     parameters leaves {}",
+                    both(),
+                    n,
+                    k.c.show_func(&rest)
+                )));
             }
             k.pop_expect(ref_to(true, ct1))?;
             k.pop_vals(&ft1.params[..n])?;
@@ -72,7 +90,11 @@ pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
             let (ct, ft) = cont_type(k, *x)?;
             let te = k.tag_type(*e)?;
             if !te.results.is_empty() {
-                return Err(k.err("type mismatch: exception tag has results"));
+                return Err(k.err(format!(
+                    "type mismatch: exception tag has results: {} is {}",
+                    k.c.tag_name(*e),
+                    k.c.show_func(&te)
+                )));
             }
             check_handlers(k, hs, &ft.results)?;
             k.pop_expect(ref_to(true, ct))?;
@@ -93,8 +115,12 @@ pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
             //   $ct2 ~~ cont [t2*] -> [te2*], t* <: te2*
             let (ct1, ft1) = cont_type(k, *x)?;
             let tag = k.tag_type(*e)?;
+            let tag_is = || format!("{} is {}", k.c.tag_name(*e), k.c.show_func(&tag));
             if !tag.params.is_empty() {
-                return Err(k.err("type mismatch in switch tag"));
+                return Err(k.err(format!(
+                    "type mismatch in switch tag: a switch tag takes no parameters, but {}",
+                    tag_is()
+                )));
             }
             let (last, t1) = match ft1.params.split_last() {
                 Some((
@@ -105,23 +131,41 @@ pub(crate) fn check_instr(k: &mut Checker, i: &Instr) -> Result<()> {
                     t1,
                 )) => (c2, t1.to_vec()),
                 _ => {
-                    return Err(k.err(
+                    return Err(k.err(format!(
                         "type mismatch: switch requires a continuation type whose last \
-                         parameter is a continuation reference",
-                    ))
+                         parameter is a continuation reference, but {} is {}",
+                        k.c.type_name(ct1),
+                        k.c.show_func(&ft1)
+                    )))
                 }
             };
             let ft2 = match cont_type_canon(k, last) {
                 Some(ft2) => ft2,
                 None => {
-                    return Err(k.err("type mismatch: switch: last parameter is not a continuation"))
+                    return Err(k.err(format!(
+                        "type mismatch: switch: last parameter is not a continuation: {} is {}",
+                        k.c.type_name(ct1),
+                        k.c.show_func(&ft1)
+                    )))
                 }
             };
             if !k.reg().vals_subtype(&ft1.results, &tag.results) {
-                return Err(k.err("type mismatch in switch tag"));
+                return Err(k.err(format!(
+                    "type mismatch in switch tag: the target {} returns {}, which the tag's \
+                     results must accept, but {}",
+                    k.c.type_name(ct1),
+                    k.c.show_vals(&ft1.results),
+                    tag_is()
+                )));
             }
             if !k.reg().vals_subtype(&tag.results, &ft2.results) {
-                return Err(k.err("type mismatch in switch tag"));
+                return Err(k.err(format!(
+                    "type mismatch in switch tag: the tag's results must fit the results {} of \
+                     the switching continuation {}, but {}",
+                    k.c.show_vals(&ft2.results),
+                    k.c.type_name(last),
+                    tag_is()
+                )));
             }
             k.pop_expect(ref_to(true, ct1))?;
             k.pop_vals(&t1)?;
@@ -149,11 +193,10 @@ fn check_handlers(k: &Checker, hs: &[Handler], ts: &[ValType]) -> Result<()> {
                         prefix,
                     )) => (ct, prefix),
                     _ => {
-                        let shown: Vec<String> = lts.iter().map(|&t| show_val(t)).collect();
                         return Err(k.err(format!(
                             "type mismatch: instruction requires concrete continuation \
-                             reference type but label has [{}]",
-                            shown.join(" ")
+                             reference type but label has {}",
+                            k.c.show_vals(&lts)
                         )));
                     }
                 };
@@ -166,14 +209,28 @@ fn check_handlers(k: &Checker, hs: &[Handler], ts: &[ValType]) -> Result<()> {
                     }
                 };
                 if !k.reg().vals_subtype(&tag.params, prefix) {
-                    return Err(k.err("type mismatch in handler: tag parameters and label differ"));
+                    return Err(k.err(format!(
+                        "type mismatch in handler: tag parameters and label differ: label {l} \
+                         takes {} (the tag's parameters, then the continuation), but {} is {}",
+                        k.c.show_vals(&lts),
+                        k.c.tag_name(e),
+                        k.c.show_func(&tag)
+                    )));
                 }
                 let have = FuncType {
                     params: tag.results.clone(),
                     results: ts.to_vec(),
                 };
                 if !k.reg().func_subtype(&have, &kft) {
-                    return Err(k.err("type mismatch in handler: continuation type differs"));
+                    return Err(k.err(format!(
+                        "type mismatch in handler: continuation type differs: label {l} takes a \
+                         {}, which is cont {}, but the handler's continuation is {} (it takes \
+                         {}'s results and returns what the resumed continuation returns)",
+                        k.c.show_val(lts[lts.len() - 1]),
+                        k.c.show_func(&kft),
+                        k.c.show_func(&have),
+                        k.c.tag_name(e)
+                    )));
                 }
             }
             Handler::OnSwitch(e) => {
@@ -183,20 +240,21 @@ fn check_handlers(k: &Checker, hs: &[Handler], ts: &[ValType]) -> Result<()> {
                 // computation really returns).
                 let tag = k.tag_type(e)?;
                 if !tag.params.is_empty() {
-                    return Err(k.err("type mismatch in switch tag"));
+                    return Err(k.err(format!(
+                        "type mismatch in switch tag: a switch tag takes no parameters, but {} \
+                         is {}",
+                        k.c.tag_name(e),
+                        k.c.show_func(&tag)
+                    )));
                 }
                 if !vals_equal(k, &tag.results, ts) {
-                    let show = |ts: &[ValType]| {
-                        ts.iter()
-                            .map(|&t| show_val(t))
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    };
                     return Err(k.err(format!(
-                        "type mismatch in switch handler: tag results [{}] must equal the \
-                         continuation's results [{}]",
-                        show(&tag.results),
-                        show(ts)
+                        "type mismatch in switch handler: tag results {} must equal the \
+                         continuation's results {} ({} is {})",
+                        k.c.show_vals(&tag.results),
+                        k.c.show_vals(ts),
+                        k.c.tag_name(e),
+                        k.c.show_func(&tag)
                     )));
                 }
             }

@@ -17,7 +17,7 @@ use crate::syntax::{
 };
 use crate::types::{self, TypeRegistry};
 
-use super::{addr_val, show_val, Ctx};
+use super::{addr_val, Ctx};
 
 /// The kind of a control frame; design constructs use `Design` with their own tag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,9 +218,9 @@ impl<'k, 'a> Checker<'k, 'a> {
         let n = expected.len().min(avail);
         let actual: Vec<String> = self.vals[self.vals.len() - n..]
             .iter()
-            .map(|t| t.map(show_val).unwrap_or_else(|| "_".into()))
+            .map(|t| t.map(|t| self.c.show_val(t)).unwrap_or_else(|| "_".into()))
             .collect();
-        let exp: Vec<String> = expected.iter().map(|&t| show_val(t)).collect();
+        let exp: Vec<String> = expected.iter().map(|&t| self.c.show_val(t)).collect();
         self.err(format!(
             "type mismatch: instruction requires [{}] but stack has [{}]",
             exp.join(" "),
@@ -289,7 +289,7 @@ impl<'k, 'a> Checker<'k, 'a> {
             Some(ValType::Ref(rt)) => Ok(Some(rt)),
             Some(t) => Err(self.err(format!(
                 "type mismatch: instruction requires reference type but stack has {}",
-                show_val(t)
+                self.c.show_val(t)
             ))),
         }
     }
@@ -318,13 +318,11 @@ impl<'k, 'a> Checker<'k, 'a> {
         let end = self.frame().end.clone();
         self.pop_vals(&end)?;
         if self.vals.len() != self.frame().height {
+            let more = self.vals.len() - self.frame().height;
             return Err(self.err(format!(
-                "type mismatch: block requires [{}] but stack has {} more values",
-                end.iter()
-                    .map(|&t| show_val(t))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                self.vals.len() - self.frame().height
+                "type mismatch: block requires {} but stack has {more} more {}",
+                self.c.show_vals(&end),
+                if more == 1 { "value" } else { "values" }
             )));
         }
         let f = self.ctrls.pop().expect("control stack checked non-empty");

@@ -511,7 +511,72 @@ pub(crate) fn addr_val(a: AddrType) -> ValType {
     }
 }
 
-/// Text of a value type for messages, in the reference interpreter's notation.
+/// Types in messages, with the names the module gave them: `(ref $point)` for a concrete type
+/// the module calls `$point`, its index in the module (`(ref 3)`) when it has no name.
+impl Ctx<'_> {
+    /// The module's own name for canonical type `ct`: `$point`, else its first index in the
+    /// module (equivalent types share a canonical index), else the canonical index.
+    pub fn type_name(&self, ct: u32) -> String {
+        match self.map.iter().position(|&c| c == ct) {
+            Some(x) => match self.module.names.types.get(&(x as u32)) {
+                Some(name) => format!("${name}"),
+                None => x.to_string(),
+            },
+            None => ct.to_string(),
+        }
+    }
+
+    pub fn show_val(&self, t: ValType) -> String {
+        match t {
+            ValType::Ref(rt) => self.show_ref(rt),
+            _ => show_val(t),
+        }
+    }
+
+    pub fn show_ref(&self, rt: RefType) -> String {
+        match rt.heap {
+            HeapType::Concrete(ct) => {
+                let null = if rt.nullable { "null " } else { "" };
+                format!("(ref {null}{})", self.type_name(ct))
+            }
+            HeapType::Abs(_) => show_ref(rt),
+        }
+    }
+
+    /// `[i32 (ref $point)]`.
+    pub fn show_vals(&self, ts: &[ValType]) -> String {
+        let shown: Vec<String> = ts.iter().map(|&t| self.show_val(t)).collect();
+        format!("[{}]", shown.join(" "))
+    }
+
+    /// `[i32] -> [i64]`.
+    pub fn show_func(&self, ft: &FuncType) -> String {
+        format!(
+            "{} -> {}",
+            self.show_vals(&ft.params),
+            self.show_vals(&ft.results)
+        )
+    }
+
+    /// Tag `x` as the module calls it: `$e`, else `tag 2`.
+    pub fn tag_name(&self, x: u32) -> String {
+        match self.module.names.tags.get(&x) {
+            Some(name) => format!("${name}"),
+            None => format!("tag {x}"),
+        }
+    }
+
+    /// Function `x` as the module calls it: `$f`, else `func 2`.
+    pub fn func_name(&self, x: u32) -> String {
+        match self.module.names.funcs.get(&x) {
+            Some(name) => format!("${name}"),
+            None => format!("func {x}"),
+        }
+    }
+}
+
+/// Text of a value type for messages, in the reference interpreter's notation (concrete types
+/// by canonical index: `Ctx::show_val` gives the module's names).
 pub(crate) fn show_val(t: ValType) -> String {
     match t {
         ValType::I32 => "i32".into(),

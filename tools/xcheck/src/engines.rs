@@ -1250,7 +1250,7 @@ fn switchyard_actual(d: &Directive, actual: &str) -> (Category, String) {
         ("script error ", Category::Unsupported),
     ] {
         if let Some(rest) = a.strip_prefix(prefix) {
-            return (category, rest.trim().trim_matches('"').to_string());
+            return (category, unquote(rest.trim()));
         }
     }
     if let Some(rest) = a.strip_prefix("returned ") {
@@ -1281,6 +1281,35 @@ fn switchyard_actual(d: &Directive, actual: &str) -> (Category, String) {
         normalize_switchyard_kind(a).unwrap_or(Category::Unsupported),
         a.to_string(),
     )
+}
+
+/// The text of a script string as Switchyard's outcomes write messages (`"unknown import
+/// \"M\" \"f\""`): without its quotes and escapes.
+fn unquote(text: &str) -> String {
+    let inner = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text);
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match (c, chars.clone().next()) {
+            ('\\', Some(next @ ('"' | '\\'))) => {
+                out.push(next);
+                chars.next();
+            }
+            ('\\', Some('n')) => {
+                out.push('\n');
+                chars.next();
+            }
+            ('\\', Some('t')) => {
+                out.push('\t');
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// `[(i32.const 1) (f32.const 2)]` as `i32:1 f32:2`, the notation of the other adapters.

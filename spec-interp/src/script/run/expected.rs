@@ -181,6 +181,7 @@ mod tests {
             labels: Vec::new(),
             printed: Vec::new(),
             values: None,
+            detail: crate::script::run::Detail::default(),
         }
     }
 

@@ -238,28 +238,88 @@ fn runnable_name(name: &str) -> bool {
 }
 
 /// The scripts and modules (`.wast`, `.wat`, `.wasm`) named by `paths` (folders are walked
-/// recursively, in name order).
+/// recursively, in name order; a folder reached again through a link is not walked again).
 pub fn collect_wast_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
+    let mut walked = std::collections::HashSet::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut files)?;
+            walk(path, &mut files, &mut walked, &mut Vec::new())?;
         } else if path.exists() {
             files.push(path.clone());
         } else {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!("{}: no such file or folder", path.display()),
-            ));
+            return Err(not_found(path));
         }
     }
     Ok(files)
 }
 
-/// An explicit work list instead of recursion, so deep folder trees cost no Rust stack.
-fn walk(root: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn not_found(path: &Path) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::NotFound,
+        format!("{}: no such file or folder", path.display()),
+    )
+}
+
+/// What `collect_runnable` found: the files, and notices about what it left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Collected {
+    pub files: Vec<PathBuf>,
+    /// Links to folders already walked (a cycle, or two ways to one folder), left out.
+    pub notices: Vec<String>,
+}
+
+/// `collect_wast_files` for the commands: a path that does not exist, or a folder with
+/// nothing to run in it (a mistyped or empty folder), is an error, so that a run never
+/// passes by running nothing.
+pub fn collect_runnable(paths: &[PathBuf]) -> Result<Collected, String> {
+    let mut collected = Collected::default();
+    let mut walked = std::collections::HashSet::new();
+    for path in paths {
+        if path.is_dir() {
+            let before = collected.files.len();
+            walk(
+                path,
+                &mut collected.files,
+                &mut walked,
+                &mut collected.notices,
+            )
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+            if collected.files.len() == before {
+                return Err(format!(
+                    "{}: no scripts or modules (.wast, .wat, .wasm) in this folder",
+                    path.display()
+                ));
+            }
+        } else if path.exists() {
+            collected.files.push(path.clone());
+        } else {
+            return Err(not_found(path).to_string());
+        }
+    }
+    Ok(collected)
+}
+
+/// An explicit work list instead of recursion, so deep folder trees cost no Rust stack. Each
+/// folder is walked once, by its canonical path: a link back to a folder above (a cycle) or
+/// a second link to one folder is skipped, with a notice.
+fn walk(
+    root: &Path,
+    files: &mut Vec<PathBuf>,
+    walked: &mut std::collections::HashSet<PathBuf>,
+    notices: &mut Vec<String>,
+) -> std::io::Result<()> {
     let mut todo = vec![root.to_path_buf()];
     while let Some(dir) = todo.pop() {
+        let canonical = dir.canonicalize()?;
+        if !walked.insert(canonical.clone()) {
+            notices.push(format!(
+                "{}: skipped, a link to a folder already searched ({})",
+                dir.display(),
+                canonical.display()
+            ));
+            continue;
+        }
         let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)?
             .map(|e| e.map(|e| e.path()))
             .collect::<Result<_, _>>()?;

@@ -117,6 +117,7 @@ pub fn crash_check(path: &Path) -> Vec<String> {
     let context = super::ScriptContext {
         dir: path.parent().map(Path::to_path_buf),
         design,
+        name: Some(path.display().to_string()),
     };
     let poked = std::thread::Builder::new()
         .name(format!("poke {}", path.display()))

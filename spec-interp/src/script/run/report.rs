@@ -23,15 +23,24 @@ pub fn render_failures(report: &FileReport, color: bool) -> String {
             format!("expected: {}", outcome.expected),
             format!("   found: {}", outcome.actual),
         ];
+        notes.extend(outcome.detail.notes.iter().cloned());
         notes.extend(exhaustion_hint(&outcome.actual).map(String::from));
         let label = first_line(&outcome.actual);
+        let label = label.as_str();
+        // Parse-time places (an unclosed `(`), then run-time ones (the trap site).
+        let secondary: Vec<(diag::Span, String)> = outcome
+            .labels
+            .iter()
+            .chain(&outcome.detail.secondary)
+            .cloned()
+            .collect();
         text.push_str(&diag::render_labelled(
             &name,
             &report.source,
             outcome.focus,
             &title,
             label,
-            &outcome.labels,
+            &secondary,
             &notes,
             color,
         ));
@@ -60,11 +69,15 @@ pub fn exhaustion_hint(actual: &str) -> Option<&'static str> {
     })
 }
 
-fn first_line(text: &str) -> &str {
+/// The first line of `text`, cut at a word before 100 characters (with ` ...`): a label.
+fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or("");
     match line.char_indices().nth(100) {
-        Some((cut, _)) => &line[..cut],
-        None => line,
+        Some((cut, _)) => {
+            let cut = line[..cut].rfind(' ').filter(|&at| at > 40).unwrap_or(cut);
+            format!("{} ...", &line[..cut])
+        }
+        None => line.to_string(),
     }
 }
 
@@ -232,6 +245,7 @@ mod tests {
                 labels: Vec::new(),
                 printed: Vec::new(),
                 values: None,
+                detail: crate::script::run::Detail::default(),
             }],
         };
         let json = to_json(std::slice::from_ref(&report), report.tally());

@@ -1,0 +1,12 @@
+(module $Ok (func (export "f")))
+(module $M
+  (func $start (drop (i32.div_s (i32.const 1) (i32.const 0))))
+  (func (export "f"))
+  (start $start))
+(invoke "f")
+(invoke $M "f")
+(register "m" $M)
+(module definition $D (func (export "f") (i32.add)))
+(module instance $I $D)
+(invoke $I "f")
+(invoke $Ok "f")
