@@ -47,8 +47,12 @@ impl std::fmt::Display for Problems {
 
 impl std::error::Error for Problems {}
 
-/// Our own scripts.
+/// Our own scripts. The diagnostics fixtures (`testsuite/diagnostics/`) fail on purpose: their
+/// rendered output is what `spec-interp/tests/diagnostics.rs` checks, so they are not run here.
 fn ours(path: &Path) -> datatest_stable::Result<()> {
+    if path.components().any(|c| c.as_os_str() == "diagnostics") {
+        return Ok(());
+    }
     check(path)
 }
 
