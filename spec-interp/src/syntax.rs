@@ -602,6 +602,10 @@ pub struct Names {
     pub funcs: std::collections::BTreeMap<FuncIdx, String>,
     /// Per function, its locals' (parameters first) names.
     pub locals: std::collections::BTreeMap<FuncIdx, std::collections::BTreeMap<LocalIdx, String>>,
+    /// Per function, its labels' names, by label index: the position of the block, loop, if,
+    /// try_table (or effect-handlers' handle) among the function body's label-opening
+    /// instructions, counted from 0 in text order (the extended name section's subsection 3).
+    pub labels: std::collections::BTreeMap<FuncIdx, std::collections::BTreeMap<u32, String>>,
     pub tables: std::collections::BTreeMap<TableIdx, String>,
     pub mems: std::collections::BTreeMap<MemIdx, String>,
     pub globals: std::collections::BTreeMap<GlobalIdx, String>,

@@ -31,6 +31,11 @@ pub struct TypeRegistry {
     /// Rec group keys (rec-relative form, spans cleared) to the canonical index of their first
     /// type.
     groups: HashMap<Vec<SubType>, u32>,
+    /// Rule coverage (`crate::coverage`): when set, the subtyping rules of raw-stacks' §2.4
+    /// that this registry applies (`sub-stack`, `sub-stack-top`, `sub-stack-bottom`) are
+    /// counted here. They are applied here, not by an instruction's typing case, so this is
+    /// where they are counted. Only the stack arms look at it: other types pay nothing.
+    pub counting: std::cell::RefCell<Option<Box<crate::coverage::RuleCounts>>>,
 }
 
 impl TypeRegistry {
@@ -45,6 +50,13 @@ impl TypeRegistry {
 
     pub fn is_empty(&self) -> bool {
         self.types.is_empty()
+    }
+
+    /// Counts typing rule `rule` as applied, when counting is on.
+    fn count(&self, rule: &'static str, failed: bool) {
+        if let Some(c) = self.counting.borrow_mut().as_mut() {
+            c.typing(rule, failed);
+        }
     }
 
     /// Canonicalizes a module's types (rec groups in order) and returns the canonical index of
@@ -199,17 +211,34 @@ impl TypeRegistry {
         use AbsHeapType as A;
         match (a, b) {
             (HeapType::Concrete(x), HeapType::Concrete(y)) => self.is_subtype_def(x, y),
-            (HeapType::Abs(x), HeapType::Abs(y)) => abs_subtype(x, y),
+            (HeapType::Abs(x), HeapType::Abs(y)) => {
+                // sub-stack-bottom: nostack <: stack.
+                if x == A::NoStack && y == A::Stack {
+                    self.count("sub-stack-bottom", false);
+                }
+                abs_subtype(x, y)
+            }
             (HeapType::Concrete(x), HeapType::Abs(y)) => match self.comp_type(x) {
                 Some(CompType::Func(_)) => y == A::Func,
                 Some(CompType::Struct(_)) => matches!(y, A::Struct | A::Eq | A::Any),
                 Some(CompType::Array(_)) => matches!(y, A::Array | A::Eq | A::Any),
                 Some(CompType::Cont(_)) => y == A::Cont,
-                Some(CompType::Stack { .. }) => y == A::Stack,
+                // sub-stack-top: $s <: stack.
+                Some(CompType::Stack { .. }) => {
+                    if y == A::Stack {
+                        self.count("sub-stack-top", false);
+                    }
+                    y == A::Stack
+                }
                 None => false,
             },
             (HeapType::Abs(x), HeapType::Concrete(_)) => {
-                is_bottom(x) && self.bottom_of(b) == x && self.get_heap_ok(b)
+                let ok = is_bottom(x) && self.bottom_of(b) == x && self.get_heap_ok(b);
+                // sub-stack-bottom: nostack <: $s.
+                if x == A::NoStack {
+                    self.count("sub-stack-bottom", !ok);
+                }
+                ok
             }
         }
     }
@@ -277,7 +306,12 @@ impl TypeRegistry {
                     params: p2,
                     ret: r2,
                 },
-            ) => self.vals_subtype(p2, p1) && self.ref_subtype(*r2, *r1),
+            ) => {
+                // sub-stack (raw-stacks §2.4), for declared supertypes and `stack.bind`.
+                let ok = self.vals_subtype(p2, p1) && self.ref_subtype(*r2, *r1);
+                self.count("sub-stack", !ok);
+                ok
+            }
             _ => false,
         }
     }

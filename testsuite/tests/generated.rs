@@ -121,6 +121,48 @@ fn generated_coroutines_agree_under_effect_handlers() {
     );
 }
 
+/// The same programs' coroutines (without nested handlers) and ping-pongs under raw-stacks
+/// (`stack.switch` to the driver's reference for each yield, `stack.switch_throw` for a
+/// `resume_throw`, `stack.switch_retire` at the end): the same predictions hold, and nothing
+/// crashes. Enough of them map for the test to mean something.
+#[test]
+fn generated_programs_agree_under_raw_stacks() {
+    let programs = env("GENERATED_PROGRAMS", 300);
+    let seed = env("GENERATED_SEED", 20261202);
+    let mut problems = Vec::new();
+    let mut directives = 0;
+    let (mut switch_throws, mut ping_pongs) = (0, 0);
+    for i in 0..programs {
+        let program = stackgen::Program::generate(seed.wrapping_add(i));
+        let rendered = stackgen::render::raw_stacks(&program);
+        assert_eq!(rendered.spans.len(), program.scenarios.len());
+        switch_throws += rendered.text.matches("(stack.switch_throw").count();
+        ping_pongs += rendered.text.matches("(func $p ").count();
+        let path = format!("raw-stacks/generated-{}.wast", program.seed);
+        let report = run_source(Path::new(&path), &rendered.text, &RunOptions::default());
+        directives += report.outcomes.len();
+        for o in &report.outcomes {
+            if o.status != Status::Passed || o.actual.starts_with("crash") {
+                problems.push(format!(
+                    "{path}:{} {}: expected {}, got {} (STACKGEN_DESIGN=raw-stacks stackgen {})",
+                    o.line, o.kind, o.expected, o.actual, program.seed
+                ));
+            }
+        }
+    }
+    assert!(directives > programs as usize, "too few directives ran");
+    assert!(
+        switch_throws > 0 && ping_pongs > 0,
+        "{switch_throws} {ping_pongs}"
+    );
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) in {programs} generated programs:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
 /// The minimizer's moves keep programs valid and predicted: every one-step shrink of the
 /// scenarios of some programs passes in Switchyard as well.
 #[test]

@@ -529,7 +529,7 @@ impl Encoder {
     }
 
     /// The `name` custom section, when the module has names: the module's `$id` (subsection
-    /// 0), then functions, locals, and the extended name section's types, tables, memories,
+    /// 0), then functions, locals, and the extended name section's labels, types, tables, memories,
     /// globals, element and data segments, fields and tags.
     fn name_section(&mut self, m: &Module) {
         use std::collections::BTreeMap;
@@ -572,6 +572,9 @@ impl Encoder {
                 }
                 if sub == 1 && !n.locals.is_empty() {
                     e.section(2, |e| indirect(e, &n.locals));
+                }
+                if sub == 1 && !n.labels.is_empty() {
+                    e.section(3, |e| indirect(e, &n.labels));
                 }
                 if sub == 9 && !n.fields.is_empty() {
                     e.section(10, |e| indirect(e, &n.fields));

@@ -175,7 +175,7 @@ pub(crate) fn module(d: &mut Decoder) -> Result<Module> {
 }
 
 /// The `name` custom section (spec 7.4.1, with the extended name section's subsections for
-/// types, tables, memories, globals, element and data segments, fields and tags). A section
+/// labels, types, tables, memories, globals, element and data segments, fields and tags). A section
 /// that does not decode is ignored, as custom sections may be: it never makes a module
 /// malformed.
 fn name_section(bytes: &[u8], design: crate::design::Design) -> Option<(Option<String>, Names)> {
@@ -200,6 +200,7 @@ fn name_section(bytes: &[u8], design: crate::design::Design) -> Option<(Option<S
             0 => part.name().map(|n| module = Some(n)).is_ok(),
             1 => name_map(&mut part).map(|m| names.funcs = m).is_ok(),
             2 => indirect(&mut part).map(|m| names.locals = m).is_ok(),
+            3 => indirect(&mut part).map(|m| names.labels = m).is_ok(),
             4 => name_map(&mut part).map(|m| names.types = m).is_ok(),
             5 => name_map(&mut part).map(|m| names.tables = m).is_ok(),
             6 => name_map(&mut part).map(|m| names.mems = m).is_ok(),
@@ -208,7 +209,7 @@ fn name_section(bytes: &[u8], design: crate::design::Design) -> Option<(Option<S
             9 => name_map(&mut part).map(|m| names.datas = m).is_ok(),
             10 => indirect(&mut part).map(|m| names.fields = m).is_ok(),
             11 => name_map(&mut part).map(|m| names.tags = m).is_ok(),
-            // Labels (3) and subsections of later proposals are skipped.
+            // Subsections of later proposals are skipped.
             _ => true,
         };
         if !ok {

@@ -805,6 +805,19 @@ fn name_section_round_trip() {
     assert_eq!(back.names.funcs.get(&0).map(String::as_str), Some("f"));
     assert_eq!(back.names.locals[&0].get(&1).map(String::as_str), Some("l"));
     assert_eq!(back.names.fields[&0].get(&0).map(String::as_str), Some("x"));
+    // Label names (subsection 3), by label index within each function.
+    let m = crate::text::parse_module(
+        "(func $f (block $a (loop (block $c))) (if $d (i32.const 0) (then)))",
+        Design::TypedCont,
+    )
+    .unwrap();
+    let back = decode(&super::encode_module(&m)).unwrap();
+    assert_eq!(back.names, m.names);
+    let labels: Vec<(u32, &str)> = back.names.labels[&0]
+        .iter()
+        .map(|(k, n)| (*k, n.as_str()))
+        .collect();
+    assert_eq!(labels, vec![(0, "a"), (2, "c"), (3, "d")]);
 }
 
 /// A `name` section that does not decode is ignored: custom sections never make a module

@@ -1,7 +1,8 @@
 //! The rules a proposal text lists: `proposals/core/README.md` and `proposals/<design>/README.md`.
 //!
-//! A rule is listed in a section whose heading contains "Reduction rules" or "Typing rules" (up
-//! to the next heading of the same or a higher level) by a bullet that starts with the rule's
+//! A rule is listed in a section whose heading contains "Reduction rules" or "Typing rules" (or
+//! "Validity and subtyping", raw-stacks §2.4's typing rules of stack types) (up to the next
+//! heading of the same or a higher level) by a bullet that starts with the rule's
 //! name in bold (`- **`stack.new`** ...`, `* **resume** ...`; several names may share a bullet:
 //! `**a**, **b**: traps`), or by a paragraph that does (`**cont.new** [`cont.new`]`). When the
 //! bold text is followed by a name in brackets, the bracketed name is the rule's (typed-cont
@@ -159,7 +160,8 @@ pub fn document_rules(doc: &str) -> Vec<DocRule> {
             if region.is_none() {
                 if lower.contains("reduction rules") {
                     region = Some((level, Relation::Reduction));
-                } else if lower.contains("typing rules") {
+                } else if lower.contains("typing rules") || lower.contains("validity and subtyping")
+                {
                     region = Some((level, Relation::Typing));
                 }
             }

@@ -162,6 +162,91 @@ mod tests {
         assert_eq!(hits(&counts.typing_failed, "cont.new"), 1);
     }
 
+    /// raw-stacks §2.4: the rules of stack types are applied by the type registry and by the
+    /// definition check, not by an instruction's typing case, and are counted there.
+    #[test]
+    fn counts_the_stack_type_rules() {
+        let src = r#"(module
+          (rec
+            (type $a (sub (stack (param i32) (ref null $b))))
+            (type $b (stack (param i32) (ref null $a))))
+          (type $a2 (sub $a (stack (param i32) (ref null $b))))
+          (func (param (ref null stack)) (param (ref null $a)) (result (ref null stack))
+            (local.set 0 (local.get 1))
+            (local.set 1 (ref.null nostack))
+            (local.set 0 (ref.null nostack))
+            (local.get 0)))"#;
+        let module = crate::text::parse_module(src, Design::RawStacks).expect("parses");
+        let mut counts = RuleCounts::default();
+        crate::valid::validate_module_counting(&module, Design::RawStacks, &mut counts)
+            .expect("validates");
+        for rule in [
+            "type-stack",
+            "sub-stack",
+            "sub-stack-top",
+            "sub-stack-bottom",
+        ] {
+            assert!(
+                hits(&counts.typing, rule) > 0,
+                "{rule}: {:?}",
+                counts.typing
+            );
+        }
+        assert_eq!(hits(&counts.typing, "type-stack"), 3);
+        assert!(counts.typing_failed.is_empty());
+        let cast = "(module (type $s (stack (param i32) (ref null $s))) \
+                    (func (param (ref null stack)) (drop (ref.test (ref $s) (local.get 0)))))";
+        let module = crate::text::parse_module(cast, Design::RawStacks).expect("parses");
+        let mut counts = RuleCounts::default();
+        let err = crate::valid::validate_module_counting(&module, Design::RawStacks, &mut counts)
+            .expect_err("invalid");
+        assert_eq!(err.message, "invalid cast");
+        assert_eq!(hits(&counts.typing_failed, "cast-stack"), 1);
+        // A declared supertype that does not match fails `sub-stack`.
+        let bad = "(module (type $s (sub (stack (param i32) (ref null $s)))) \
+                   (type $t (sub $s (stack (param i64) (ref null $s)))))";
+        let module = crate::text::parse_module(bad, Design::RawStacks).expect("parses");
+        let mut counts = RuleCounts::default();
+        crate::valid::validate_module_counting(&module, Design::RawStacks, &mut counts)
+            .expect_err("invalid");
+        assert_eq!(hits(&counts.typing_failed, "sub-stack"), 1);
+    }
+
+    /// The step that returns from a nested activation (`spectest.call_ref`) is the core's
+    /// `return` in every design, never typed-cont's `resume-return` (no continuation ended).
+    #[test]
+    fn nested_activation_returns_by_return() {
+        let body = r#"
+          (module
+            (import "spectest" "call_ref" (func $call_ref (param i32 funcref) (result i32)))
+            (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+            (elem declare func $inc)
+            (func (export "run") (result i32)
+              (call $call_ref (i32.const 41) (ref.func $inc))))
+          (assert_return (invoke "run") (i32.const 42))"#;
+        for design in Design::ALL {
+            let dir = std::env::temp_dir().join(format!(
+                "switchyard-nested-return-{}-{}",
+                std::process::id(),
+                design
+            ));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let path = dir.join("nested.wast");
+            std::fs::write(&path, format!(";;! design = \"{design}\"\n{body}")).expect("written");
+            let (report, counted) = crate::script::run::run_file_counting(
+                &path,
+                &crate::script::run::RunOptions::default(),
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+            assert_eq!(report.design, Some(design));
+            let tally = report.tally();
+            assert_eq!((tally.passed, tally.failed), (2, 0), "{design}");
+            assert_eq!(hits(&counted.reduction, "resume-return"), 0, "{design}");
+            // `run`'s own return and `$inc`'s, which ends the nested activation.
+            assert_eq!(hits(&counted.reduction, "return"), 2, "{design}");
+        }
+    }
+
     #[test]
     fn counting_is_off_by_default() {
         let store = Store::new(Config::default());

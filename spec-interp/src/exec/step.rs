@@ -313,32 +313,41 @@ fn pop_frame(th: &mut Thread, keep: Option<u32>) -> Result<()> {
     Ok(())
 }
 
-/// `return` / the end of a function body (`frame-vals`, `return-frame`).
+/// `return` / the end of a function body (`frame-vals`, `return-frame`); when that ends a
+/// continuation, the step is typed-cont's `resume-return`.
 pub fn ret(th: &mut Thread) -> Result<Rule> {
     pop_frame(th, None)?;
-    if settle(th)? {
-        return Ok("resume-return");
-    }
-    Ok("return")
+    Ok(settle(th)?.unwrap_or("return"))
 }
 
-/// A non-root segment whose last frame returned gives its values to the segment below
-/// (`resume-return`: `prompt{..} val* end -> val*`), repeatedly (a base frame that tail-called
-/// `spectest.call_ref` left an empty segment under the nested activation). Returns whether
-/// that happened. A raw-stacks non-root stack cannot return (`stack-return`).
-pub fn settle(th: &mut Thread) -> Result<bool> {
-    let mut settled = false;
+/// A non-root segment whose last frame returned gives its values to the segment below,
+/// repeatedly (a base frame that tail-called `spectest.call_ref` left an empty segment under
+/// the nested activation). Returns the rule of what ended, if something did:
+/// - a continuation (typed-cont's `resume` prompt): `resume-return` (`prompt{..} val* end ->
+///   val*`);
+/// - a nested host activation (`spectest.call_ref`'s `Host` segment): its root's base frame
+///   returned, which is the core's `return` in every design, as at the top level (the values
+///   go to the caller of `call_ref` instead of the host; `proposals/raw-stacks/README.md` §6);
+///   no continuation ended, so not `resume-return`.
+///
+/// A raw-stacks non-root stack cannot return (`stack-return`).
+pub fn settle(th: &mut Thread) -> Result<Option<Rule>> {
+    let mut rule = None;
     loop {
         let sg = th.top()?;
         if !sg.frames.is_empty() || matches!(sg.prompt, Prompt::Root) {
-            return Ok(settled);
+            return Ok(rule);
         }
         if let Prompt::Stack = sg.prompt {
             return Err(trap("stack returned").by_rule("stack-return"));
         }
         let done = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
         th.top()?.vals.extend(done.vals);
-        settled = true;
+        // A continuation that ended in the same step names it, whatever else ended.
+        rule = match (rule, &done.prompt) {
+            (Some("resume-return"), _) | (_, Prompt::Resume { .. }) => Some("resume-return"),
+            _ => Some("return"),
+        };
     }
 }
 

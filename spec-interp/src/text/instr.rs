@@ -160,7 +160,7 @@ impl<'a> Parser<'a> {
                                 unreachable!()
                             };
                             out.push(Instr::If(bt), span);
-                            f.labels.push(label);
+                            f.open_label(label);
                             self.pos += 2;
                             frames.push(Frame::Then);
                             continue;
@@ -187,7 +187,7 @@ impl<'a> Parser<'a> {
                         "block" | "loop" | "try_table" => {
                             let (instr, label) = self.block_head(kw, m, f)?;
                             out.push(instr, open.to(self.prev_span()));
-                            f.labels.push(label);
+                            f.open_label(label);
                             frames.push(Frame::Block);
                         }
                         "if" => {
@@ -202,7 +202,7 @@ impl<'a> Parser<'a> {
                         "handle" if self.design == Design::EffectHandlers => {
                             let (instr, label) = self.block_head(kw, m, f)?;
                             out.push(instr, open.to(self.prev_span()));
-                            f.labels.push(label);
+                            f.open_label(label);
                             frames.push(Frame::HandleHead);
                         }
                         _ => {
@@ -226,7 +226,7 @@ impl<'a> Parser<'a> {
                         "block" | "loop" | "try_table" | "if" => {
                             let (instr, label) = self.block_head(kw, m, f)?;
                             out.push(instr, span.to(self.prev_span()));
-                            f.labels.push(label.clone());
+                            f.open_label(label.clone());
                             let kind = if kw == "if" {
                                 FlatKind::If
                             } else {
@@ -237,7 +237,7 @@ impl<'a> Parser<'a> {
                         "handle" if self.design == Design::EffectHandlers => {
                             let (instr, label) = self.block_head(kw, m, f)?;
                             out.push(instr, span.to(self.prev_span()));
-                            f.labels.push(label.clone());
+                            f.open_label(label.clone());
                             frames.push(Frame::Flat {
                                 kind: FlatKind::Handle,
                                 label,

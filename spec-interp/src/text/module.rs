@@ -349,6 +349,12 @@ impl<'a> Parser<'a> {
         if !local_names.is_empty() {
             module.names.locals.insert(idx, local_names);
         }
+        if !f.label_names.is_empty() {
+            module
+                .names
+                .labels
+                .insert(idx, std::mem::take(&mut f.label_names));
+        }
         module.funcs.push(Func {
             type_idx: tu.idx,
             locals,

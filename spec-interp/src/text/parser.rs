@@ -175,6 +175,22 @@ pub struct FuncCtx {
     pub locals: Names,
     /// Innermost label last; `None` for unnamed labels.
     pub labels: Vec<Option<String>>,
+    /// How many labels the body has opened so far: the next label's index in the name
+    /// section's sense (`syntax::Names::labels`).
+    pub opened: u32,
+    /// The named labels by label index, for `Module::names`.
+    pub label_names: std::collections::BTreeMap<u32, String>,
+}
+
+impl FuncCtx {
+    /// Enters a block-like instruction's label, remembering its name by label index.
+    pub fn open_label(&mut self, label: Option<String>) {
+        if let Some(name) = &label {
+            self.label_names.insert(self.opened, name.clone());
+        }
+        self.opened += 1;
+        self.labels.push(label);
+    }
 }
 
 impl<'a> Parser<'a> {

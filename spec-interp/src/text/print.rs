@@ -5,7 +5,9 @@
 //! Definitions keep their names (`Module::names`: the source's `$id`s or the binary's name
 //! section) and references use them; unnamed ones are numbers, and every definition carries a
 //! `(;N;)` comment with its index. Functions spell out their parameters and results next to
-//! their type index. Labels are numbers. Each design prints its own instructions in the syntax
+//! their type index. Labels keep their names too (`Names::labels`, by label index): a block,
+//! loop, if, try_table or handle prints its `$label`, and a branch to it says `br $label`
+//! unless an inner label of the same name shadows it (then the depth). Each design prints its own instructions in the syntax
 //! its parser reads (`<design>::text::print_instr`). SIMD has no AST yet; when it gets one, its
 //! arm goes into `plain_instr` below.
 
@@ -53,6 +55,10 @@ pub struct Namer {
     /// The locals of the function being printed.
     locals: std::collections::BTreeMap<u32, String>,
     fields: std::collections::BTreeMap<u32, std::collections::BTreeMap<u32, String>>,
+    /// The function's label names by label index (`Names::labels`).
+    label_defs: std::collections::BTreeMap<u32, String>,
+    /// The labels around the instruction being printed, innermost last; `None` when unnamed.
+    labels: Vec<Option<String>>,
 }
 
 fn space_key(space: Space) -> u8 {
@@ -122,8 +128,8 @@ impl Namer {
             .collect();
         Namer {
             spaces,
-            locals: Default::default(),
             fields,
+            ..Namer::default()
         }
     }
 
@@ -143,6 +149,8 @@ impl Namer {
             .unwrap_or_default();
         Namer {
             locals,
+            label_defs: m.names.labels.get(&func).cloned().unwrap_or_default(),
+            labels: Vec::new(),
             ..self.clone()
         }
     }
@@ -160,6 +168,25 @@ impl Namer {
             Some(name) => id_text(name),
             None => x.to_string(),
         }
+    }
+
+    /// A label reference at depth `l`: `$name` when the label has one that no inner label
+    /// shadows (the parser resolves a name to the innermost label that has it), else `l`.
+    pub fn label(&self, l: u32) -> String {
+        let Some(at) = self.labels.len().checked_sub(l as usize + 1) else {
+            return l.to_string();
+        };
+        match &self.labels[at] {
+            Some(name) if !self.labels[at + 1..].contains(&Some(name.clone())) => id_text(name),
+            _ => l.to_string(),
+        }
+    }
+
+    /// Enters a label-opening instruction, the `k`-th of the function; returns its name.
+    fn open_label(&mut self, k: u32) -> Option<String> {
+        let name = self.label_defs.get(&k).filter(|n| !n.is_empty()).cloned();
+        self.labels.push(name.clone());
+        name
     }
 
     /// A definition's name and index comment: `$name (;3;)` or `(;3;)`.
@@ -422,10 +449,10 @@ fn mem_arg(m: &MemArg, natural: u32, n: &Namer) -> String {
 fn catch(c: &Catch, n: &Namer) -> String {
     let tag = |x: u32| n.idx(Space::Tag, x);
     match c {
-        Catch::Catch(x, l) => format!(" (catch {} {l})", tag(*x)),
-        Catch::CatchRef(x, l) => format!(" (catch_ref {} {l})", tag(*x)),
-        Catch::CatchAll(l) => format!(" (catch_all {l})"),
-        Catch::CatchAllRef(l) => format!(" (catch_all_ref {l})"),
+        Catch::Catch(x, l) => format!(" (catch {} {})", tag(*x), n.label(*l)),
+        Catch::CatchRef(x, l) => format!(" (catch_ref {} {})", tag(*x), n.label(*l)),
+        Catch::CatchAll(l) => format!(" (catch_all {})", n.label(*l)),
+        Catch::CatchAllRef(l) => format!(" (catch_all_ref {})", n.label(*l)),
     }
 }
 
@@ -476,7 +503,7 @@ pub fn plain_instr(i: &Instr, n: &Namer) -> String {
     let labels = |name: &str, ls: &[u32]| {
         let mut s = name.to_string();
         for l in ls {
-            let _ = write!(s, " {l}");
+            let _ = write!(s, " {}", n.label(*l));
         }
         s
     };
@@ -493,13 +520,15 @@ pub fn plain_instr(i: &Instr, n: &Namer) -> String {
         I::BrIf(l) => labels("br_if", &[*l]),
         I::BrTable(ls, d) => {
             let mut s = labels("br_table", ls);
-            let _ = write!(s, " {d}");
+            let _ = write!(s, " {}", n.label(*d));
             s
         }
         I::BrOnNull(l) => labels("br_on_null", &[*l]),
         I::BrOnNonNull(l) => labels("br_on_non_null", &[*l]),
-        I::BrOnCast(l, a, b) => format!("br_on_cast {l} {} {}", rt(a), rt(b)),
-        I::BrOnCastFail(l, a, b) => format!("br_on_cast_fail {l} {} {}", rt(a), rt(b)),
+        I::BrOnCast(l, a, b) => format!("br_on_cast {} {} {}", n.label(*l), rt(a), rt(b)),
+        I::BrOnCastFail(l, a, b) => {
+            format!("br_on_cast_fail {} {} {}", n.label(*l), rt(a), rt(b))
+        }
         I::Return => "return".into(),
         I::Call(f) => op("call", &[(S::Func, *f)]),
         I::CallIndirect(t, ty) => format!(
@@ -632,18 +661,32 @@ impl Printer<'_> {
         self.out.push('\n');
     }
 
-    /// A function body, one instruction per line, indented by block depth.
+    /// A function body, one instruction per line, indented by block depth, its labels named.
     fn body(&mut self, indent: usize, e: &Expr, n: &Namer) {
         let mut depth = indent;
+        let mut n = n.clone();
+        let mut opened = 0u32;
         for i in &e.instrs {
-            let text = plain_instr(i, n);
+            // An opening instruction's immediates (try_table's catch labels) refer to the
+            // labels outside it, so its text is made before its own label is entered.
+            let text = plain_instr(i, &n);
             match nesting(i) {
                 Nesting::Open => {
+                    let text = match n.open_label(opened) {
+                        // `block $l (result i32)`: the label right after the keyword.
+                        Some(name) => match text.split_once(' ') {
+                            Some((kw, rest)) => format!("{kw} {} {rest}", id_text(&name)),
+                            None => format!("{text} {}", id_text(&name)),
+                        },
+                        None => text,
+                    };
+                    opened += 1;
                     self.line(depth, &text);
                     depth += 1;
                 }
                 Nesting::Middle => self.line(depth.saturating_sub(1).max(indent), &text),
                 Nesting::Close => {
+                    n.labels.pop();
                     depth = depth.saturating_sub(1).max(indent);
                     self.line(depth, &text);
                 }

@@ -339,6 +339,83 @@ fn labels_locals_fields() {
     assert!(err("(func) (import \"\" \"\" (func))").starts_with("import after function"));
 }
 
+/// The printer keeps label names: every block-like instruction prints the `$label` its source
+/// gave it, and branches, `br_table`, catch clauses and handler clauses name their target,
+/// except where an inner label of the same name shadows it (then the depth, which is what the
+/// name would not say). Printing and parsing again gives the same module, names included.
+#[test]
+fn printed_labels_keep_their_names() {
+    let src = r#"(module
+      (type $f (func (result i32)))
+      (type $k (cont $f))
+      (tag $e (result i32))
+      (func $g (result i32) (suspend $e))
+      (elem declare func $g)
+      (func (export "run") (param $x i32) (result i32)
+        (block $outer (result i32)
+          (loop $again
+            (block $inner
+              (br_if $inner (local.get $x))
+              (br_table $inner $again $inner (i32.const 0)))
+            (if $check (local.get $x) (then (br $check)) (else (br $again)))
+            (block $outer (br $outer) (br 1) (br 2))
+            (block (br $again))
+            (try_table $t (catch_all $again) (nop)))
+          (block $h (result (ref $k))
+            (resume $k (on $e $h) (cont.new $k (ref.func $g)))
+            (br $outer))
+          (drop)
+          (i32.const 7))))"#;
+    let m = parse_module(src, Design::TypedCont).unwrap();
+    // Label indices count every label-opening instruction in order, named or not.
+    let names: Vec<(u32, &str)> = m.names.labels[&1]
+        .iter()
+        .map(|(k, n)| (*k, n.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            (0, "outer"),
+            (1, "again"),
+            (2, "inner"),
+            (3, "check"),
+            (4, "outer"),
+            (6, "t"),
+            (7, "h")
+        ]
+    );
+    let printed = crate::text::print_module(&m, Design::TypedCont);
+    let lines: Vec<&str> = printed.lines().map(str::trim).collect();
+    for want in [
+        "block $outer (result i32)",
+        "loop $again",
+        "block $inner",
+        "br_if $inner",
+        "br_table $inner $again $inner",
+        "if $check",
+        "br $check",
+        "br $again",
+        "block $outer",
+        // Inside the inner `$outer`, the outer one is shadowed: its depth is printed.
+        "br 2",
+        "block",
+        "try_table $t (catch_all $again)",
+        "block $h (result (ref $k))",
+        "resume $k (on $e $h)",
+    ] {
+        assert!(lines.contains(&want), "no line {want:?} in:\n{printed}");
+    }
+    // `br 1` inside the inner `$outer` is `$again`; `br $outer` there is the inner block.
+    let inner = lines.iter().position(|l| *l == "block $outer").unwrap();
+    assert_eq!(
+        &lines[inner + 1..inner + 4],
+        ["br $outer", "br $again", "br 2"]
+    );
+    let back = parse_module(&printed, Design::TypedCont).unwrap();
+    assert_eq!(back.names, m.names);
+    assert_eq!(back.funcs[1].body.instrs, m.funcs[1].body.instrs);
+}
+
 #[test]
 fn deep_nesting() {
     let n = 10_000;

@@ -67,7 +67,7 @@ pub fn print_instr(i: &Instr, n: &Namer) -> String {
     let handlers = |hs: &[Handler]| -> String {
         hs.iter()
             .map(|h| match h {
-                Handler::OnLabel(e, label) => format!(" (on {} {label})", tag(e)),
+                Handler::OnLabel(e, label) => format!(" (on {} {})", tag(e), n.label(*label)),
                 Handler::OnSwitch(e) => format!(" (on {} switch)", tag(e)),
             })
             .collect()

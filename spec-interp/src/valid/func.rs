@@ -399,7 +399,14 @@ impl<'k, 'a> Checker<'k, 'a> {
     /// stack hierarchies.
     fn check_castable(&self, rt: RefType) -> Result<()> {
         match self.c.reg.top_of(rt.heap) {
-            AbsHeapType::Cont | AbsHeapType::Stack => Err(self.err("invalid cast")),
+            AbsHeapType::Stack => {
+                // cast-stack (raw-stacks §2.4), applied and failed.
+                if let Some(counts) = self.c.rules {
+                    counts.borrow_mut().typing("cast-stack", true);
+                }
+                Err(self.err("invalid cast"))
+            }
+            AbsHeapType::Cont => Err(self.err("invalid cast")),
             _ => Ok(()),
         }
     }

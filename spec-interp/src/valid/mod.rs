@@ -52,13 +52,24 @@ pub fn validate_module_counting(
     counts: &mut RuleCounts,
 ) -> Result<()> {
     let mut reg = TypeRegistry::new();
-    let map = reg.add_module_types(&module.types)?;
-    let cell = RefCell::new(std::mem::take(counts));
-    let mut c = Ctx::new(module, design, &reg, map);
-    c.rules = Some(&cell);
-    let r = c.check_module();
-    drop(c);
-    *counts = cell.into_inner();
+    // The registry counts the subtyping rules it applies (raw-stacks §2.4), from the declared
+    // supertypes of the module's types on.
+    reg.counting = RefCell::new(Some(Box::default()));
+    let r = match reg.add_module_types(&module.types) {
+        Ok(map) => {
+            let cell = RefCell::new(std::mem::take(counts));
+            let mut c = Ctx::new(module, design, &reg, map);
+            c.rules = Some(&cell);
+            let r = c.check_module();
+            drop(c);
+            *counts = cell.into_inner();
+            r
+        }
+        Err(e) => Err(e),
+    };
+    if let Some(applied) = reg.counting.take() {
+        counts.add(&applied);
+    }
     r
 }
 
@@ -411,7 +422,11 @@ impl<'a> Ctx<'a> {
                     }
                     params.iter().for_each(|&t| check(t));
                     check(ValType::Ref(*ret));
-                    crate::raw_stacks::valid::check_stack_type(self, *ret, sp)?;
+                    let r = crate::raw_stacks::valid::check_stack_type(self, *ret, sp);
+                    if let Some(counts) = self.rules {
+                        counts.borrow_mut().typing("type-stack", r.is_err());
+                    }
+                    r?;
                 }
             }
             abs_ok?;

@@ -1,6 +1,7 @@
 //! stackgen: generates valid, terminating WebAssembly programs that exercise stack switching
-//! (typed continuations), each with the outcome its rules require, for differential fuzzing
-//! (`xcheck fuzz`) and for Switchyard's own crash check.
+//! (typed continuations; the same programs under effect-handlers and raw-stacks where they map,
+//! `render::effect_handlers` and `render::raw_stacks`), each with the outcome its rules require,
+//! for differential fuzzing (`xcheck fuzz`) and for Switchyard's own crash check.
 //!
 //! A program is drawn from a seed ([`Program::generate`]), is abstract (scenarios of
 //! [`program::Op`]s), is rendered to `.wast` text with its predicted assertions

@@ -1,5 +1,6 @@
 //! `stackgen SEED [COUNT]`: prints the program of each seed from SEED on as a `.wast` script
-//! (its coroutines under effect-handlers with `STACKGEN_DESIGN=effect-handlers`).
+//! (its coroutines under effect-handlers with `STACKGEN_DESIGN=effect-handlers`, its coroutines
+//! and ping-pongs under raw-stacks with `STACKGEN_DESIGN=raw-stacks`).
 #![forbid(unsafe_code)]
 
 fn main() {
@@ -13,14 +14,14 @@ fn main() {
             }),
         }
     };
-    let eh = std::env::var_os("STACKGEN_DESIGN").is_some_and(|d| d == "effect-handlers");
+    let design = std::env::var("STACKGEN_DESIGN").unwrap_or_default();
     let seed = parse(0, 0);
     for s in seed..seed + parse(1, 1) {
         let program = stackgen::Program::generate(s);
-        let rendered = if eh {
-            stackgen::render::effect_handlers(&program)
-        } else {
-            stackgen::render(&program)
+        let rendered = match design.as_str() {
+            "effect-handlers" => stackgen::render::effect_handlers(&program),
+            "raw-stacks" => stackgen::render::raw_stacks(&program),
+            _ => stackgen::render(&program),
         };
         print!("{}", rendered.text);
     }

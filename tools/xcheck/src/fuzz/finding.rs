@@ -349,6 +349,20 @@ pub fn scenario_of(
 mod tests {
     use super::*;
 
+    /// binaryen's `expected trap, got exception` after an `assert_trap`: the engine threw an
+    /// exception where the rules trap. That is what the finding says it got (not a returned
+    /// value, which the words `expected trap` alone once suggested), and it is a wrong trap.
+    #[test]
+    fn binaryen_exception_instead_of_trap() {
+        let src = "(module (func (export \"f\")))\n(assert_trap (invoke \"f\") \"null exception reference\")\n";
+        let s = script::parse("t.wast", src.into()).expect("parses");
+        let d = &s.directives[1];
+        let o = engines::classify_failure(d, "expected trap, got exception");
+        assert_eq!(o.category, Category::Exception);
+        assert_eq!(classify(&d.expect, &o), Some(Class::WrongTrap));
+        assert!(o.describe().starts_with("exception"), "{}", o.describe());
+    }
+
     #[test]
     fn classes() {
         let ret = Expect::Return(vec![]);
