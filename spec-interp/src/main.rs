@@ -587,17 +587,16 @@ fn run(args: RunArgs) -> Result<bool, String> {
     let options = RunOptions {
         design: args.design,
         relaxed: args.relaxed,
-        trace: args
-            .trace
-                        .and_then(TraceMode::text_mode)
-            .map(|mode| switchyard::exec::trace::TraceOptions {
+        trace: args.trace.and_then(TraceMode::text_mode).map(|mode| {
+            switchyard::exec::trace::TraceOptions {
                 mode,
                 limit: match args.trace_limit {
                     Some(0) => None,
                     Some(n) => Some(n),
                     None => Some(switchyard::exec::trace::DEFAULT_LIMIT),
                 },
-            }),
+            }
+        }),
         budgets: args.budgets.budgets(),
         invoke,
         gc_stress: args.gc_stress,

@@ -133,6 +133,7 @@ fn trace_names(src: &str) -> BTreeSet<String> {
             let before = l.before.as_str();
             let after = l.after.trim_start();
             let opens = before.ends_with("Ok(")
+                || before.ends_with("Some(")
                 || before.ends_with('{')
                 || before.ends_with(';')
                 || before.ends_with('}')
@@ -330,9 +331,11 @@ fn cited_rules(markdown: &str) -> BTreeSet<String> {
         let mut before = parts.next().unwrap_or("");
         while let (Some(code), Some(after)) = (parts.next(), parts.next()) {
             let bold = before.ends_with("**") && after.starts_with("**");
-            let file = [".wast", ".wat", ".txt", ".sh", ".md", ".json"]
-                .iter()
-                .any(|x| code.ends_with(x))
+            let file = [
+                ".wast", ".wat", ".txt", ".sh", ".md", ".json", ".mjs", ".ts", ".js",
+            ]
+            .iter()
+            .any(|x| code.ends_with(x))
                 || DESIGNS.contains(&code)
                 || code == "stack-switching";
             if is_rule_name(code) && (bold || (about_rules && code.contains('-') && !file)) {

@@ -833,9 +833,12 @@ fn skip_forms(src: &str, features: &[String]) -> Vec<Outcome> {
         .map(|form| (form.span, form.keyword.to_string()))
         .collect();
     // A script with no directive is still skipped, and counted so: as the script itself.
-    let whole = forms
-        .is_empty()
-        .then(|| (Span::new(0, src.find('\n').unwrap_or(src.len())), "script".to_string()));
+    let whole = forms.is_empty().then(|| {
+        (
+            Span::new(0, src.find('\n').unwrap_or(src.len())),
+            "script".to_string(),
+        )
+    });
     forms
         .into_iter()
         .chain(whole)

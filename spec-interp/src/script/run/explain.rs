@@ -9,8 +9,8 @@
 
 use std::rc::Rc;
 
-use crate::diag::Lines;
 use super::Detail;
+use crate::diag::Lines;
 use crate::diag::{Backtrace, Error, ErrorKind, Span, TraceFrame};
 
 /// A text that the spans of some modules point into: the script being run, or a `.wast` file
