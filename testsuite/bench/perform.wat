@@ -1,3 +1,4 @@
+;;! design = effect-handlers
 ;; Benchmark: `perform` / `continue` round trips (effect-handlers), the equivalent of
 ;; resume.wat.
 ;;

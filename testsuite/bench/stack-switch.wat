@@ -1,3 +1,4 @@
+;;! design = raw-stacks
 ;; Benchmark: `stack.switch` (raw-stacks), the equivalent of switch.wat.
 ;;
 ;; `run depth n live`: first parks `live` idle stacks (each switched to once and switched back
