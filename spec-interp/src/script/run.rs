@@ -722,6 +722,12 @@ fn run_source_with(
                     outcomes.extend(session.run_observed(&batch, src, observe));
                     if let Some(form) = broken.next() {
                         let outcome = broken_outcome(&form, &lines);
+                        if form.keyword == "module" {
+                            let text = src
+                                .get(form.span.start as usize..form.span.end as usize)
+                                .unwrap_or("");
+                            session.module_unparsed(text, outcome.line);
+                        }
                         if let Some(observe) = observe {
                             observe(&outcome);
                         }
@@ -1390,6 +1396,26 @@ impl<E: Engine> Session<E> {
             self.last_instance = None;
             self.last_failed = Some(self.at.clone());
         }
+    }
+
+    /// A `module` form that did not parse (`text`, on `line`) counts as a module directive
+    /// that failed: a later use of its `$id`, or of the latest module, says so.
+    fn module_unparsed(&mut self, text: &str, line: usize) {
+        let mut words = text
+            .trim_start_matches('(')
+            .trim_start()
+            .strip_prefix("module")
+            .unwrap_or("")
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .filter(|w| !w.is_empty());
+        let mut first = words.next();
+        let definition = first == Some("definition");
+        if definition {
+            first = words.next();
+        }
+        let id = first.and_then(|w| w.strip_prefix('$'));
+        self.at = format!("line {line}");
+        self.module_failed(id, definition);
     }
 
     /// A module directive succeeded.
