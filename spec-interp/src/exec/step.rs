@@ -801,41 +801,15 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
     let Some(sg) = th.segs.last_mut() else {
         return Err(Error::crash("no segment"));
     };
-    let Segment {
-        vals,
-        locals,
-        labels,
-        frames,
-        ..
-    } = sg;
-    let Some(Frame {
-        code,
-        pc,
-        shared,
-        inst,
-        local_base,
-        ..
-    }) = frames.last_mut()
-    else {
+    let Some(mut cx) = Local::top(sg) else {
         return Err(Error::crash("no frame"));
     };
-    let at = *pc as usize;
-    let ia = *inst as usize;
+    let (at, ia, code) = (*cx.pc as usize, cx.ia, cx.code);
     let Some(instr) = code.instrs.get(at) else {
         // frame-vals: the body's end is reached.
         return ret(th);
     };
-    *pc += 1;
-    let mut cx = Local {
-        vals,
-        locals,
-        labels,
-        pc,
-        shared,
-        code,
-        ia,
-        lb: *local_base as usize,
-    };
+    *cx.pc += 1;
     if let Some(r) = step_local(s, &mut cx, instr, at) {
         return r;
     }
@@ -867,6 +841,31 @@ pub struct Local<'a> {
     pub lb: usize,
 }
 
+impl<'a> Local<'a> {
+    /// The frame-local view of `sg`'s top frame; `None` if it has no frame.
+    #[inline(always)]
+    fn top(sg: &'a mut Segment) -> Option<Local<'a>> {
+        let Segment {
+            vals,
+            locals,
+            labels,
+            frames,
+            ..
+        } = sg;
+        let fr = frames.last_mut()?;
+        Some(Local {
+            vals,
+            locals,
+            labels,
+            pc: &mut fr.pc,
+            shared: &fr.shared,
+            code: &fr.code,
+            ia: fr.inst as usize,
+            lb: fr.local_base as usize,
+        })
+    }
+}
+
 /// Runs frame-local steps (`step_local`) while there are any, up to `limit` steps in all
 /// (`steps` counts them): the run loop's inner loop when neither tracing nor counting rules.
 /// It finds the top frame once for all these steps; a step that needs more of the
@@ -875,33 +874,8 @@ fn run_local(s: &mut Store, th: &mut Thread, steps: &mut u64, limit: u64) -> Res
     let Some(sg) = th.segs.last_mut() else {
         return Ok(());
     };
-    let Segment {
-        vals,
-        locals,
-        labels,
-        frames,
-        ..
-    } = sg;
-    let Some(Frame {
-        code,
-        pc,
-        shared,
-        inst,
-        local_base,
-        ..
-    }) = frames.last_mut()
-    else {
+    let Some(mut cx) = Local::top(sg) else {
         return Ok(());
-    };
-    let mut cx = Local {
-        vals,
-        locals,
-        labels,
-        pc,
-        shared,
-        code,
-        ia: *inst as usize,
-        lb: *local_base as usize,
     };
     // Counted in a local, written back on the way out.
     let mut n = *steps;
