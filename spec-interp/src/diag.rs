@@ -125,6 +125,19 @@ pub struct TraceFrame {
     pub on: Option<&'static str>,
 }
 
+/// `1234567` as `1,234,567`, for counts in messages and traces.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>, span: Option<Span>) -> Error {
         Error {

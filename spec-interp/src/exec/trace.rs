@@ -182,7 +182,7 @@ impl Tracer {
             self.hidden = 0;
             self.line(format!(
                 ";; ... {} more step{} not shown (--trace-limit N shows more, 0 all)",
-                grouped(n),
+                crate::diag::thousands(n),
                 if n == 1 { "" } else { "s" }
             ));
         }
@@ -228,19 +228,6 @@ impl Drop for Tracer {
         self.flush_hidden();
         self.flush();
     }
-}
-
-/// `1234567` as `1,234,567`.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The header of an invocation: `invoke "name" args`.
@@ -456,9 +443,9 @@ mod tests {
 
     #[test]
     fn numbers_are_grouped() {
-        assert_eq!(grouped(7), "7");
-        assert_eq!(grouped(1_000), "1,000");
-        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(crate::diag::thousands(7), "7");
+        assert_eq!(crate::diag::thousands(1_000), "1,000");
+        assert_eq!(crate::diag::thousands(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -177,7 +177,7 @@ pub fn backtrace_note(backtrace: &Backtrace, origin: &dyn Fn(u32) -> Origin) -> 
     if backtrace.elided > 0 {
         text.push_str(&format!(
             "\n  ... {} more {} ...",
-            thousands(backtrace.elided),
+            crate::diag::thousands(backtrace.elided as u64),
             if backtrace.elided == 1 {
                 "frame"
             } else {
@@ -218,25 +218,15 @@ fn frame_line(
         }
     }
     if frame.repeat > 1 {
-        line.push_str(&format!(" ({} times)", thousands(frame.repeat)));
+        line.push_str(&format!(
+            " ({} times)",
+            crate::diag::thousands(frame.repeat as u64)
+        ));
     }
     if let Some(on) = frame.on {
         line.push_str(&format!(", on a {on}"));
     }
     line
-}
-
-/// `12345` as `12,345`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
