@@ -20,7 +20,7 @@ use crate::diag::{Error, ErrorKind, Result};
 use crate::exec::code::Code;
 use crate::exec::step::{alloc_cont, alloc_exn, throw, Rule};
 use crate::exec::store::ContInst;
-use crate::exec::thread::{underflow, Frame, Label, LabelKind, Prompt, Segment, Thread};
+use crate::exec::thread::{move_top, underflow, Frame, Label, LabelKind, Prompt, Segment, Thread};
 use crate::exec::Store;
 use crate::runtime::{Addr, Ref, Val};
 use crate::syntax::{CompType, Instr as SI, TypeIdx};
@@ -111,27 +111,29 @@ fn search(s: &Store, th: &Thread, tag: Addr, looked: &mut u64) -> Option<(usize,
     None
 }
 
-/// Is continuation reference `r` live? (Without consuming it.)
-fn check_live(s: &Store, r: &Ref) -> Result<()> {
+/// The slot and generation continuation reference `r` names (`continue-null`; the same for
+/// `discontinue*`).
+fn cont_addr(r: Ref) -> Result<(Addr, u32)> {
     match r {
-        Ref::Cont(a, gen) => match s.conts.slots.get(*a as usize) {
-            Some(slot) if slot.gen == *gen && slot.cont.is_some() => Ok(()),
-            _ => Err(trap("continuation already consumed")),
-        },
+        Ref::Cont(a, gen) => Ok((a, gen)),
         _ => Err(trap("null continuation reference")),
     }
 }
 
-/// Consumes the continuation `r` refers to (one-shot).
-fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
-    check_live(s, &r)?;
-    match r {
-        Ref::Cont(a, gen) => s
-            .conts
-            .take(a, gen)
-            .ok_or_else(|| trap("continuation already consumed")),
-        _ => Err(trap("null continuation reference")),
-    }
+/// The continuation in slot `a` of generation `gen`, checked without consuming it
+/// (`continue-consumed`; the same for `discontinue*`): every instruction checks all that can
+/// trap or exhaust first and only then consumes (`take`), so a trap never uses a continuation up.
+fn check(s: &Store, a: Addr, gen: u32) -> Result<&ContInst> {
+    s.conts
+        .get(a, gen)
+        .ok_or_else(|| trap("continuation already consumed"))
+}
+
+/// Consumes the continuation in slot `a` of generation `gen` (one-shot); `check` has passed.
+fn take(s: &mut Store, a: Addr, gen: u32) -> Result<ContInst> {
+    s.conts
+        .take(a, gen)
+        .ok_or_else(|| trap("continuation already consumed"))
 }
 
 /// Stores a new continuation, within the live-continuation budget.
@@ -140,32 +142,65 @@ fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
     Ok(Ref::Cont(a, gen))
 }
 
-/// The call-depth budget for reinstating the live continuation `r` on a thread of depth
-/// `depth` (checked before it is consumed: exhaustion leaves it resumable).
-fn check_fits(s: &Store, depth: usize, r: &Ref) -> Result<()> {
-    if let Ref::Cont(a, gen) = r {
-        if let Some(k) = s.conts.get(*a, *gen) {
-            if depth + k.depth > s.config.max_call_depth {
-                return Err(Error::exhaustion("call stack exhausted"));
-            }
-        }
+/// The call-depth budget for reinstating continuation `k` on a thread of depth `depth`
+/// (checked before it is consumed: exhaustion leaves it resumable).
+fn fits(s: &Store, depth: usize, k: &ContInst) -> Result<()> {
+    if depth + k.depth > s.config.max_call_depth {
+        return Err(Error::exhaustion("call stack exhausted"));
     }
     Ok(())
 }
 
-/// Puts continuation `k` back on top of the thread: its handler entry is `Active` again (it
-/// was captured in that state and stays so inside the continuation).
-fn reinstate(s: &mut Store, th: &mut Thread, k: ContInst) -> Result<()> {
-    if th.depth + k.depth > s.config.max_call_depth {
-        return Err(Error::exhaustion("call stack exhausted"));
-    }
+/// Puts continuation `k` back on top of the thread (`fits` has passed): its handler entry is
+/// `Active` again (it was captured in that state and stays so inside the continuation).
+fn reinstate(s: &mut Store, th: &mut Thread, k: ContInst) {
     th.depth += k.depth;
     if th.depth > s.counters.peak_depth {
         s.counters.peak_depth = th.depth;
     }
     s.conts.put_segments(&mut th.segs, k.segs);
     s.counters.switches += 1;
-    Ok(())
+}
+
+/// Emptied clause segments (`Store::handles`): a `perform` takes one for the clause's entry
+/// and a tail `continue` gives it back, so that a round trip allocates nothing.
+#[derive(Debug, Default)]
+pub struct Spare {
+    segs: Vec<Segment>,
+}
+
+/// Spare clause segments kept at most, and the capacity each of their vectors may keep (a
+/// clause that recursed deeply leaves big vectors, which are better given back).
+const MAX_SPARE: usize = 16;
+const MAX_SPARE_CAPACITY: usize = 16;
+
+impl Spare {
+    /// An empty segment with prompt `prompt`.
+    fn segment(&mut self, prompt: Prompt) -> Segment {
+        match self.segs.pop() {
+            Some(mut sg) => {
+                sg.prompt = prompt;
+                sg
+            }
+            None => Segment::new(prompt),
+        }
+    }
+
+    /// Keeps `sg`'s vectors, emptied, for `segment`.
+    fn recycle(&mut self, mut sg: Segment) {
+        let small = sg.vals.capacity() <= MAX_SPARE_CAPACITY
+            && sg.locals.capacity() <= MAX_SPARE_CAPACITY
+            && sg.labels.capacity() <= MAX_SPARE_CAPACITY
+            && sg.frames.capacity() <= MAX_SPARE_CAPACITY;
+        if small && self.segs.len() < MAX_SPARE {
+            sg.vals.clear();
+            sg.locals.clear();
+            sg.labels.clear();
+            sg.frames.clear();
+            sg.prompt = Prompt::Unset;
+            self.segs.push(sg);
+        }
+    }
 }
 
 /// One effect-handlers reduction step; `pc` is the instruction's position in `code`.
@@ -186,11 +221,10 @@ pub fn step(
             // continue: the continuation is consumed (continue-null, continue-consumed) and
             // its segments go back on top with the perform's results.
             let n = cont_params(s, ia, *ct)?;
-            let r = th.top()?.pop_ref()?;
-            check_live(s, &r)?;
+            let sg = th.top()?;
+            let (a, gen) = cont_addr(sg.pop_ref()?)?;
             // continue-tail: the clause ends right after this instruction, so its entry is
             // replaced by the reinstalled handle instead of waiting below it.
-            let sg = th.top()?;
             let tail = matches!(&sg.prompt, Prompt::Handle(h) if h.clause)
                 && sg.frames.len() == 1
                 && sg.labels.len() == 1
@@ -199,21 +233,24 @@ pub fn step(
                     code.instrs.get(pc + 1),
                     Some(SI::End | SI::EffectHandlers(Instr::On(..)))
                 );
-            let freed = if tail { sg.frames.len() } else { 0 };
-            check_fits(s, th.depth - freed, &r)?;
-            let mut k = take(s, r)?;
-            let sg = th.top()?;
             let at = sg.vals.len().checked_sub(n).ok_or_else(underflow)?;
-            k.segs
+            let freed = if tail { sg.frames.len() } else { 0 };
+            fits(s, th.depth - freed, check(s, a, gen)?)?;
+            let mut k = take(s, a, gen)?;
+            let top = k
+                .segs
                 .last_mut()
-                .ok_or_else(|| Error::crash("empty continuation"))?
-                .vals
-                .extend(sg.vals.drain(at..));
+                .ok_or_else(|| Error::crash("empty continuation"))?;
+            let sg = th.top()?;
+            if n > 0 {
+                top.vals.extend(sg.vals.drain(at..));
+            }
             if tail {
                 let c = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
                 th.depth -= c.frames.len();
+                s.handles.recycle(c);
             }
-            reinstate(s, th, k)?;
+            reinstate(s, th, k);
             Ok(if tail { "continue-tail" } else { "continue" })
         }
         Instr::Discontinue(_, x) => {
@@ -221,13 +258,12 @@ pub fn step(
             // discontinue-consumed), then `throw $e` at the perform site.
             let tag = s.modules[ia as usize].tags[*x as usize];
             let n = s.tags[tag as usize].params;
-            let r = th.top()?.pop_ref()?;
-            check_live(s, &r)?;
-            check_fits(s, th.depth, &r)?;
+            let (a, gen) = cont_addr(th.top()?.pop_ref()?)?;
+            fits(s, th.depth, check(s, a, gen)?)?;
             let fields = th.top()?.pop_n(n)?;
-            let k = take(s, r)?;
+            let k = take(s, a, gen)?;
             let e = alloc_exn(s, tag, fields);
-            reinstate(s, th, k)?;
+            reinstate(s, th, k);
             throw(s, th, e)?;
             Ok("discontinue")
         }
@@ -235,15 +271,14 @@ pub fn step(
             // discontinue_ref: the continuation is checked first (discontinue_ref-null,
             // discontinue_ref-consumed), then the exception (discontinue_ref-null-exn, which leaves the
             // continuation unconsumed); then `throw_ref` at the perform site.
-            let r = th.top()?.pop_ref()?;
-            check_live(s, &r)?;
-            check_fits(s, th.depth, &r)?;
+            let (a, gen) = cont_addr(th.top()?.pop_ref()?)?;
+            fits(s, th.depth, check(s, a, gen)?)?;
             let e = match th.top()?.pop_ref()? {
                 Ref::Exn(e) => e,
                 _ => return Err(trap("null exception reference")),
             };
-            let k = take(s, r)?;
-            reinstate(s, th, k)?;
+            let k = take(s, a, gen)?;
+            reinstate(s, th, k);
             throw(s, th, e)?;
             Ok("discontinue_ref")
         }
@@ -360,19 +395,19 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
     };
     // ... and the same entry in state `Clause` takes the handler's place, running the clause
     // with the perform's operands and `k`.
-    let mut c = Segment::new(Prompt::Handle(Entry {
+    let mut c = s.handles.segment(Prompt::Handle(Entry {
         clause: true,
         ..e.clone()
     }));
-    let mut frame = fr.clone();
-    frame.pc = q + 1;
     c.labels.push(*lab);
-    c.frames.push(frame);
+    c.frames.push(Frame {
+        pc: q + 1,
+        ..fr.clone()
+    });
     let top = segs
         .last_mut()
         .ok_or_else(|| Error::crash("empty continuation"))?;
-    let at = top.vals.len().checked_sub(n).ok_or_else(underflow)?;
-    c.vals.extend(top.vals.drain(at..));
+    move_top(&mut top.vals, &mut c.vals, n)?;
     let r = alloc(
         s,
         ContInst {

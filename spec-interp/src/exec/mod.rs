@@ -146,6 +146,8 @@ pub struct Store {
     pub(crate) conts: ContStore,
     /// raw-stacks: fresh and suspended stacks.
     pub(crate) stacks: crate::raw_stacks::exec::StackStore,
+    /// effect-handlers: emptied clause segments kept for the next `perform`.
+    pub(crate) handles: crate::effect_handlers::exec::Spare,
     pub(crate) modules: Vec<ModuleInst>,
     /// Bytes of memories, tables and heap objects not yet collected (`Config::max_heap_bytes`).
     pub(crate) heap_bytes: u64,
@@ -178,6 +180,7 @@ impl Store {
             exns: Heap::default(),
             conts: ContStore::default(),
             stacks: Default::default(),
+            handles: Default::default(),
             modules: Vec::new(),
             heap_bytes: 0,
             gc: gc::Gc::default(),
