@@ -159,51 +159,61 @@ fn fits(s: &Store, depth: usize, k: &ContInst) -> Result<()> {
 /// Puts continuation `k` back on top of the thread (`fits` has passed): its handler entry is
 /// `Active` again (it was captured in that state and stays so inside the continuation).
 fn reinstate(s: &mut Store, th: &mut Thread, k: ContInst) {
-    th.depth += k.depth;
+    grown(s, th, k.depth);
+    s.conts.put_segments(&mut th.segs, k.segs);
+}
+
+/// The thread got back the `depth` frames of a continuation.
+fn grown(s: &mut Store, th: &mut Thread, depth: usize) {
+    th.depth += depth;
     if th.depth > s.counters.peak_depth {
         s.counters.peak_depth = th.depth;
     }
-    s.conts.put_segments(&mut th.segs, k.segs);
     s.counters.switches += 1;
 }
 
-/// Emptied clause segments (`Store::handles`): a `perform` takes one for the clause's entry
-/// and a tail `continue` gives it back, so that a round trip allocates nothing.
+/// Segment vectors holding one emptied segment each (`Store::handles`), so that a round trip
+/// allocates nothing and moves each segment only once each way: `perform` swaps the handler's
+/// segment with the empty one of such a vector, which so becomes the continuation, and the
+/// empty segment, left in the handler's place, becomes the clause's; a tail `continue` swaps
+/// them back, and the vector, now holding the clause's ended segment, comes back here.
 #[derive(Debug, Default)]
 pub struct Spare {
-    segs: Vec<Segment>,
+    vecs: Vec<Vec<Segment>>,
 }
 
-/// Spare clause segments kept at most, and the capacity each of their vectors may keep (a
-/// clause that recursed deeply leaves big vectors, which are better given back).
+/// Spare vectors kept at most, and the capacity the vectors of their segment may keep (a
+/// clause that recursed deeply leaves big ones, which are better given back).
 const MAX_SPARE: usize = 16;
 const MAX_SPARE_CAPACITY: usize = 16;
 
 impl Spare {
-    /// An empty segment with prompt `prompt`.
-    fn segment(&mut self, prompt: Prompt) -> Segment {
-        match self.segs.pop() {
-            Some(mut sg) => {
-                sg.prompt = prompt;
-                sg
-            }
-            None => Segment::new(prompt),
+    /// A vector holding one empty segment.
+    fn take(&mut self) -> Vec<Segment> {
+        match self.vecs.pop() {
+            Some(v) => v,
+            None => vec![Segment::new(Prompt::Unset)],
         }
     }
 
-    /// Keeps `sg`'s vectors, emptied, for `segment`.
-    fn recycle(&mut self, mut sg: Segment) {
-        let small = sg.vals.capacity() <= MAX_SPARE_CAPACITY
+    /// Keeps `v`, which holds the segment of a clause that ended, emptied, for `take`.
+    fn put(&mut self, mut v: Vec<Segment>) {
+        let spare = v.capacity() <= MAX_SPARE_CAPACITY;
+        let [sg] = v.as_mut_slice() else {
+            return;
+        };
+        let small = spare
+            && sg.vals.capacity() <= MAX_SPARE_CAPACITY
             && sg.locals.capacity() <= MAX_SPARE_CAPACITY
             && sg.labels.capacity() <= MAX_SPARE_CAPACITY
             && sg.frames.capacity() <= MAX_SPARE_CAPACITY;
-        if small && self.segs.len() < MAX_SPARE {
+        if small && self.vecs.len() < MAX_SPARE {
             sg.vals.clear();
             sg.locals.clear();
             sg.labels.clear();
             sg.frames.clear();
             sg.prompt = Prompt::Unset;
-            self.segs.push(sg);
+            self.vecs.push(v);
         }
     }
 }
@@ -251,11 +261,18 @@ pub fn step(
                 top.vals.extend(sg.vals.drain(at..));
             }
             if tail {
-                let c = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
-                th.depth -= c.frames.len();
-                s.handles.recycle(c);
+                // The handler's segment changes places with the clause's (see `Spare`).
+                let c = th.top()?;
+                std::mem::swap(c, &mut k.segs[0]);
+                th.depth -= k.segs[0].frames.len();
+                if k.segs.len() > 1 {
+                    th.segs.extend(k.segs.drain(1..));
+                }
+                grown(s, th, k.depth);
+                s.handles.put(k.segs);
+            } else {
+                reinstate(s, th, k);
             }
-            reinstate(s, th, k);
             Ok(if tail { "continue-tail" } else { "continue" })
         }
         Instr::Discontinue(_, x) => {
@@ -388,8 +405,13 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
     let n = s.tags[tag as usize].params;
     // perform-unhandled: the script outcome "unhandled tag".
     let (j, q) = find_handler(s, th, tag).ok_or_else(|| unhandled(s, tag))?;
-    // perform-handled: the segments from the handler's up to the perform become `k`...
-    let mut segs = s.conts.cut_segments(&mut th.segs, j);
+    // perform-handled: the segments from the handler's up to the perform become `k` (the
+    // handler's changes places with an empty one, see `Spare`)...
+    let mut segs = s.handles.take();
+    std::mem::swap(&mut th.segs[j], &mut segs[0]);
+    if j + 1 < th.segs.len() {
+        segs.extend(th.segs.drain(j + 1..));
+    }
     let depth: usize = segs.iter().map(|g| g.frames.len()).sum();
     th.depth -= depth;
     let base = &segs[0];
@@ -400,10 +422,11 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
     };
     // ... and the same entry in state `Clause` takes the handler's place, running the clause
     // with the perform's operands and `k`.
-    let mut c = s.handles.segment(Prompt::Handle(Entry {
+    let c = th.top()?;
+    c.prompt = Prompt::Handle(Entry {
         clause: true,
         ..e.clone()
-    }));
+    });
     c.labels.push(*lab);
     c.frames.push(Frame {
         pc: q + 1,
@@ -413,16 +436,19 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
         .last_mut()
         .ok_or_else(|| Error::crash("empty continuation"))?;
     move_top(&mut top.vals, &mut c.vals, n)?;
-    let r = alloc(
-        s,
-        ContInst {
-            segs,
-            depth,
-            start: None,
-        },
-    )?;
-    c.vals.push(Val::Ref(r));
-    th.segs.push(c);
+    let k = ContInst {
+        segs,
+        depth,
+        start: None,
+    };
+    match alloc(s, k) {
+        Ok(r) => c.vals.push(Val::Ref(r)),
+        Err(e) => {
+            // Exhaustion: the thread is left as the handler search found it, less `k`.
+            th.segs.pop();
+            return Err(e);
+        }
+    }
     th.depth += 1;
     s.counters.switches += 1;
     Ok("perform-handled")
@@ -660,6 +686,79 @@ mod tests {
             invoke(&mut s, a, vec![Val::I32(10_000)]),
             Ok(vec![Val::I32(7)])
         );
+    }
+
+    /// A perform over the live-continuation budget is exhaustion, and leaves the thread as the
+    /// handler search found it, less the captured segments: no clause entry in the backtrace.
+    #[test]
+    fn perform_over_the_live_continuation_budget() {
+        let src = r#"(module
+          (type $ft (func))
+          (type $k (cont $ft))
+          (tag $t)
+          (global $g (mut (ref null $k)) (ref.null $k))
+          (func $inner (perform $t))
+          (func (export "run")
+            (handle (do (call $inner)) (on $t $k (global.set $g)))
+            (handle (do (call $inner)) (on $t $k (global.set $g)))))"#;
+        let (mut s, ia) = setup(
+            src,
+            Config {
+                max_live_conts: 1,
+                ..Config::default()
+            },
+        );
+        let a = func(&s, ia, "run");
+        let e = invoke(&mut s, a, vec![]).unwrap_err();
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (ErrorKind::Exhaustion, "too many live continuations")
+        );
+        let frames: Vec<_> = e
+            .backtrace
+            .expect("a backtrace")
+            .frames()
+            .map(|f| (f.func.clone(), f.on))
+            .collect();
+        assert_eq!(frames, vec![("func 1 (export \"run\")".to_string(), None)]);
+        assert_eq!(s.live_conts(), 1);
+    }
+
+    /// A perform caught two handles out (three segments captured), continued by a clause that
+    /// goes on after the continue (not a tail): the segments come back in order, twice.
+    #[test]
+    fn continue_of_several_segments() {
+        let src = r#"(module
+          (type $ft (func (param i32) (result i32)))
+          (type $k (cont $ft))
+          (type $ft0 (func (result i32)))
+          (type $k0 (cont $ft0))
+          (tag $ask (result i32))
+          (tag $other)
+          (func $leaf (result i32)
+            (i32.add (perform $ask) (perform $ask)))
+          (func $mid (result i32)
+            (handle (result i32)
+              (do (call $leaf))
+              (on $other $k0 (drop) (i32.const -1))))
+          (func (export "tail") (result i32)
+            (local $c (ref null $k))
+            (handle (result i32)
+              (do (i32.mul (call $mid) (i32.const 10)))
+              (on $ask $k (local.set $c) (continue $k (i32.const 2) (local.get $c)))))
+          (func (export "non-tail") (result i32)
+            (local $c (ref null $k))
+            (handle (result i32)
+              (do (i32.mul (call $mid) (i32.const 10)))
+              (on $ask $k
+                (local.set $c)
+                (i32.add (continue $k (i32.const 2) (local.get $c)) (i32.const 1))))))"#;
+        let (mut s, ia) = setup(src, Config::default());
+        let a = func(&s, ia, "tail");
+        assert_eq!(invoke(&mut s, a, vec![]), Ok(vec![Val::I32(40)]));
+        let a = func(&s, ia, "non-tail");
+        assert_eq!(invoke(&mut s, a, vec![]), Ok(vec![Val::I32(42)]));
+        assert_eq!(s.live_conts(), 0);
     }
 
     /// Locals are shared by the function, the body and the clauses, wherever the handle lives:
