@@ -208,8 +208,11 @@ impl Spare {
             && sg.labels.capacity() <= MAX_SPARE_CAPACITY
             && sg.frames.capacity() <= MAX_SPARE_CAPACITY;
         if small && self.vecs.len() < MAX_SPARE {
-            sg.vals.clear();
-            sg.locals.clear();
+            // After a tail continue only the clause's label and frame are left.
+            if !sg.vals.is_empty() || !sg.locals.is_empty() {
+                sg.vals.clear();
+                sg.locals.clear();
+            }
             sg.labels.clear();
             sg.frames.clear();
             sg.prompt = Prompt::Unset;
