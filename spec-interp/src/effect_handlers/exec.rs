@@ -130,15 +130,10 @@ fn check(s: &Store, a: Addr, gen: u32) -> Result<&ContInst> {
 }
 
 /// Consumes the continuation in slot `a` of generation `gen` (one-shot); `check` has passed.
-/// Its slot is free again at once, so the collector's tally forgets it: a perform/continue
-/// round trip makes no collection due.
 fn take(s: &mut Store, a: Addr, gen: u32) -> Result<ContInst> {
-    let k = s
-        .conts
+    s.conts
         .take(a, gen)
-        .ok_or_else(|| trap("continuation already consumed"))?;
-    crate::exec::gc::consumed(s);
-    Ok(k)
+        .ok_or_else(|| trap("continuation already consumed"))
 }
 
 /// Stores a new continuation, within the live-continuation budget.

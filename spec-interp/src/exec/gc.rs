@@ -41,8 +41,7 @@ pub const CONT_BYTES: u64 = 256;
 #[derive(Debug)]
 pub struct Gc {
     /// What was allocated since the last collection: bytes of structures, arrays and
-    /// exceptions, `CONT_BYTES` per continuation or stack stored (less `CONT_BYTES` per one
-    /// consumed, see `consumed`).
+    /// exceptions, `CONT_BYTES` per continuation or stack stored.
     pub allocated: u64,
     /// A collection is due when `allocated` exceeds this (`due`): `threshold`, or 0 in stress
     /// mode or once the live continuations (stacks) reach their budget.
@@ -89,13 +88,6 @@ pub fn stored(s: &mut Store, live: usize) {
     if live >= s.config.max_live_conts || s.config.gc_stress {
         s.gc.limit = 0;
     }
-}
-
-/// Counts a continuation or stack just consumed: its slot is free again at once, never garbage,
-/// so storing and consuming it (a round trip) leaves the tally where it was and makes no
-/// collection due.
-pub fn consumed(s: &mut Store) {
-    s.gc.allocated = s.gc.allocated.saturating_sub(CONT_BYTES);
 }
 
 /// Takes `bytes` for a new heap object from the heap budget, collecting first when the budget
