@@ -255,7 +255,9 @@ impl ContStore {
         match self.spare.pop() {
             // Mostly one segment: a generator's.
             Some(mut v) if k + 1 == segs.len() => {
-                v.extend(segs.pop());
+                if let Some(sg) = segs.pop() {
+                    v.push(sg);
+                }
                 v
             }
             Some(mut v) => {
@@ -268,8 +270,16 @@ impl ContStore {
 
     /// Moves the segments of `from` onto `segs` (a continuation being reinstated) and keeps the
     /// emptied vector for the next capture.
+    #[inline]
     pub fn put_segments(&mut self, segs: &mut Vec<Segment>, mut from: Vec<Segment>) {
-        segs.append(&mut from);
+        if from.len() == 1 {
+            // Mostly one segment, as above: a move of known size.
+            if let Some(sg) = from.pop() {
+                segs.push(sg);
+            }
+        } else {
+            segs.append(&mut from);
+        }
         if self.spare.len() < MAX_SPARE && from.capacity() <= 4 {
             self.spare.push(from);
         }
