@@ -253,9 +253,10 @@ pub fn step(
             sg.branch(l)?;
             Ok("resume-suspend")
         }
-        Instr::Resume(ct, _) => {
+        Instr::Resume(_, _) => {
             // resume: run the continuation under a prompt with this instruction's handlers.
-            let n = cont_arity(s, ia, *ct)?.0;
+            // The arity of `$ct`'s function type (`Code::new`'s side table).
+            let n = code.side[pc].params as usize;
             let r = th.top()?.pop_ref()?;
             fits(s, th.depth, check(s, &r)?)?;
             let mut k = take(s, r)?;
@@ -290,13 +291,14 @@ pub fn step(
             let k = take(s, r)?;
             resume_throw(s, th, k, e, prompt())
         }
-        Instr::Switch(ct, x) => {
+        Instr::Switch(_, x) => {
             // switch: capture the current continuation up to the prompt handling `$e` for
             // switch, and run the target under that same prompt with the captured one as its
             // last argument. The target is checked, the handler found and the depth budget
             // checked before the target is consumed.
             let tag = s.modules[ia as usize].tags[*x as usize];
-            let n = cont_arity(s, ia, *ct)?.0.saturating_sub(1);
+            // All but the last parameter of `$ct`'s function type (`Code::new`'s side table).
+            let n = (code.side[pc].params as usize).saturating_sub(1);
             let r = th.top()?.pop_ref()?;
             let target = check(s, &r)?;
             let needs = target.depth + target.start.is_some() as usize;
