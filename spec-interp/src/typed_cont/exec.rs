@@ -180,7 +180,9 @@ fn reinstate(s: &mut Store, th: &mut Thread, k: ContInst, prompt: Prompt) -> Res
     Ok(())
 }
 
-/// One typed-cont reduction step; `pc` is the instruction's position in `code`.
+/// One typed-cont reduction step; `pc` is the instruction's position in `code`. (Inlined into
+/// `exec::step::step_design`: one call less on every switch.)
+#[inline(always)]
 pub fn step(
     s: &mut Store,
     th: &mut Thread,
@@ -316,6 +318,28 @@ pub fn step(
                 .conts
                 .take_keep(a, gen)
                 .ok_or_else(|| trap("continuation already consumed"))?;
+            if k + 1 == th.segs.len() && target.segs.len() == 1 {
+                // The usual case, one segment each way: the running segment and the target's
+                // trade places (the prompt stays on the thread), and the target's
+                // continuation, now holding the captured segment, goes back to its slot.
+                let top = th.top()?;
+                std::mem::swap(top, &mut target.segs[0]);
+                std::mem::swap(&mut top.prompt, &mut target.segs[0].prompt);
+                let cur = &mut target.segs[0];
+                if n > 0 {
+                    top.vals.extend(cur.vals.drain(at..));
+                }
+                let start = target.start.take();
+                th.depth = th.depth - captured + target.depth;
+                target.depth = captured;
+                let (a, gen) = s.conts.refill(a, target);
+                th.top()?.vals.push(Val::Ref(Ref::Cont(a, gen)));
+                s.counters.switches += 1;
+                if let Some(f) = start {
+                    call(s, th, f)?;
+                }
+                return Ok("switch-handled");
+            }
             // The arguments move from the switcher's top onto the target's, the captured
             // continuation after them.
             let to = target
