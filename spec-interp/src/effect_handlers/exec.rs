@@ -23,7 +23,7 @@ use crate::exec::store::ContInst;
 use crate::exec::thread::{move_top, underflow, Frame, Label, LabelKind, Prompt, Segment, Thread};
 use crate::exec::Store;
 use crate::runtime::{Addr, Ref, Val};
-use crate::syntax::{CompType, Instr as SI, TypeIdx};
+use crate::syntax::Instr as SI;
 
 /// A handler entry `handler{F, clauses, state}` (§4): the handle block at `pc` in `code`, whose
 /// tags are those of module instance `inst`. `clause`: a clause runs (state `Clause`), so
@@ -44,18 +44,6 @@ fn unhandled(s: &Store, tag: Addr) -> Error {
     // The official text, then the tag as its module names it.
     let name = crate::exec::backtrace::tag_name(s, tag);
     Error::new(ErrorKind::Suspension, format!("unhandled tag {name}"), None)
-}
-
-/// The parameter count of the function type of continuation type `ct` of instance `ia`.
-fn cont_params(s: &Store, ia: Addr, ct: TypeIdx) -> Result<usize> {
-    let c = s.modules[ia as usize].types[ct as usize];
-    let CompType::Cont(ft) = s.rtt.sub_type(c).comp else {
-        return Err(Error::crash("not a continuation type"));
-    };
-    match &s.rtt.sub_type(ft).comp {
-        CompType::Func(f) => Ok(f.params.len()),
-        _ => Err(Error::crash("continuation of a non-function type")),
-    }
 }
 
 /// The position of the first `on` of handle `h` whose tag is `tag`. The side table chains the
@@ -230,10 +218,11 @@ pub fn step(
         // handle-return / clause-return: the body or a clause reaches the next clause.
         Instr::On(..) => end(th),
         Instr::Perform(x) => perform(s, th, ia, *x), // perform-handled, perform-unhandled
-        Instr::Continue(ct) => {
+        Instr::Continue(_) => {
             // continue: the continuation is consumed (continue-null, continue-consumed) and
-            // its segments go back on top with the perform's results.
-            let n = cont_params(s, ia, *ct)?;
+            // its segments go back on top with the perform's results, as many as its type has
+            // parameters (`Side::params`).
+            let n = code.side[pc].params as usize;
             let sg = th.top()?;
             let (a, gen) = cont_addr(sg.pop_ref()?)?;
             // continue-tail: the clause ends right after this instruction, so its entry is

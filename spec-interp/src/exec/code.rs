@@ -12,9 +12,9 @@ use crate::syntax::{BlockType, Expr, Instr};
 ///   `end`; `next` is, for `if`, the position just after its `else` (or the `end` when there is
 ///   none); `params`/`results` is the block type's arity.
 /// - `else` (and design clause separators): `end` is the matching `end`.
-/// - typed-cont `resume`, `resume_throw`, `resume_throw_ref` and `switch`: `params`/`results`
-///   is the arity of the continuation type's function type (read on every switch; looked up
-///   once here).
+/// - typed-cont `resume`, `resume_throw`, `resume_throw_ref` and `switch`, effect-handlers
+///   `continue`: `params`/`results` is the arity of the continuation type's function type
+///   (read on every switch; looked up once here).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Side {
     pub end: u32,
@@ -53,8 +53,12 @@ fn cont_type(i: &Instr) -> Option<u32> {
     use crate::typed_cont::Instr as T;
     match i {
         Instr::TypedCont(
-            T::Resume(ct, _) | T::ResumeThrow(ct, _, _) | T::ResumeThrowRef(ct, _) | T::Switch(ct, _),
+            T::Resume(ct, _)
+            | T::ResumeThrow(ct, _, _)
+            | T::ResumeThrowRef(ct, _)
+            | T::Switch(ct, _),
         ) => Some(*ct),
+        Instr::EffectHandlers(crate::effect_handlers::Instr::Continue(ct)) => Some(*ct),
         _ => None,
     }
 }
