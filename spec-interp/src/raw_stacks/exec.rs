@@ -21,7 +21,7 @@ use super::Instr;
 use crate::diag::{Error, Result};
 use crate::exec::code::Code;
 use crate::exec::step::{alloc_exn, call, throw, Rule};
-use crate::exec::thread::{Prompt, Segment, Thread};
+use crate::exec::thread::{move_top, Prompt, Segment, Thread};
 use crate::exec::Store;
 use crate::runtime::{Addr, Ref, Val};
 use crate::syntax::{AbsHeapType, TypeIdx};
@@ -103,6 +103,40 @@ impl StackStore {
         self.live -= 1;
         Ok(st)
     }
+
+    /// `take(a)` and then `alloc` of the running stack, done in place: the running segment
+    /// `sg` and the segment of the stack in slot `a` trade places, so `sg` becomes the target's
+    /// and the slot holds the suspended stack (with `root`). `take` would put the slot on the
+    /// free list and `alloc` take it back at once, so the slot is the same and only its
+    /// generation moves on; a slot whose generation would wrap is retired as `take` does, and
+    /// the stack goes where `alloc` puts it. Returns the suspended stack's reference and the
+    /// target's start function. Nothing is allocated, nothing dropped.
+    fn exchange(
+        &mut self,
+        a: Addr,
+        sg: &mut Segment,
+        root: Option<Activation>,
+    ) -> Result<(Ref, Option<Addr>)> {
+        let slot = &mut self.slots[a as usize];
+        let st = slot
+            .stack
+            .as_mut()
+            .ok_or_else(|| Error::crash("stack slot empty"))?;
+        std::mem::swap(&mut st.seg, sg);
+        let start = st.start.take();
+        st.root = root;
+        slot.gen = slot.gen.wrapping_add(1);
+        if slot.gen != u32::MAX {
+            return Ok((Ref::Stack(a, slot.gen), start));
+        }
+        match slot.stack.take() {
+            Some(st) => {
+                self.live -= 1;
+                Ok((self.alloc(st), start))
+            }
+            None => Err(Error::crash("stack slot empty")),
+        }
+    }
 }
 
 fn trap(m: &str) -> Error {
@@ -130,17 +164,33 @@ fn stack_params(s: &Store, ia: Addr, x: TypeIdx) -> Result<usize> {
         .ok_or_else(|| Error::crash("not a stack type"))
 }
 
+/// A checked stack operand: what the later checks need to know of it, read from its slot once.
+struct Target {
+    /// Its slot.
+    a: Addr,
+    /// The frames it brings onto the thread when switched to (a fresh stack: its base frame).
+    frames: usize,
+    /// It is the root of an activation.
+    root: bool,
+}
+
 /// Pops the stack reference operand and checks it, in the order of §5: `<instr>-null`,
 /// `<instr>-consumed`, and for the switching instructions `switch-root-other-activation`.
-/// Nothing is consumed yet. Returns the slot.
-fn operand(s: &Store, th: &mut Thread, switching: bool) -> Result<Addr> {
-    let (a, g) = match th.top()?.pop_ref()? {
-        Ref::Stack(a, g) => (a, g),
-        // <instr>-null: stack.switch-null, stack.switch_retire-null, stack.bind-null,
-        // stack.release-null, stack.switch_throw-null
-        Ref::Null(_) => return Err(trap("null stack reference")),
-        _ => return Err(Error::crash("not a stack reference")),
+/// Nothing is consumed yet.
+#[inline]
+fn operand(s: &Store, th: &mut Thread, switching: bool) -> Result<Target> {
+    let sg = th.top()?;
+    let (a, g) = match sg.vals.last() {
+        Some(Val::Ref(Ref::Stack(a, g))) => (*a, *g),
+        _ => match sg.pop_ref()? {
+            // <instr>-null: stack.switch-null, stack.switch_retire-null, stack.bind-null,
+            // stack.release-null, stack.switch_throw-null
+            Ref::Null(_) => return Err(trap("null stack reference")),
+            _ => return Err(Error::crash("not a stack reference")),
+        },
     };
+    // A stack reference owns no host memory: popped without drop glue.
+    std::mem::forget(sg.vals.pop());
     // <instr>-consumed: stack.switch-consumed, stack.switch_retire-consumed,
     // stack.bind-consumed, stack.release-consumed, stack.switch_throw-consumed
     let st = s
@@ -155,7 +205,11 @@ fn operand(s: &Store, th: &mut Thread, switching: bool) -> Result<Addr> {
             }
         }
     }
-    Ok(a)
+    Ok(Target {
+        a,
+        frames: st.seg.frames.len() + st.start.is_some() as usize,
+        root: st.root.is_some(),
+    })
 }
 
 /// Stores a new fresh stack within the live-stack budget.
@@ -182,16 +236,11 @@ fn fresh(s: &mut Store, f: Addr) -> Result<Ref> {
     )
 }
 
-/// The call-depth budget after the running stack is replaced by the stack in slot `a`
-/// (checked before anything moves, so that exhaustion consumes nothing).
-fn check_depth(s: &Store, th: &mut Thread, a: Addr, leaving: bool) -> Result<()> {
-    let st = s.stacks.slots[a as usize]
-        .stack
-        .as_ref()
-        .ok_or_else(|| Error::crash("stack slot empty"))?;
-    let out = if leaving { th.top()?.frames.len() } else { 0 };
-    let inc = st.seg.frames.len() + st.start.is_some() as usize;
-    if th.depth - out + inc > s.config.max_call_depth {
+/// The call-depth budget after the running stack is replaced by the target `t` (checked
+/// before anything moves, so that exhaustion consumes nothing).
+fn check_depth(s: &Store, th: &mut Thread, t: &Target) -> Result<()> {
+    let out = th.top()?.frames.len();
+    if th.depth - out + t.frames > s.config.max_call_depth {
         return Err(Error::exhaustion("call stack exhausted"));
     }
     Ok(())
@@ -213,6 +262,30 @@ fn suspend(s: &mut Store, th: &mut Thread) -> Result<Ref> {
     Ok(r)
 }
 
+/// The running stack waits in slot `a`, which the target leaves for the thread (see
+/// `StackStore::exchange`); the top `n` values and then the suspended stack's new reference
+/// go to the target, after its bound values. Returns the target's start function.
+fn switch(s: &mut Store, th: &mut Thread, a: Addr, n: usize) -> Result<Option<Addr>> {
+    let act = current(th);
+    let sg = th
+        .segs
+        .last_mut()
+        .ok_or_else(|| Error::crash("no segment"))?;
+    let root = is_root(sg).then_some(act);
+    let st = s.stacks.slots[a as usize]
+        .stack
+        .as_mut()
+        .ok_or_else(|| Error::crash("stack slot empty"))?;
+    move_top(&mut sg.vals, &mut st.seg.vals, n)?;
+    th.depth -= sg.frames.len();
+    let (r, start) = s.stacks.exchange(a, sg, root)?;
+    sg.vals.push(Val::Ref(r));
+    th.depth += sg.frames.len();
+    // As `suspend` does: the suspended stack is stored again.
+    crate::exec::gc::stored(s, s.stacks.live);
+    Ok(start)
+}
+
 /// The running stack ends: its frames are dropped without running anything.
 fn retire(th: &mut Thread) -> Result<()> {
     let seg = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
@@ -220,16 +293,21 @@ fn retire(th: &mut Thread) -> Result<()> {
     Ok(())
 }
 
-/// The stack `st` (already taken from its slot) becomes the running stack and receives `vs`
-/// after its bound values; a fresh one calls its function with them. Returns whether it
-/// started.
-fn enter(s: &mut Store, th: &mut Thread, st: StackInst, vs: Vec<Val>) -> Result<bool> {
-    let StackInst { mut seg, start, .. } = st;
-    seg.vals.extend(vs);
+/// The stack `st` (already taken from its slot, its values in place) becomes the running
+/// stack; see `start`.
+fn enter(s: &mut Store, th: &mut Thread, st: StackInst) -> Result<bool> {
+    let StackInst { seg, start, .. } = st;
     th.depth += seg.frames.len();
     th.segs.push(seg);
+    self::start(s, th, start)
+}
+
+/// The target is the running stack now: a fresh one calls its function `f` with its values.
+/// Returns whether it started.
+#[inline]
+fn start(s: &mut Store, th: &mut Thread, f: Option<Addr>) -> Result<bool> {
     s.counters.switches += 1;
-    match start {
+    match f {
         Some(f) => {
             call(s, th, f)?;
             Ok(true)
@@ -269,14 +347,12 @@ pub fn step(
         }
         Instr::StackSwitch(x) => {
             let n = stack_params(s, ia, *x)?;
-            let a = operand(s, th, true)?;
-            check_depth(s, th, a, true)?;
-            let vs = th.top()?.pop_n(n)?;
-            let target = s.stacks.take(a)?;
-            let rb = suspend(s, th)?;
-            let mut vs = vs;
-            vs.push(Val::Ref(rb));
-            if enter(s, th, target, vs)? {
+            let t = operand(s, th, true)?;
+            check_depth(s, th, &t)?;
+            // The target takes the thread with the values and the running stack's new
+            // reference; the running stack takes the target's slot.
+            let f = switch(s, th, t.a, n)?;
+            if start(s, th, f)? {
                 Ok("stack.switch-start") // stack.switch-start: its base frame is pushed
             } else {
                 Ok("stack.switch") // stack.switch: its pending switch returns
@@ -284,17 +360,21 @@ pub fn step(
         }
         Instr::StackSwitchRetire(x) => {
             let n = stack_params(s, ia, *x)?;
-            let a = operand(s, th, true)?;
+            let t = operand(s, th, true)?;
             if is_root(th.top()?) {
                 // stack.switch_retire-root: the host call could never end.
                 return Err(trap("root stack cannot retire"));
             }
-            check_depth(s, th, a, true)?;
-            let mut vs = th.top()?.pop_n(n)?;
-            let target = s.stacks.take(a)?;
+            check_depth(s, th, &t)?;
+            // The values and a null return stack go to the target, after its bound values.
+            let mut target = s.stacks.take(t.a)?;
+            move_top(&mut th.top()?.vals, &mut target.seg.vals, n)?;
+            target
+                .seg
+                .vals
+                .push(Val::Ref(Ref::Null(AbsHeapType::NoStack)));
             retire(th)?;
-            vs.push(Val::Ref(Ref::Null(AbsHeapType::NoStack)));
-            if enter(s, th, target, vs)? {
+            if enter(s, th, target)? {
                 Ok("stack.switch_retire-start")
             } else {
                 Ok("stack.switch_retire")
@@ -303,27 +383,22 @@ pub fn step(
         Instr::StackBind(x, y) => {
             // stack.bind: the values join the bound ones; the old reference is used up.
             let n = stack_params(s, ia, *x)? - stack_params(s, ia, *y)?;
-            let a = operand(s, th, false)?;
-            let vs = th.top()?.pop_n(n)?;
-            let mut st = s.stacks.take(a)?;
-            st.seg.vals.extend(vs);
+            let t = operand(s, th, false)?;
+            let mut st = s.stacks.take(t.a)?;
+            move_top(&mut th.top()?.vals, &mut st.seg.vals, n)?;
             let r = s.stacks.alloc(st);
             crate::exec::gc::stored(s, s.stacks.live);
             th.top()?.vals.push(Val::Ref(r));
             Ok("stack.bind")
         }
         Instr::StackRelease(_) => {
-            let a = operand(s, th, false)?;
-            if s.stacks.slots[a as usize]
-                .stack
-                .as_ref()
-                .is_some_and(|st| st.root.is_some())
-            {
+            let t = operand(s, th, false)?;
+            if t.root {
                 // stack.release-root
                 return Err(trap("root stack cannot be released"));
             }
             // stack.release: nothing on it runs.
-            drop(s.stacks.take(a)?);
+            drop(s.stacks.take(t.a)?);
             Ok("stack.release")
         }
         Instr::StackSwitchThrow(_, e) => {
@@ -332,10 +407,10 @@ pub fn step(
                 .params
                 .checked_sub(1)
                 .ok_or_else(|| Error::crash("switch_throw tag without parameters"))?;
-            let a = operand(s, th, true)?;
-            check_depth(s, th, a, true)?;
+            let t = operand(s, th, true)?;
+            check_depth(s, th, &t)?;
             let mut fields = th.top()?.pop_n(n)?;
-            let target = s.stacks.take(a)?;
+            let target = s.stacks.take(t.a)?;
             let rb = suspend(s, th)?;
             fields.push(Val::Ref(rb));
             let ex = alloc_exn(s, tag, fields);
@@ -422,6 +497,62 @@ mod tests {
             ]
         );
         assert_eq!(store.stacks.live, 0);
+    }
+
+    /// `StackStore::exchange` leaves the store as `take` and then `alloc` of the suspended
+    /// stack do, also when the slot's generation would wrap and the slot is retired.
+    #[test]
+    fn exchange_is_take_then_alloc() {
+        fn seg(v: i32) -> Segment {
+            let mut sg = Segment::new(Prompt::Stack);
+            sg.vals.push(Val::I32(v));
+            sg
+        }
+        fn store(gen: u32) -> StackStore {
+            let mut st = StackStore::default();
+            for v in [1, 2] {
+                st.alloc(StackInst {
+                    seg: seg(v),
+                    start: Some(7),
+                    root: None,
+                });
+            }
+            st.slots[1].gen = gen;
+            st
+        }
+        let root = Some(Activation {
+            thread: 3,
+            level: 0,
+        });
+        for gen in [0, 5, u32::MAX - 2, u32::MAX - 1] {
+            // The reference way: the target leaves slot 1, the running stack is stored.
+            let mut want = store(gen);
+            let target = want.take(1).expect("occupied");
+            let r_want = want.alloc(StackInst {
+                seg: seg(9),
+                start: None,
+                root,
+            });
+            // In place.
+            let mut got = store(gen);
+            let mut running = seg(9);
+            let (r_got, start) = got.exchange(1, &mut running, root).expect("occupied");
+            assert_eq!(r_got, r_want, "gen {gen}");
+            assert_eq!(start, target.start);
+            assert_eq!(running.vals, target.seg.vals);
+            assert_eq!(got.free, want.free);
+            assert_eq!(got.live, want.live);
+            assert_eq!(got.slots.len(), want.slots.len());
+            for (g, w) in got.slots.iter().zip(&want.slots) {
+                assert_eq!(g.gen, w.gen);
+                let show = |s: &StackSlot| {
+                    s.stack
+                        .as_ref()
+                        .map(|st| (st.seg.vals.clone(), st.start, st.root))
+                };
+                assert_eq!(show(g), show(w));
+            }
+        }
     }
 
     #[test]
