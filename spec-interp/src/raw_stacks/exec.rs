@@ -5,7 +5,11 @@
 //! the running stack of the current activation, the ones below are those of activations blocked
 //! in a host function (`spectest.call_ref`). A fresh or suspended stack is a segment parked in
 //! a slot of `StackStore`. A switch parks the running segment in a slot and moves the target's
-//! segment onto the thread: a constant number of moves, no search.
+//! segment onto the thread: a constant number of moves, no search. `stack.switch`, the one
+//! that runs in loops, does it in place (`StackStore::exchange`): the target's slot takes the
+//! running segment, the values move straight from one value stack to the other, nothing is
+//! allocated or dropped. Its helpers are `#[inline(always)]`: `step` is one big match, and
+//! left to itself the compiler calls them, with their `Result`s passed through memory.
 //!
 //! A segment's prompt says what kind of stack it is: `Root` (the root of the outermost host
 //! activation), `Host` (the root of a nested one), `Stack` (not a root; the core rules trap when
@@ -156,6 +160,7 @@ fn is_root(sg: &Segment) -> bool {
 }
 
 /// Number of parameters of stack type `x` of instance `ia`.
+#[inline(always)]
 fn stack_params(s: &Store, ia: Addr, x: TypeIdx) -> Result<usize> {
     let ct = s.modules[ia as usize].types[x as usize];
     s.rtt
@@ -177,7 +182,7 @@ struct Target {
 /// Pops the stack reference operand and checks it, in the order of §5: `<instr>-null`,
 /// `<instr>-consumed`, and for the switching instructions `switch-root-other-activation`.
 /// Nothing is consumed yet.
-#[inline]
+#[inline(always)]
 fn operand(s: &Store, th: &mut Thread, switching: bool) -> Result<Target> {
     let sg = th.top()?;
     let (a, g) = match sg.vals.last() {
@@ -238,6 +243,7 @@ fn fresh(s: &mut Store, f: Addr) -> Result<Ref> {
 
 /// The call-depth budget after the running stack is replaced by the target `t` (checked
 /// before anything moves, so that exhaustion consumes nothing).
+#[inline(always)]
 fn check_depth(s: &Store, th: &mut Thread, t: &Target) -> Result<()> {
     let out = th.top()?.frames.len();
     if th.depth - out + t.frames > s.config.max_call_depth {
@@ -265,6 +271,7 @@ fn suspend(s: &mut Store, th: &mut Thread) -> Result<Ref> {
 /// The running stack waits in slot `a`, which the target leaves for the thread (see
 /// `StackStore::exchange`); the top `n` values and then the suspended stack's new reference
 /// go to the target, after its bound values. Returns the target's start function.
+#[inline(always)]
 fn switch(s: &mut Store, th: &mut Thread, a: Addr, n: usize) -> Result<Option<Addr>> {
     let act = current(th);
     let sg = th
@@ -304,7 +311,7 @@ fn enter(s: &mut Store, th: &mut Thread, st: StackInst) -> Result<bool> {
 
 /// The target is the running stack now: a fresh one calls its function `f` with its values.
 /// Returns whether it started.
-#[inline]
+#[inline(always)]
 fn start(s: &mut Store, th: &mut Thread, f: Option<Addr>) -> Result<bool> {
     s.counters.switches += 1;
     match f {
