@@ -582,8 +582,8 @@ mod tests {
             assert_eq!(per_op(kind, 10_000, 1), shallow, "{kind:?}");
             assert_eq!(per_op(kind, 10, 1_000), shallow, "{kind:?}");
         }
-        assert_eq!(per_op(Kind::Resume, 10, 1), (18, 2));
-        assert_eq!(per_op(Kind::Switch, 10, 1), (15, 2));
+        assert_eq!(per_op(Kind::Resume, 10, 1), (11, 2));
+        assert_eq!(per_op(Kind::Switch, 10, 1), (8, 2));
     }
 
     /// The default fuel lets 100 million round trips of each design finish (issue 17), with

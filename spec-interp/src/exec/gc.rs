@@ -41,7 +41,8 @@ pub const CONT_BYTES: u64 = 256;
 #[derive(Debug)]
 pub struct Gc {
     /// What was allocated since the last collection: bytes of structures, arrays and
-    /// exceptions, `CONT_BYTES` per continuation or stack stored.
+    /// exceptions, `CONT_BYTES` per continuation or stack stored beyond the most stored
+    /// since the last collection (`stored`).
     pub allocated: u64,
     /// A collection is due when `allocated` exceeds this (`due`): `threshold`, or 0 in stress
     /// mode or once the live continuations (stacks) reach their budget.
@@ -56,6 +57,9 @@ pub struct Gc {
     /// Nonzero while a module is instantiated: its constant expressions run with values in
     /// Rust locals that are no roots, so nothing is collected then.
     pub paused: u32,
+    /// The most continuations and stacks stored at once since the last collection
+    /// (`stored`).
+    pub peak_live: usize,
     /// Values the host holds between invocations (the script runner keeps the last action's
     /// results there until the next action).
     pub host_roots: Vec<Val>,
@@ -70,6 +74,7 @@ impl Default for Gc {
             live_bytes: 0,
             collections: 0,
             paused: 0,
+            peak_live: 0,
             host_roots: Vec::new(),
         }
     }
@@ -81,10 +86,20 @@ pub fn due(s: &Store) -> bool {
     s.gc.allocated > s.gc.limit
 }
 
-/// Counts a continuation or stack just stored; `live`: how many there are now. Reaching the
-/// budget makes a collection due, so that the budget counts only reachable ones.
+/// Counts a continuation or stack just stored; `live`: how many there are now (of its kind).
+/// Reaching the budget makes a collection due, so that the budget counts only reachable ones.
+///
+/// Only growth counts: a continuation that replaces one just consumed (a suspension after a
+/// resume, a `switch`) reuses its slot, and garbage can only pile up as more slots filled
+/// than emptied. So the tally grows by `CONT_BYTES` each time the number stored (both kinds)
+/// goes past its highest since the last collection, and a generator resumed a billion times
+/// causes no collection at all.
 pub fn stored(s: &mut Store, live: usize) {
-    s.gc.allocated = s.gc.allocated.saturating_add(CONT_BYTES);
+    let total = s.conts.live + s.stacks.live;
+    if total > s.gc.peak_live {
+        s.gc.peak_live = total;
+        s.gc.allocated = s.gc.allocated.saturating_add(CONT_BYTES);
+    }
     if live >= s.config.max_live_conts || s.config.gc_stress {
         s.gc.limit = 0;
     }
@@ -114,6 +129,7 @@ pub fn collect(s: &mut Store, th: &Thread, extra: &[Val]) {
     gc.collections += 1;
     gc.live_bytes = m.bytes;
     gc.allocated = 0;
+    gc.peak_live = s.conts.live + s.stacks.live;
     // The next collection: when twice the live bytes were allocated, or before the heap
     // budget would be exceeded (then the budget counts only what is reachable).
     let heap_room = s.config.max_heap_bytes.saturating_sub(s.heap_bytes);
@@ -328,9 +344,9 @@ fn sweep(s: &mut Store, m: &Marks) {
             if let Some(k) = &mut slot.cont {
                 k.segs.iter_mut().for_each(Segment::trim);
             }
-        } else if slot.cont.take().is_some() {
+        } else {
             // As if consumed: the generation moves on, so no old reference is valid.
-            s.conts.release(a as Addr);
+            s.conts.collect(a as Addr);
         }
     }
     let stacks = &mut s.stacks;

@@ -95,11 +95,23 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
             break Ok(std::mem::take(&mut sg.vals));
         }
         if fast {
-            // As many frame-local steps as there are, in one go (the checks above are not due
-            // for them: they neither allocate nor push frames), up to the next audit or the
-            // fuel; then the step below goes on with the next one.
-            if let Err(e) = run_local(s, th, &mut steps, next_audit.min(fuel)) {
-                break Err(located(s, th, e));
+            // As many steps as there are in one go, up to the next audit or the fuel, or until
+            // one of the checks above may be due; then the loop goes round (the step below
+            // runs only when the fuel ran out or the next audit is due).
+            match run_local(s, th, &mut steps, next_audit.min(fuel)) {
+                Ok(()) => {
+                    if steps < next_audit.min(fuel) {
+                        continue;
+                    }
+                }
+                Err((e, other)) => {
+                    let e = if other { unnested(th, e) } else { e };
+                    break Err(located(s, th, e));
+                }
+            }
+            let sg = th.top()?;
+            if sg.frames.is_empty() {
+                break Ok(std::mem::take(&mut sg.vals));
             }
         }
         steps += 1;
@@ -153,14 +165,7 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
                 if let Some(before) = before {
                     super::trace::end_step(s, before, rule.unwrap_or("trap"));
                 }
-                // A suspension never crosses a host function: inside a nested activation
-                // (`spectest.call_ref`) an unhandled one traps.
-                let nested = th.segs.iter().any(|sg| matches!(sg.prompt, Prompt::Host));
-                let e = if e.kind == ErrorKind::Suspension && nested {
-                    trap(&e.message)
-                } else {
-                    e
-                };
+                let e = unnested(th, e);
                 if recording {
                     super::snapshot::record(s, th, "", at, Some(&e));
                 }
@@ -170,6 +175,17 @@ pub fn run(s: &mut Store, th: &mut Thread) -> Result<Vec<Val>> {
     };
     s.counters.steps += steps;
     result
+}
+
+/// A suspension never crosses a host function: inside a nested activation
+/// (`spectest.call_ref`) an unhandled one traps.
+fn unnested(th: &Thread, e: Error) -> Error {
+    let nested = th.segs.iter().any(|sg| matches!(sg.prompt, Prompt::Host));
+    if e.kind == ErrorKind::Suspension && nested {
+        trap(&e.message)
+    } else {
+        e
+    }
 }
 
 /// `e`, raised by the step of the instruction just before the top frame's `pc`, with that
@@ -735,17 +751,11 @@ pub fn segment_bytes(sg: &Segment) -> u64 {
 }
 
 /// The bytes of all evaluation contexts of the store and of `th`, and the number of segments
-/// and slots visited (the cost of the measure).
+/// and slots visited (the cost of the measure). Suspended continuations are not visited: the
+/// store keeps their total (`ContStore::bytes`).
 fn context_bytes(s: &Store, th: &Thread) -> (u64, u64) {
-    let mut bytes: u64 = th.segs.iter().map(segment_bytes).sum();
+    let mut bytes: u64 = th.segs.iter().map(segment_bytes).sum::<u64>() + s.conts.bytes;
     let mut items = th.segs.len() as u64;
-    for slot in &s.conts.slots {
-        items += 1;
-        if let Some(k) = &slot.cont {
-            items += k.segs.len() as u64;
-            bytes += k.segs.iter().map(segment_bytes).sum::<u64>();
-        }
-    }
     for slot in &s.stacks.slots {
         items += 1;
         if let Some(st) = &slot.stack {
@@ -813,16 +823,63 @@ pub fn step(s: &mut Store, th: &mut Thread) -> Result<Rule> {
     if let Some(r) = step_local(s, &mut cx, instr, at) {
         return r;
     }
+    let kind = instr_kind(instr);
+    step_other(s, th, kind, ia, at)
+}
+
+/// Which of `step_other`'s ways an instruction that is not frame-local goes (read while the
+/// frame is borrowed, so that `step_other` need not look the instruction up again).
+#[derive(Clone, Copy)]
+enum Other {
+    Return,
+    Call(u32),
+    End,
+    Design,
+    Cold,
+}
+
+#[inline(always)]
+fn instr_kind(instr: &Instr) -> Other {
     use Instr as I;
     match instr {
-        I::Return => ret(th), // return
-        I::Call(x) => {
-            let a = s.modules[ia].funcs[*x as usize];
+        I::Return => Other::Return,
+        I::Call(x) => Other::Call(*x),
+        I::End => Other::End,
+        I::TypedCont(_) | I::RawStacks(_) | I::EffectHandlers(_) => Other::Design,
+        _ => Other::Cold,
+    }
+}
+
+/// The step of an instruction that is not frame-local (`step_local` declined it), at `at` in
+/// the top frame's code (instance `ia`), the program counter already past it: calls and
+/// returns here, the designs' instructions in `step_design`, the rest in `step_cold`.
+#[inline(always)]
+fn step_other(s: &mut Store, th: &mut Thread, kind: Other, ia: usize, at: usize) -> Result<Rule> {
+    match kind {
+        Other::Return => ret(th), // return
+        Other::Call(x) => {
+            let a = s.modules[ia].funcs[x as usize];
             call(s, th, a) // call
         }
         // A design block's end (effect-handlers `handle`) is the design's rule.
-        I::End => crate::effect_handlers::exec::end(th),
-        _ => step_cold(s, th, at),
+        Other::End => crate::effect_handlers::exec::end(th),
+        Other::Design => step_design(s, th, at),
+        Other::Cold => step_cold(s, th, at),
+    }
+}
+
+/// The designs' instructions: each design's module has their rules. Apart from `step_cold`,
+/// whose frame is large (the arms of every other rule), as these run on every switch.
+#[inline(never)]
+fn step_design(s: &mut Store, th: &mut Thread, pc: usize) -> Result<Rule> {
+    let fr = th.top()?.frame()?;
+    let (code, ia) = (fr.code.clone(), fr.inst);
+    use Instr as I;
+    match code.instrs.get(pc) {
+        Some(I::TypedCont(i)) => crate::typed_cont::exec::step(s, th, &code, pc, ia, i),
+        Some(I::RawStacks(i)) => crate::raw_stacks::exec::step(s, th, &code, pc, ia, i),
+        Some(I::EffectHandlers(i)) => crate::effect_handlers::exec::step(s, th, &code, pc, ia, i),
+        _ => Err(Error::crash("not a design's instruction")),
     }
 }
 
@@ -866,38 +923,59 @@ impl<'a> Local<'a> {
     }
 }
 
-/// Runs frame-local steps (`step_local`) while there are any, up to `limit` steps in all
-/// (`steps` counts them): the run loop's inner loop when neither tracing nor counting rules.
-/// It finds the top frame once for all these steps; a step that needs more of the
-/// configuration (a call, a return, a design's instruction) is left to `step`.
-fn run_local(s: &mut Store, th: &mut Thread, steps: &mut u64, limit: u64) -> Result<()> {
-    let Some(sg) = th.segs.last_mut() else {
-        return Ok(());
-    };
-    let Some(mut cx) = Local::top(sg) else {
-        return Ok(());
-    };
+/// The run loop's inner loop when neither tracing nor counting rules nor recording: runs
+/// steps, up to `limit` steps in all (`steps` counts them), until one of the checks `run`
+/// makes between steps may be due. Frame-local steps (`step_local`) run over a view of the top
+/// frame found once for all of them; any other step (`step_other`: a call, a return, a
+/// design's instruction) runs in place, and then the view is found again, unless that step
+/// made a collection or a measure of the contexts due, went over the heap budget, or ended the
+/// invocation: then `run` takes over. Every step is still one rule of `step_local` or
+/// `step_other`, in the same order as `step` would run them.
+///
+/// An error is returned with whether a non-local step raised it (only those can suspend).
+fn run_local(
+    s: &mut Store,
+    th: &mut Thread,
+    steps: &mut u64,
+    limit: u64,
+) -> std::result::Result<(), (Error, bool)> {
     // Counted in a local, written back on the way out.
     let mut n = *steps;
-    let r = loop {
-        if n >= limit {
-            break Ok(());
-        }
-        let at = *cx.pc as usize;
-        let Some(instr) = cx.code.instrs.get(at) else {
+    let r = 'frames: loop {
+        let Some(sg) = th.segs.last_mut() else {
             break Ok(());
         };
-        *cx.pc += 1;
-        match step_local(s, &mut cx, instr, at) {
-            Some(Ok(_)) => n += 1,
-            Some(Err(e)) => {
-                n += 1;
-                break Err(e);
+        let Some(mut cx) = Local::top(sg) else {
+            break Ok(());
+        };
+        let (kind, ia, at) = loop {
+            if n >= limit {
+                break 'frames Ok(());
             }
-            None => {
-                *cx.pc -= 1;
-                break Ok(());
+            let at = *cx.pc as usize;
+            let Some(instr) = cx.code.instrs.get(at) else {
+                // frame-vals: the body's end (a return, below).
+                break (Other::Return, cx.ia, at);
+            };
+            *cx.pc += 1;
+            match step_local(s, &mut cx, instr, at) {
+                Some(Ok(_)) => n += 1,
+                Some(Err(e)) => {
+                    n += 1;
+                    break 'frames Err((e, false));
+                }
+                None => break (instr_kind(instr), cx.ia, at),
             }
+        };
+        n += 1;
+        if let Err(e) = step_other(s, th, kind, ia, at) {
+            break Err((e, true));
+        }
+        if s.pending_bytes > AUDIT_BYTES
+            || super::gc::due(s)
+            || s.heap_bytes > s.config.max_heap_bytes
+        {
+            break Ok(());
         }
     };
     *steps = n;
@@ -1752,13 +1830,7 @@ fn step_cold(s: &mut Store, th: &mut Thread, pc: usize) -> Result<Rule> {
         // ----- Numeric (4.4.1)
         I::Simd(i) => crate::simd::exec::step(s, sg, ia, i)?,
 
-        // ----- The designs' instructions
-        I::TypedCont(i) => return crate::typed_cont::exec::step(s, th, &code, pc, ia as Addr, i),
-        I::RawStacks(i) => return crate::raw_stacks::exec::step(s, th, &code, pc, ia as Addr, i),
-        I::EffectHandlers(i) => {
-            return crate::effect_handlers::exec::step(s, th, &code, pc, ia as Addr, i)
-        }
-        // Handled by `step`.
+        // Handled by `step` (calls, returns, the designs' instructions).
         _ => return Err(Error::crash("instruction handled by step")),
     })
 }

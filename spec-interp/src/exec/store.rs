@@ -214,6 +214,11 @@ pub struct ContStore {
     pub free: Vec<Addr>,
     /// Occupied slots: continuations not yet consumed nor collected.
     pub live: usize,
+    /// The host bytes of the stored continuations' segments (`step::segment_bytes`), kept up
+    /// to date as they are stored and taken, so that measuring every evaluation context
+    /// (`step::run`'s audit) does not visit every slot. A stored continuation's segments do
+    /// not change until it is taken.
+    pub bytes: u64,
     /// Empty segment vectors kept for the next capture (`cut_segments`), so that a suspend /
     /// resume round trip allocates nothing.
     spare: Vec<Vec<Segment>>,
@@ -227,6 +232,7 @@ impl ContStore {
     /// is `Ref::Cont(slot, gen)`, a raw-stacks one `Ref::Stack(slot, gen)`).
     pub fn alloc(&mut self, k: ContInst) -> (Addr, u32) {
         self.live += 1;
+        self.bytes += cont_bytes(&k);
         match self.free.pop() {
             Some(a) => {
                 let slot = &mut self.slots[a as usize];
@@ -249,7 +255,9 @@ impl ContStore {
         match self.spare.pop() {
             // Mostly one segment: a generator's.
             Some(mut v) if k + 1 == segs.len() => {
-                v.extend(segs.pop());
+                if let Some(sg) = segs.pop() {
+                    v.push(sg);
+                }
                 v
             }
             Some(mut v) => {
@@ -262,8 +270,16 @@ impl ContStore {
 
     /// Moves the segments of `from` onto `segs` (a continuation being reinstated) and keeps the
     /// emptied vector for the next capture.
+    #[inline]
     pub fn put_segments(&mut self, segs: &mut Vec<Segment>, mut from: Vec<Segment>) {
-        segs.append(&mut from);
+        if from.len() == 1 {
+            // Mostly one segment, as above: a move of known size.
+            if let Some(sg) = from.pop() {
+                segs.push(sg);
+            }
+        } else {
+            segs.append(&mut from);
+        }
         if self.spare.len() < MAX_SPARE && from.capacity() <= 4 {
             self.spare.push(from);
         }
@@ -286,8 +302,55 @@ impl ContStore {
             return None;
         }
         let k = slot.cont.take();
+        if let Some(k) = &k {
+            self.bytes -= cont_bytes(k);
+        }
         self.release(a);
         k
+    }
+
+    /// `switch`, in two halves: one continuation is consumed as another is made, so the new
+    /// one takes the slot of the old and the number stored never changes. `take_keep` takes
+    /// the continuation `(a, gen)` out but keeps the slot for `refill`, which stores the new
+    /// one there under the next generation (every reference to the old one is stale from
+    /// then on). Nothing may fail in between.
+    #[inline]
+    pub fn take_keep(&mut self, a: Addr, gen: u32) -> Option<ContInst> {
+        let slot = self.slots.get_mut(a as usize)?;
+        if slot.gen != gen {
+            return None;
+        }
+        let k = slot.cont.take()?;
+        self.bytes -= cont_bytes(&k);
+        Some(k)
+    }
+
+    /// See `take_keep`. A slot whose generation would wrap is retired (as in `release`) and
+    /// `k` goes to another.
+    #[inline]
+    pub fn refill(&mut self, a: Addr, k: ContInst) -> (Addr, u32) {
+        let slot = &mut self.slots[a as usize];
+        slot.gen = slot.gen.wrapping_add(1);
+        if slot.gen == u32::MAX {
+            self.live -= 1;
+            return self.alloc(k);
+        }
+        self.bytes += cont_bytes(&k);
+        slot.cont = Some(k);
+        (a, slot.gen)
+    }
+
+    /// Empties slot `a` (an unreachable continuation, for the collector); false if it was
+    /// empty already.
+    pub fn collect(&mut self, a: Addr) -> bool {
+        match self.slots[a as usize].cont.take() {
+            Some(k) => {
+                self.bytes -= cont_bytes(&k);
+                self.release(a);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Slot `a` was emptied (consumed, or collected by `exec::gc`): its generation moves on, so
@@ -302,6 +365,11 @@ impl ContStore {
         }
         self.live -= 1;
     }
+}
+
+/// The host bytes of a continuation's segments.
+pub fn cont_bytes(k: &ContInst) -> u64 {
+    k.segs.iter().map(super::step::segment_bytes).sum()
 }
 
 /// A module instance (4.2.4).

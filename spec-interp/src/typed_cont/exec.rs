@@ -150,15 +150,10 @@ fn capture(s: &mut Store, th: &mut Thread, k: usize) -> (ContInst, Prompt) {
     )
 }
 
-/// Pushes continuation `k` back on the thread under `prompt`, hands it `args`, and starts its
-/// function if it never ran.
-fn reinstate(
-    s: &mut Store,
-    th: &mut Thread,
-    k: ContInst,
-    args: Vec<Val>,
-    prompt: Prompt,
-) -> Result<()> {
+/// Pushes continuation `k` back on the thread under `prompt` (its arguments are already on its
+/// top segment), and starts its function if it never ran.
+#[inline]
+fn reinstate(s: &mut Store, th: &mut Thread, k: ContInst, prompt: Prompt) -> Result<()> {
     let ContInst {
         mut segs,
         depth,
@@ -168,11 +163,6 @@ fn reinstate(
         return Err(Error::exhaustion("call stack exhausted"));
     }
     segs[0].prompt = prompt;
-    if !args.is_empty() {
-        if let Some(top) = segs.last_mut() {
-            top.vals.extend(args);
-        }
-    }
     th.depth += depth;
     s.conts.put_segments(&mut th.segs, segs);
     s.counters.switches += 1;
@@ -260,7 +250,7 @@ pub fn step(
             if let Some(top) = k.segs.last_mut() {
                 move_top(&mut th.top()?.vals, &mut top.vals, n)?;
             }
-            reinstate(s, th, k, Vec::new(), prompt())?;
+            reinstate(s, th, k, prompt())?;
             Ok("resume")
         }
         Instr::ResumeThrow(_, x, _) => {
@@ -293,16 +283,36 @@ pub fn step(
             let tag = s.modules[ia as usize].tags[*x as usize];
             let n = cont_arity(s, ia, *ct)?.0.saturating_sub(1);
             let r = th.top()?.pop_ref()?;
-            check(s, &r)?;
+            let target = check(s, &r)?;
+            let needs = target.depth + target.start.is_some() as usize;
             let (k, _) = find_handler(s, th, tag, true).ok_or_else(|| unhandled(s, tag))?;
             let captured: usize = th.segs[k..].iter().map(|g| g.frames.len()).sum();
-            fits(s, th.depth - captured, check(s, &r)?)?;
-            let mut args = th.top()?.pop_n(n)?;
-            let target = take(s, r)?;
+            if th.depth - captured + needs > s.config.max_call_depth {
+                return Err(Error::exhaustion("call stack exhausted"));
+            }
+            let (Ref::Cont(a, gen), Some(at)) = (r, th.top()?.vals.len().checked_sub(n)) else {
+                return Err(Error::crash("operand stack underflow"));
+            };
+            // From here on nothing fails: the target's slot goes straight to the captured
+            // continuation (`ContStore::take_keep`, `refill`).
+            let mut target = s
+                .conts
+                .take_keep(a, gen)
+                .ok_or_else(|| trap("continuation already consumed"))?;
+            // The arguments move from the switcher's top onto the target's, the captured
+            // continuation after them.
+            let to = target
+                .segs
+                .last_mut()
+                .map(|sg| &mut sg.vals)
+                .ok_or_else(|| Error::crash("empty continuation"))?;
+            if n > 0 {
+                to.extend(th.top()?.vals.drain(at..));
+            }
             let (cur, prompt) = capture(s, th, k);
-            let r = alloc(s, cur)?;
-            args.push(Val::Ref(r));
-            reinstate(s, th, target, args, prompt)?;
+            let (a, gen) = s.conts.refill(a, cur);
+            to.push(Val::Ref(Ref::Cont(a, gen)));
+            reinstate(s, th, target, prompt)?;
             Ok("switch-handled")
         }
     }
@@ -322,7 +332,7 @@ fn resume_throw(
         throw(s, th, e)?;
         return Ok("resume_throw-unstarted");
     }
-    reinstate(s, th, k, vec![], prompt)?;
+    reinstate(s, th, k, prompt)?;
     throw(s, th, e)?;
     Ok("resume_throw")
 }
