@@ -24,7 +24,7 @@ use std::rc::Rc;
 use super::Instr;
 use crate::diag::{Error, Result};
 use crate::exec::code::Code;
-use crate::exec::step::{alloc_exn, call, throw, Rule};
+use crate::exec::step::{alloc_exn, call, segment_bytes, throw, Rule};
 use crate::exec::thread::{move_top, Prompt, Segment, Thread};
 use crate::exec::Store;
 use crate::runtime::{Addr, Ref, Val};
@@ -63,11 +63,17 @@ pub struct StackStore {
     pub free: Vec<Addr>,
     /// Occupied slots (fresh and suspended stacks), counted against `Config::max_live_conts`.
     pub live: usize,
+    /// The host bytes of the stored stacks' segments (`step::segment_bytes`), kept up to date
+    /// as they are stored, taken and exchanged, so that measuring every evaluation context
+    /// (`step::run`'s audit) does not visit every slot (as `ContStore::bytes`). A stored
+    /// stack's segment changes only in `exchange`, which counts it again.
+    pub bytes: u64,
 }
 
 impl StackStore {
     fn alloc(&mut self, st: StackInst) -> Ref {
         self.live += 1;
+        self.bytes += segment_bytes(&st.seg);
         match self.free.pop() {
             Some(a) => {
                 let slot = &mut self.slots[a as usize];
@@ -105,20 +111,29 @@ impl StackStore {
             self.free.push(a);
         }
         self.live -= 1;
+        self.bytes -= segment_bytes(&st.seg);
         Ok(st)
     }
 
-    /// `take(a)` and then `alloc` of the running stack, done in place: the running segment
-    /// `sg` and the segment of the stack in slot `a` trade places, so `sg` becomes the target's
-    /// and the slot holds the suspended stack (with `root`). `take` would put the slot on the
-    /// free list and `alloc` take it back at once, so the slot is the same and only its
-    /// generation moves on; a slot whose generation would wrap is retired as `take` does, and
-    /// the stack goes where `alloc` puts it. Returns the suspended stack's reference and the
-    /// target's start function. Nothing is allocated, nothing dropped.
+    /// Empties slot `a` (an unreachable stack, for the collector) as `take` does; false if it
+    /// was empty already.
+    pub fn collect(&mut self, a: Addr) -> bool {
+        self.slots[a as usize].stack.is_some() && self.take(a).is_ok()
+    }
+
+    /// `take(a)`, the top `n` values of the running segment `sg` moved after the target's
+    /// bound values, and then `alloc` of the running stack, done in place: `sg` and the
+    /// segment of the stack in slot `a` trade places, so `sg` becomes the target's and the slot
+    /// holds the suspended stack (with `root`). `take` would put the slot on the free list and
+    /// `alloc` take it back at once, so the slot is the same and only its generation moves on;
+    /// a slot whose generation would wrap is retired as `take` does, and the stack goes where
+    /// `alloc` puts it. Returns the suspended stack's reference and the target's start
+    /// function. Nothing is allocated, nothing dropped.
     fn exchange(
         &mut self,
         a: Addr,
         sg: &mut Segment,
+        n: usize,
         root: Option<Activation>,
     ) -> Result<(Ref, Option<Addr>)> {
         let slot = &mut self.slots[a as usize];
@@ -126,11 +141,15 @@ impl StackStore {
             .stack
             .as_mut()
             .ok_or_else(|| Error::crash("stack slot empty"))?;
+        let out = segment_bytes(&st.seg);
+        move_top(&mut sg.vals, &mut st.seg.vals, n)?;
         std::mem::swap(&mut st.seg, sg);
         let start = st.start.take();
         st.root = root;
+        self.bytes -= out;
         slot.gen = slot.gen.wrapping_add(1);
         if slot.gen != u32::MAX {
+            self.bytes += segment_bytes(&st.seg);
             return Ok((Ref::Stack(a, slot.gen), start));
         }
         match slot.stack.take() {
@@ -279,15 +298,10 @@ fn switch(s: &mut Store, th: &mut Thread, a: Addr, n: usize) -> Result<Option<Ad
         .last_mut()
         .ok_or_else(|| Error::crash("no segment"))?;
     let root = is_root(sg).then_some(act);
-    let st = s.stacks.slots[a as usize]
-        .stack
-        .as_mut()
-        .ok_or_else(|| Error::crash("stack slot empty"))?;
-    move_top(&mut sg.vals, &mut st.seg.vals, n)?;
-    th.depth -= sg.frames.len();
-    let (r, start) = s.stacks.exchange(a, sg, root)?;
+    let out = sg.frames.len();
+    let (r, start) = s.stacks.exchange(a, sg, n, root)?;
     sg.vals.push(Val::Ref(r));
-    th.depth += sg.frames.len();
+    th.depth = th.depth - out + sg.frames.len();
     // As `suspend` does: the suspended stack is stored again.
     crate::exec::gc::stored(s, s.stacks.live);
     Ok(start)
@@ -506,20 +520,30 @@ mod tests {
         assert_eq!(store.stacks.live, 0);
     }
 
-    /// `StackStore::exchange` leaves the store as `take` and then `alloc` of the suspended
-    /// stack do, also when the slot's generation would wrap and the slot is retired.
+    /// `StackStore::bytes` as the slots give it.
+    fn stored_bytes(st: &StackStore) -> u64 {
+        st.slots
+            .iter()
+            .filter_map(|slot| slot.stack.as_ref())
+            .map(|st| segment_bytes(&st.seg))
+            .sum()
+    }
+
+    /// `StackStore::exchange` leaves the store as `take`, moving the values, and `alloc` of the
+    /// suspended stack do, also when the slot's generation would wrap and the slot is retired;
+    /// `StackStore::bytes` stays the sum over the slots.
     #[test]
     fn exchange_is_take_then_alloc() {
-        fn seg(v: i32) -> Segment {
+        fn seg(vs: &[i32]) -> Segment {
             let mut sg = Segment::new(Prompt::Stack);
-            sg.vals.push(Val::I32(v));
+            sg.vals.extend(vs.iter().map(|&v| Val::I32(v)));
             sg
         }
         fn store(gen: u32) -> StackStore {
             let mut st = StackStore::default();
             for v in [1, 2] {
                 st.alloc(StackInst {
-                    seg: seg(v),
+                    seg: seg(&[v]),
                     start: Some(7),
                     root: None,
                 });
@@ -532,32 +556,39 @@ mod tests {
             level: 0,
         });
         for gen in [0, 5, u32::MAX - 2, u32::MAX - 1] {
-            // The reference way: the target leaves slot 1, the running stack is stored.
-            let mut want = store(gen);
-            let target = want.take(1).expect("occupied");
-            let r_want = want.alloc(StackInst {
-                seg: seg(9),
-                start: None,
-                root,
-            });
-            // In place.
-            let mut got = store(gen);
-            let mut running = seg(9);
-            let (r_got, start) = got.exchange(1, &mut running, root).expect("occupied");
-            assert_eq!(r_got, r_want, "gen {gen}");
-            assert_eq!(start, target.start);
-            assert_eq!(running.vals, target.seg.vals);
-            assert_eq!(got.free, want.free);
-            assert_eq!(got.live, want.live);
-            assert_eq!(got.slots.len(), want.slots.len());
-            for (g, w) in got.slots.iter().zip(&want.slots) {
-                assert_eq!(g.gen, w.gen);
-                let show = |s: &StackSlot| {
-                    s.stack
-                        .as_ref()
-                        .map(|st| (st.seg.vals.clone(), st.start, st.root))
-                };
-                assert_eq!(show(g), show(w));
+            for n in [0, 2] {
+                // The reference way: the target leaves slot 1, takes the values, and the
+                // running stack is stored.
+                let mut want = store(gen);
+                let mut target = want.take(1).expect("occupied");
+                let mut running = seg(&[8, 9]);
+                move_top(&mut running.vals, &mut target.seg.vals, n).expect("values");
+                let r_want = want.alloc(StackInst {
+                    seg: running,
+                    start: None,
+                    root,
+                });
+                // In place.
+                let mut got = store(gen);
+                let mut sg = seg(&[8, 9]);
+                let (r_got, start) = got.exchange(1, &mut sg, n, root).expect("occupied");
+                assert_eq!(r_got, r_want, "gen {gen}");
+                assert_eq!(start, target.start);
+                assert_eq!(sg.vals, target.seg.vals);
+                assert_eq!(got.free, want.free);
+                assert_eq!(got.live, want.live);
+                assert_eq!(got.bytes, want.bytes);
+                assert_eq!(got.bytes, stored_bytes(&got));
+                assert_eq!(got.slots.len(), want.slots.len());
+                for (g, w) in got.slots.iter().zip(&want.slots) {
+                    assert_eq!(g.gen, w.gen);
+                    let show = |s: &StackSlot| {
+                        s.stack
+                            .as_ref()
+                            .map(|st| (st.seg.vals.clone(), st.start, st.root))
+                    };
+                    assert_eq!(show(g), show(w));
+                }
             }
         }
     }
@@ -584,6 +615,7 @@ mod tests {
         let err = crate::exec::invoke(&mut store, f, vec![Val::I32(1)]).unwrap_err();
         assert_eq!(err.kind, crate::diag::ErrorKind::Exhaustion);
         assert_eq!(err.message, "too many live stacks");
+        assert_eq!(store.stacks.bytes, stored_bytes(&store.stacks));
     }
 
     /// Runs a cross-design script; returns each directive's (keyword, outcome) and the
@@ -597,6 +629,10 @@ mod tests {
             ..Config::default()
         });
         let outcomes = run_script(&mut engine, &script, &src);
+        assert_eq!(
+            engine.store.stacks.bytes,
+            stored_bytes(&engine.store.stacks)
+        );
         let rows = outcomes
             .into_iter()
             .map(|o| (o.kind, o.actual))
