@@ -564,13 +564,14 @@ mod tests {
         }
     }
 
-    /// Steps and stack switches per repetition (one round trip, or two switches), from runs
-    /// with 50 and 100 repetitions (the difference leaves the setup out).
+    /// Steps and stack switches per 100 repetitions (round trips, or pairs of switches), from
+    /// runs with 100 and 200 repetitions (the difference leaves the setup out). The programs
+    /// repeat the operation ten times to an iteration of their loops, so the loops' steps
+    /// come in whole per 100.
     fn per_op(kind: Kind, depth: u32, live: u32) -> (u64, u64) {
-        let a = run_once(kind, depth, 50, live).unwrap();
-        let b = run_once(kind, depth, 100, live).unwrap();
-        assert_eq!((b.steps - a.steps) % 50, 0);
-        ((b.steps - a.steps) / 50, (b.switches - a.switches) / 50)
+        let a = run_once(kind, depth, 100, live).unwrap();
+        let b = run_once(kind, depth, 200, live).unwrap();
+        (b.steps - a.steps, b.switches - a.switches)
     }
 
     /// Not timed: the work of a round trip and of a switch, in reduction steps and in segment
@@ -582,8 +583,11 @@ mod tests {
             assert_eq!(per_op(kind, 10_000, 1), shallow, "{kind:?}");
             assert_eq!(per_op(kind, 10, 1_000), shallow, "{kind:?}");
         }
-        assert_eq!(per_op(Kind::Resume, 10, 1), (11, 2));
-        assert_eq!(per_op(Kind::Switch, 10, 1), (8, 2));
+        // 100 round trips: 100 x (`suspend`, the handler's `block`, `resume`) and the two
+        // loops' 10 x (5 + 1) steps; 200 segment moves.
+        assert_eq!(per_op(Kind::Resume, 10, 1), (360, 200));
+        // 100 pairs of switches: 200 `switch`es and the two loops' 10 x (5 + 1) steps.
+        assert_eq!(per_op(Kind::Switch, 10, 1), (260, 200));
     }
 
     /// The default fuel lets 100 million round trips of each design finish (issue 17), with
@@ -592,7 +596,7 @@ mod tests {
     fn default_fuel_allows_a_hundred_million_round_trips() {
         let fuel = Config::default().fuel.expect("a default fuel");
         for kind in [Kind::Resume, Kind::Perform, Kind::Switch, Kind::StackSwitch] {
-            let steps = per_op(kind, 10, 1).0;
+            let steps = per_op(kind, 10, 1).0.div_ceil(100);
             assert!(
                 100_000_000 * steps * 3 / 2 <= fuel,
                 "{kind:?}: {steps} steps per operation"

@@ -471,15 +471,29 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
 
 /// Stores a continuation (or stack) within the live budget; returns its slot and generation.
 pub fn alloc_cont(s: &mut Store, k: ContInst) -> Result<(Addr, u32)> {
+    cont_room(s)?;
+    Ok(store_cont(s, k))
+}
+
+/// The live-continuation budget has room for one more. (A suspension checks it before it cuts
+/// anything off the thread, so that exhaustion leaves the configuration as it was.)
+#[inline(always)]
+pub fn cont_room(s: &Store) -> Result<()> {
     if s.conts.live >= s.config.max_live_conts {
         return Err(Error::exhaustion("too many live continuations"));
     }
+    Ok(())
+}
+
+/// Stores a continuation that `cont_room` made room for.
+#[inline(always)]
+pub fn store_cont(s: &mut Store, k: ContInst) -> (Addr, u32) {
     let r = s.conts.alloc(k);
     super::gc::stored(s, s.conts.live);
     if s.conts.live > s.counters.peak_live_conts {
         s.counters.peak_live_conts = s.conts.live;
     }
-    Ok(r)
+    r
 }
 
 /// Stores a new exception. Charged after the fact (the run loop stops once over budget): its
@@ -742,6 +756,7 @@ fn frame_bytes(code: &Code) -> u64 {
 }
 
 /// The host bytes of one segment, roughly (lengths, not capacities).
+#[inline(always)]
 pub fn segment_bytes(sg: &Segment) -> u64 {
     use std::mem::size_of;
     val_bytes((sg.vals.len() + sg.locals.len()) as u64)

@@ -230,6 +230,7 @@ const MAX_SPARE: usize = 16;
 impl ContStore {
     /// Stores `k` in a free slot; returns the slot and its generation (a typed-cont reference
     /// is `Ref::Cont(slot, gen)`, a raw-stacks one `Ref::Stack(slot, gen)`).
+    #[inline(always)]
     pub fn alloc(&mut self, k: ContInst) -> (Addr, u32) {
         self.live += 1;
         self.bytes += cont_bytes(&k);
@@ -251,6 +252,7 @@ impl ContStore {
 
     /// Moves the segments of `segs` from `k` up into a vector of their own (a spare one when
     /// there is one): the segments of a continuation being captured.
+    #[inline(always)]
     pub fn cut_segments(&mut self, segs: &mut Vec<Segment>, k: usize) -> Vec<Segment> {
         match self.spare.pop() {
             // Mostly one segment: a generator's.
@@ -270,7 +272,7 @@ impl ContStore {
 
     /// Moves the segments of `from` onto `segs` (a continuation being reinstated) and keeps the
     /// emptied vector for the next capture.
-    #[inline]
+    #[inline(always)]
     pub fn put_segments(&mut self, segs: &mut Vec<Segment>, mut from: Vec<Segment>) {
         if from.len() == 1 {
             // Mostly one segment, as above: a move of known size.
@@ -287,6 +289,7 @@ impl ContStore {
 
     /// The continuation `Ref::Cont(a, gen)` refers to, if that reference is still valid
     /// (checks without consuming: every trap comes before the continuation is used up).
+    #[inline(always)]
     pub fn get(&self, a: Addr, gen: u32) -> Option<&ContInst> {
         let slot = self.slots.get(a as usize)?;
         if slot.gen != gen {
@@ -296,6 +299,7 @@ impl ContStore {
     }
 
     /// Takes the continuation out of its slot (one-shot): `None` when already consumed.
+    #[inline(always)]
     pub fn take(&mut self, a: Addr, gen: u32) -> Option<ContInst> {
         let slot = self.slots.get_mut(a as usize)?;
         if slot.gen != gen || slot.cont.is_none() {
@@ -314,7 +318,7 @@ impl ContStore {
     /// the continuation `(a, gen)` out but keeps the slot for `refill`, which stores the new
     /// one there under the next generation (every reference to the old one is stale from
     /// then on). Nothing may fail in between.
-    #[inline]
+    #[inline(always)]
     pub fn take_keep(&mut self, a: Addr, gen: u32) -> Option<ContInst> {
         let slot = self.slots.get_mut(a as usize)?;
         if slot.gen != gen {
@@ -327,7 +331,7 @@ impl ContStore {
 
     /// See `take_keep`. A slot whose generation would wrap is retired (as in `release`) and
     /// `k` goes to another.
-    #[inline]
+    #[inline(always)]
     pub fn refill(&mut self, a: Addr, k: ContInst) -> (Addr, u32) {
         let slot = &mut self.slots[a as usize];
         slot.gen = slot.gen.wrapping_add(1);
@@ -357,6 +361,7 @@ impl ContStore {
     /// every reference to what it held is stale from now on. A slot whose generation would
     /// wrap is retired, never reused: otherwise a reference consumed 2^32 uses ago would
     /// become valid again, for a continuation of another type.
+    #[inline(always)]
     pub fn release(&mut self, a: Addr) {
         let slot = &mut self.slots[a as usize];
         slot.gen = slot.gen.wrapping_add(1);
@@ -368,6 +373,7 @@ impl ContStore {
 }
 
 /// The host bytes of a continuation's segments.
+#[inline(always)]
 pub fn cont_bytes(k: &ContInst) -> u64 {
     k.segs.iter().map(super::step::segment_bytes).sum()
 }

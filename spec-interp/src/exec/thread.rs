@@ -163,6 +163,7 @@ impl Segment {
 
     /// Branch to label `l` of the current frame (`br-label-zero` / `br-label-succ` collapsed:
     /// the labels in between are popped at once).
+    #[inline(always)]
     pub fn branch(&mut self, l: u32) -> Result<()> {
         let Segment {
             vals,
@@ -220,7 +221,7 @@ pub fn pop_addr(vs: &mut Vec<Val>) -> Result<u64> {
 }
 
 /// Keeps the top `arity` values of `vs` and drops those between `height` and them.
-#[inline]
+#[inline(always)]
 pub fn cut(vs: &mut Vec<Val>, height: u32, arity: u32) {
     let len = vs.len();
     let keep_from = len.saturating_sub(arity as usize);
@@ -236,7 +237,7 @@ pub fn cut(vs: &mut Vec<Val>, height: u32, arity: u32) {
 }
 
 /// Branch to label `l` (counted from the innermost of `labels`), setting the frame's `pc`.
-#[inline]
+#[inline(always)]
 pub fn branch(vs: &mut Vec<Val>, labels: &mut Vec<Label>, pc: &mut u32, l: u32) -> Result<()> {
     let li = labels
         .len()
@@ -272,7 +273,7 @@ impl Thread {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn top(&mut self) -> Result<&mut Segment> {
         self.segs
             .last_mut()

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use super::{Handler, Instr};
 use crate::diag::{Error, ErrorKind, Result};
 use crate::exec::code::Code;
-use crate::exec::step::{alloc_cont, alloc_exn, call, throw, Rule};
+use crate::exec::step::{alloc_cont, alloc_exn, call, cont_room, store_cont, throw, Rule};
 use crate::exec::store::ContInst;
 use crate::exec::thread::{move_top, Prompt, Segment, Thread};
 use crate::exec::Store;
@@ -32,6 +32,7 @@ fn unhandled(s: &Store, tag: Addr) -> Error {
 }
 
 /// (params, results) of the function type of continuation type `ct` of instance `ia`.
+#[inline(always)]
 fn cont_arity(s: &Store, ia: Addr, ct: TypeIdx) -> Result<(usize, usize)> {
     let c = s.modules[ia as usize].types[ct as usize];
     let CompType::Cont(ft) = s.rtt.sub_type(c).comp else {
@@ -47,6 +48,7 @@ fn cont_arity(s: &Store, ia: Addr, ct: TypeIdx) -> Result<(usize, usize)> {
 /// `resume-consumed` (also for `resume_throw*` and `switch`), `cont.bind-null` /
 /// `cont.bind-consumed`. Every instruction checks everything that can trap or exhaust first and
 /// only then consumes (`take`), so a trap never uses a continuation up.
+#[inline(always)]
 fn check<'s>(s: &'s Store, r: &Ref) -> Result<&'s ContInst> {
     match r {
         Ref::Cont(a, gen) => s
@@ -58,6 +60,7 @@ fn check<'s>(s: &'s Store, r: &Ref) -> Result<&'s ContInst> {
 }
 
 /// Consumes the continuation `r` refers to (one-shot); `check` has passed.
+#[inline(always)]
 fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
     match r {
         Ref::Cont(a, gen) => s
@@ -70,6 +73,7 @@ fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
 
 /// The call-depth budget for pushing continuation `k` onto a thread of depth `depth`
 /// (checked before anything is consumed: exhaustion leaves the continuation resumable).
+#[inline(always)]
 fn fits(s: &Store, depth: usize, k: &ContInst) -> Result<()> {
     if depth + k.depth + k.start.is_some() as usize > s.config.max_call_depth {
         return Err(Error::exhaustion("call stack exhausted"));
@@ -84,6 +88,7 @@ pub(crate) fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
 }
 
 /// The handler clauses of the resume instruction at `pc`.
+#[inline(always)]
 fn clauses(code: &Code, pc: u32) -> &[Handler] {
     match code.instrs.get(pc as usize) {
         Some(crate::syntax::Instr::TypedCont(
@@ -96,6 +101,7 @@ fn clauses(code: &Code, pc: u32) -> &[Handler] {
 /// Kind-aware handler search: the innermost segment whose prompt has a clause for `tag` of the
 /// right kind (`(on $e $l)` for suspend, `(on $e switch)` for switch). Returns the segment's
 /// index and, for suspend, the clause's label.
+#[inline(always)]
 fn find_handler(s: &mut Store, th: &Thread, tag: Addr, switch: bool) -> Option<(usize, u32)> {
     let mut looked = 0;
     let found = search(s, th, tag, switch, &mut looked);
@@ -103,6 +109,7 @@ fn find_handler(s: &mut Store, th: &Thread, tag: Addr, switch: bool) -> Option<(
     found
 }
 
+#[inline(always)]
 fn search(
     s: &Store,
     th: &Thread,
@@ -135,6 +142,7 @@ fn search(
 
 /// Cuts the segments from `k` up off the thread as a continuation; returns it and the prompt
 /// that was at its bottom.
+#[inline(always)]
 fn capture(s: &mut Store, th: &mut Thread, k: usize) -> (ContInst, Prompt) {
     let mut segs = s.conts.cut_segments(&mut th.segs, k);
     let prompt = std::mem::replace(&mut segs[0].prompt, Prompt::Unset);
@@ -152,7 +160,7 @@ fn capture(s: &mut Store, th: &mut Thread, k: usize) -> (ContInst, Prompt) {
 
 /// Pushes continuation `k` back on the thread under `prompt` (its arguments are already on its
 /// top segment), and starts its function if it never ran.
-#[inline]
+#[inline(always)]
 fn reinstate(s: &mut Store, th: &mut Thread, k: ContInst, prompt: Prompt) -> Result<()> {
     let ContInst {
         mut segs,
@@ -226,17 +234,22 @@ pub fn step(
             let tag = s.modules[ia as usize].tags[*x as usize];
             let (k, l) = find_handler(s, th, tag, false).ok_or_else(|| unhandled(s, tag))?;
             let n = s.tags[tag as usize].params;
+            // The live-continuation budget is checked before anything moves.
+            cont_room(s)?;
             let (mut cont, _handlers) = capture(s, th, k);
             // The tag's arguments move from the suspended top to the resumer.
-            let from = cont
-                .segs
-                .last_mut()
-                .ok_or_else(|| Error::crash("empty continuation"))?;
-            move_top(&mut from.vals, &mut th.top()?.vals, n)?;
-            let r = alloc(s, cont)?;
+            let sg = th.top()?;
+            if n > 0 {
+                let from = cont
+                    .segs
+                    .last_mut()
+                    .ok_or_else(|| Error::crash("empty continuation"))?;
+                move_top(&mut from.vals, &mut sg.vals, n)?;
+            }
+            let (a, gen) = store_cont(s, cont);
             s.counters.switches += 1;
             let sg = th.top()?;
-            sg.vals.push(Val::Ref(r));
+            sg.vals.push(Val::Ref(Ref::Cont(a, gen)));
             sg.branch(l)?;
             Ok("resume-suspend")
         }
@@ -247,8 +260,10 @@ pub fn step(
             fits(s, th.depth, check(s, &r)?)?;
             let mut k = take(s, r)?;
             // The arguments move from the resumer onto the continuation's top.
-            if let Some(top) = k.segs.last_mut() {
-                move_top(&mut th.top()?.vals, &mut top.vals, n)?;
+            if n > 0 {
+                if let Some(top) = k.segs.last_mut() {
+                    move_top(&mut th.top()?.vals, &mut top.vals, n)?;
+                }
             }
             reinstate(s, th, k, prompt())?;
             Ok("resume")
