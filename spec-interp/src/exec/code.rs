@@ -12,6 +12,9 @@ use crate::syntax::{BlockType, Expr, Instr};
 ///   `end`; `next` is, for `if`, the position just after its `else` (or the `end` when there is
 ///   none); `params`/`results` is the block type's arity.
 /// - `else` (and design clause separators): `end` is the matching `end`.
+/// - typed-cont `resume`, `resume_throw`, `resume_throw_ref` and `switch`: `params`/`results`
+///   is the arity of the continuation type's function type (read on every switch; looked up
+///   once here).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Side {
     pub end: u32,
@@ -45,6 +48,17 @@ fn opens_block(i: &Instr) -> Option<BlockType> {
     }
 }
 
+/// The continuation type a typed-cont instruction's side-table entry gives the arity of.
+fn cont_type(i: &Instr) -> Option<u32> {
+    use crate::typed_cont::Instr as T;
+    match i {
+        Instr::TypedCont(
+            T::Resume(ct, _) | T::ResumeThrow(ct, _, _) | T::ResumeThrowRef(ct, _) | T::Switch(ct, _),
+        ) => Some(*ct),
+        _ => None,
+    }
+}
+
 fn separates(i: &Instr) -> bool {
     matches!(
         i,
@@ -74,6 +88,10 @@ impl Code {
                 side[pc].results = r;
                 open.push((pc, Vec::new()));
                 deepest = deepest.max(open.len());
+            } else if let Some(ct) = cont_type(i) {
+                let (p, r) = arity(BlockType::Type(ct));
+                side[pc].params = p;
+                side[pc].results = r;
             } else if separates(i) {
                 if let Some((_, seps)) = open.last_mut() {
                     seps.push(pc);

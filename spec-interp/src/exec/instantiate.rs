@@ -77,6 +77,12 @@ fn block_arity(s: &Store, ts: &[u32], bt: BlockType) -> (u32, u32) {
         BlockType::Val(_) => (0, 1),
         BlockType::Type(t) => match ts.get(t as usize).map(|&c| &s.rtt.sub_type(c).comp) {
             Some(CompType::Func(ft)) => (ft.params.len() as u32, ft.results.len() as u32),
+            // A continuation type (`Code::new` asks for the typed-cont instructions that
+            // name one): its function type's arity.
+            Some(CompType::Cont(f)) => match &s.rtt.sub_type(*f).comp {
+                CompType::Func(ft) => (ft.params.len() as u32, ft.results.len() as u32),
+                _ => (0, 0),
+            },
             _ => (0, 0),
         },
     }

@@ -180,7 +180,9 @@ fn reinstate(s: &mut Store, th: &mut Thread, k: ContInst, prompt: Prompt) -> Res
     Ok(())
 }
 
-/// One typed-cont reduction step; `pc` is the instruction's position in `code`.
+/// One typed-cont reduction step; `pc` is the instruction's position in `code`. (Inlined into
+/// `exec::step::step_design`: one call less on every switch.)
+#[inline(always)]
 pub fn step(
     s: &mut Store,
     th: &mut Thread,
@@ -253,9 +255,10 @@ pub fn step(
             sg.branch(l)?;
             Ok("resume-suspend")
         }
-        Instr::Resume(ct, _) => {
+        Instr::Resume(_, _) => {
             // resume: run the continuation under a prompt with this instruction's handlers.
-            let n = cont_arity(s, ia, *ct)?.0;
+            // The arity of `$ct`'s function type (`Code::new`'s side table).
+            let n = code.side[pc].params as usize;
             let r = th.top()?.pop_ref()?;
             fits(s, th.depth, check(s, &r)?)?;
             let mut k = take(s, r)?;
@@ -290,13 +293,14 @@ pub fn step(
             let k = take(s, r)?;
             resume_throw(s, th, k, e, prompt())
         }
-        Instr::Switch(ct, x) => {
+        Instr::Switch(_, x) => {
             // switch: capture the current continuation up to the prompt handling `$e` for
             // switch, and run the target under that same prompt with the captured one as its
             // last argument. The target is checked, the handler found and the depth budget
             // checked before the target is consumed.
             let tag = s.modules[ia as usize].tags[*x as usize];
-            let n = cont_arity(s, ia, *ct)?.0.saturating_sub(1);
+            // All but the last parameter of `$ct`'s function type (`Code::new`'s side table).
+            let n = (code.side[pc].params as usize).saturating_sub(1);
             let r = th.top()?.pop_ref()?;
             let target = check(s, &r)?;
             let needs = target.depth + target.start.is_some() as usize;
@@ -314,6 +318,28 @@ pub fn step(
                 .conts
                 .take_keep(a, gen)
                 .ok_or_else(|| trap("continuation already consumed"))?;
+            if k + 1 == th.segs.len() && target.segs.len() == 1 {
+                // The usual case, one segment each way: the running segment and the target's
+                // trade places (the prompt stays on the thread), and the target's
+                // continuation, now holding the captured segment, goes back to its slot.
+                let top = th.top()?;
+                std::mem::swap(top, &mut target.segs[0]);
+                std::mem::swap(&mut top.prompt, &mut target.segs[0].prompt);
+                let cur = &mut target.segs[0];
+                if n > 0 {
+                    top.vals.extend(cur.vals.drain(at..));
+                }
+                let start = target.start.take();
+                th.depth = th.depth - captured + target.depth;
+                target.depth = captured;
+                let (a, gen) = s.conts.refill(a, target);
+                th.top()?.vals.push(Val::Ref(Ref::Cont(a, gen)));
+                s.counters.switches += 1;
+                if let Some(f) = start {
+                    call(s, th, f)?;
+                }
+                return Ok("switch-handled");
+            }
             // The arguments move from the switcher's top onto the target's, the captured
             // continuation after them.
             let to = target
