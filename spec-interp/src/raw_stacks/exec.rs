@@ -341,8 +341,8 @@ fn start(s: &mut Store, th: &mut Thread, f: Option<Addr>) -> Result<bool> {
 pub fn step(
     s: &mut Store,
     th: &mut Thread,
-    _code: &Rc<Code>,
-    _pc: usize,
+    code: &Rc<Code>,
+    pc: usize,
     ia: Addr,
     i: &Instr,
 ) -> Result<Rule> {
@@ -366,8 +366,9 @@ pub fn step(
             th.top()?.vals.push(Val::Ref(r));
             Ok("stack.new_ref")
         }
-        Instr::StackSwitch(x) => {
-            let n = stack_params(s, ia, *x)?;
+        Instr::StackSwitch(_) => {
+            // The stack type's parameter count, from the side table (`Code::side`).
+            let n = code.side[pc].params as usize;
             let t = operand(s, th, true)?;
             check_depth(s, th, &t)?;
             // The target takes the thread with the values and the running stack's new
@@ -379,8 +380,8 @@ pub fn step(
                 Ok("stack.switch") // stack.switch: its pending switch returns
             }
         }
-        Instr::StackSwitchRetire(x) => {
-            let n = stack_params(s, ia, *x)?;
+        Instr::StackSwitchRetire(_) => {
+            let n = code.side[pc].params as usize;
             let t = operand(s, th, true)?;
             if is_root(th.top()?) {
                 // stack.switch_retire-root: the host call could never end.
