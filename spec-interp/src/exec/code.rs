@@ -14,7 +14,8 @@ use crate::syntax::{BlockType, Expr, Instr};
 /// - `else` (and design clause separators): `end` is the matching `end`.
 /// - typed-cont `resume`, `resume_throw`, `resume_throw_ref` and `switch`, effect-handlers
 ///   `continue`: `params`/`results` is the arity of the continuation type's function type
-///   (read on every switch; looked up once here).
+///   (read on every switch; looked up once here). raw-stacks `stack.switch` and
+///   `stack.switch_retire`: `params` is the number of the stack type's parameters.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Side {
     pub end: u32,
@@ -48,7 +49,8 @@ fn opens_block(i: &Instr) -> Option<BlockType> {
     }
 }
 
-/// The continuation type a typed-cont instruction's side-table entry gives the arity of.
+/// The continuation (or stack) type a typed-cont, effect-handlers (raw-stacks) instruction's
+/// side-table entry gives the arity of.
 fn cont_type(i: &Instr) -> Option<u32> {
     use crate::typed_cont::Instr as T;
     match i {
@@ -58,6 +60,10 @@ fn cont_type(i: &Instr) -> Option<u32> {
             | T::ResumeThrowRef(ct, _)
             | T::Switch(ct, _),
         ) => Some(*ct),
+        Instr::RawStacks(
+            crate::raw_stacks::Instr::StackSwitch(x)
+            | crate::raw_stacks::Instr::StackSwitchRetire(x),
+        ) => Some(*x),
         Instr::EffectHandlers(crate::effect_handlers::Instr::Continue(ct)) => Some(*ct),
         _ => None,
     }

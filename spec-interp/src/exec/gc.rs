@@ -349,19 +349,14 @@ fn sweep(s: &mut Store, m: &Marks) {
             s.conts.collect(a as Addr);
         }
     }
-    let stacks = &mut s.stacks;
     for (a, &marked) in m.stacks.iter().enumerate() {
-        let slot = &mut stacks.slots[a];
         if marked {
-            if let Some(st) = &mut slot.stack {
+            if let Some(st) = &mut s.stacks.slots[a].stack {
                 st.seg.trim();
             }
-        } else if slot.stack.take().is_some() {
-            slot.gen = slot.gen.wrapping_add(1);
-            if slot.gen != u32::MAX {
-                stacks.free.push(a as Addr);
-            }
-            stacks.live -= 1;
+        } else {
+            // As if consumed: the generation moves on, so no old reference is valid.
+            s.stacks.collect(a as Addr);
         }
     }
 }

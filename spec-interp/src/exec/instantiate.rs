@@ -83,6 +83,8 @@ fn block_arity(s: &Store, ts: &[u32], bt: BlockType) -> (u32, u32) {
                 CompType::Func(ft) => (ft.params.len() as u32, ft.results.len() as u32),
                 _ => (0, 0),
             },
+            // A stack type (raw-stacks `stack.switch`): its parameters.
+            Some(CompType::Stack { params, .. }) => (params.len() as u32, 0),
             _ => (0, 0),
         },
     }

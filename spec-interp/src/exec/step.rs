@@ -766,17 +766,12 @@ pub fn segment_bytes(sg: &Segment) -> u64 {
 }
 
 /// The bytes of all evaluation contexts of the store and of `th`, and the number of segments
-/// and slots visited (the cost of the measure). Suspended continuations are not visited: the
-/// store keeps their total (`ContStore::bytes`).
+/// visited (the cost of the measure). Suspended continuations and stacks are not
+/// visited: the store keeps their totals (`ContStore::bytes`, `StackStore::bytes`).
 fn context_bytes(s: &Store, th: &Thread) -> (u64, u64) {
-    let mut bytes: u64 = th.segs.iter().map(segment_bytes).sum::<u64>() + s.conts.bytes;
-    let mut items = th.segs.len() as u64;
-    for slot in &s.stacks.slots {
-        items += 1;
-        if let Some(st) = &slot.stack {
-            bytes += segment_bytes(&st.seg);
-        }
-    }
+    let bytes: u64 =
+        th.segs.iter().map(segment_bytes).sum::<u64>() + s.conts.bytes + s.stacks.bytes;
+    let items = th.segs.len() as u64;
     (bytes, items)
 }
 

@@ -5,7 +5,11 @@
 //! the running stack of the current activation, the ones below are those of activations blocked
 //! in a host function (`spectest.call_ref`). A fresh or suspended stack is a segment parked in
 //! a slot of `StackStore`. A switch parks the running segment in a slot and moves the target's
-//! segment onto the thread: a constant number of moves, no search.
+//! segment onto the thread: a constant number of moves, no search. `stack.switch`, the one
+//! that runs in loops, does it in place (`StackStore::exchange`): the target's slot takes the
+//! running segment, the values move straight from one value stack to the other, nothing is
+//! allocated or dropped. Its helpers are `#[inline(always)]`: `step` is one big match, and
+//! left to itself the compiler calls them, with their `Result`s passed through memory.
 //!
 //! A segment's prompt says what kind of stack it is: `Root` (the root of the outermost host
 //! activation), `Host` (the root of a nested one), `Stack` (not a root; the core rules trap when
@@ -20,8 +24,8 @@ use std::rc::Rc;
 use super::Instr;
 use crate::diag::{Error, Result};
 use crate::exec::code::Code;
-use crate::exec::step::{alloc_exn, call, throw, Rule};
-use crate::exec::thread::{Prompt, Segment, Thread};
+use crate::exec::step::{alloc_exn, call, segment_bytes, throw, Rule};
+use crate::exec::thread::{move_top, Prompt, Segment, Thread};
 use crate::exec::Store;
 use crate::runtime::{Addr, Ref, Val};
 use crate::syntax::{AbsHeapType, TypeIdx};
@@ -59,11 +63,17 @@ pub struct StackStore {
     pub free: Vec<Addr>,
     /// Occupied slots (fresh and suspended stacks), counted against `Config::max_live_conts`.
     pub live: usize,
+    /// The host bytes of the stored stacks' segments (`step::segment_bytes`), kept up to date
+    /// as they are stored, taken and exchanged, so that measuring every evaluation context
+    /// (`step::run`'s audit) does not visit every slot (as `ContStore::bytes`). A stored
+    /// stack's segment changes only in `exchange`, which counts it again.
+    pub bytes: u64,
 }
 
 impl StackStore {
     fn alloc(&mut self, st: StackInst) -> Ref {
         self.live += 1;
+        self.bytes += segment_bytes(&st.seg);
         match self.free.pop() {
             Some(a) => {
                 let slot = &mut self.slots[a as usize];
@@ -101,7 +111,54 @@ impl StackStore {
             self.free.push(a);
         }
         self.live -= 1;
+        self.bytes -= segment_bytes(&st.seg);
         Ok(st)
+    }
+
+    /// Empties slot `a` (an unreachable stack, for the collector) as `take` does; false if it
+    /// was empty already.
+    pub fn collect(&mut self, a: Addr) -> bool {
+        self.slots[a as usize].stack.is_some() && self.take(a).is_ok()
+    }
+
+    /// `take(a)`, the top `n` values of the running segment `sg` moved after the target's
+    /// bound values, and then `alloc` of the running stack, done in place: `sg` and the
+    /// segment of the stack in slot `a` trade places, so `sg` becomes the target's and the slot
+    /// holds the suspended stack (with `root`). `take` would put the slot on the free list and
+    /// `alloc` take it back at once, so the slot is the same and only its generation moves on;
+    /// a slot whose generation would wrap is retired as `take` does, and the stack goes where
+    /// `alloc` puts it. Returns the suspended stack's reference and the target's start
+    /// function. Nothing is allocated, nothing dropped.
+    fn exchange(
+        &mut self,
+        a: Addr,
+        sg: &mut Segment,
+        n: usize,
+        root: Option<Activation>,
+    ) -> Result<(Ref, Option<Addr>)> {
+        let slot = &mut self.slots[a as usize];
+        let st = slot
+            .stack
+            .as_mut()
+            .ok_or_else(|| Error::crash("stack slot empty"))?;
+        let out = segment_bytes(&st.seg);
+        move_top(&mut sg.vals, &mut st.seg.vals, n)?;
+        std::mem::swap(&mut st.seg, sg);
+        let start = st.start.take();
+        st.root = root;
+        self.bytes -= out;
+        slot.gen = slot.gen.wrapping_add(1);
+        if slot.gen != u32::MAX {
+            self.bytes += segment_bytes(&st.seg);
+            return Ok((Ref::Stack(a, slot.gen), start));
+        }
+        match slot.stack.take() {
+            Some(st) => {
+                self.live -= 1;
+                Ok((self.alloc(st), start))
+            }
+            None => Err(Error::crash("stack slot empty")),
+        }
     }
 }
 
@@ -122,6 +179,7 @@ fn is_root(sg: &Segment) -> bool {
 }
 
 /// Number of parameters of stack type `x` of instance `ia`.
+#[inline(always)]
 fn stack_params(s: &Store, ia: Addr, x: TypeIdx) -> Result<usize> {
     let ct = s.modules[ia as usize].types[x as usize];
     s.rtt
@@ -130,17 +188,33 @@ fn stack_params(s: &Store, ia: Addr, x: TypeIdx) -> Result<usize> {
         .ok_or_else(|| Error::crash("not a stack type"))
 }
 
+/// A checked stack operand: what the later checks need to know of it, read from its slot once.
+struct Target {
+    /// Its slot.
+    a: Addr,
+    /// The frames it brings onto the thread when switched to (a fresh stack: its base frame).
+    frames: usize,
+    /// It is the root of an activation.
+    root: bool,
+}
+
 /// Pops the stack reference operand and checks it, in the order of §5: `<instr>-null`,
 /// `<instr>-consumed`, and for the switching instructions `switch-root-other-activation`.
-/// Nothing is consumed yet. Returns the slot.
-fn operand(s: &Store, th: &mut Thread, switching: bool) -> Result<Addr> {
-    let (a, g) = match th.top()?.pop_ref()? {
-        Ref::Stack(a, g) => (a, g),
-        // <instr>-null: stack.switch-null, stack.switch_retire-null, stack.bind-null,
-        // stack.release-null, stack.switch_throw-null
-        Ref::Null(_) => return Err(trap("null stack reference")),
-        _ => return Err(Error::crash("not a stack reference")),
+/// Nothing is consumed yet.
+#[inline(always)]
+fn operand(s: &Store, th: &mut Thread, switching: bool) -> Result<Target> {
+    let sg = th.top()?;
+    let (a, g) = match sg.vals.last() {
+        Some(Val::Ref(Ref::Stack(a, g))) => (*a, *g),
+        _ => match sg.pop_ref()? {
+            // <instr>-null: stack.switch-null, stack.switch_retire-null, stack.bind-null,
+            // stack.release-null, stack.switch_throw-null
+            Ref::Null(_) => return Err(trap("null stack reference")),
+            _ => return Err(Error::crash("not a stack reference")),
+        },
     };
+    // A stack reference owns no host memory: popped without drop glue.
+    std::mem::forget(sg.vals.pop());
     // <instr>-consumed: stack.switch-consumed, stack.switch_retire-consumed,
     // stack.bind-consumed, stack.release-consumed, stack.switch_throw-consumed
     let st = s
@@ -155,7 +229,11 @@ fn operand(s: &Store, th: &mut Thread, switching: bool) -> Result<Addr> {
             }
         }
     }
-    Ok(a)
+    Ok(Target {
+        a,
+        frames: st.seg.frames.len() + st.start.is_some() as usize,
+        root: st.root.is_some(),
+    })
 }
 
 /// Stores a new fresh stack within the live-stack budget.
@@ -182,16 +260,12 @@ fn fresh(s: &mut Store, f: Addr) -> Result<Ref> {
     )
 }
 
-/// The call-depth budget after the running stack is replaced by the stack in slot `a`
-/// (checked before anything moves, so that exhaustion consumes nothing).
-fn check_depth(s: &Store, th: &mut Thread, a: Addr, leaving: bool) -> Result<()> {
-    let st = s.stacks.slots[a as usize]
-        .stack
-        .as_ref()
-        .ok_or_else(|| Error::crash("stack slot empty"))?;
-    let out = if leaving { th.top()?.frames.len() } else { 0 };
-    let inc = st.seg.frames.len() + st.start.is_some() as usize;
-    if th.depth - out + inc > s.config.max_call_depth {
+/// The call-depth budget after the running stack is replaced by the target `t` (checked
+/// before anything moves, so that exhaustion consumes nothing).
+#[inline(always)]
+fn check_depth(s: &Store, th: &mut Thread, t: &Target) -> Result<()> {
+    let out = th.top()?.frames.len();
+    if th.depth - out + t.frames > s.config.max_call_depth {
         return Err(Error::exhaustion("call stack exhausted"));
     }
     Ok(())
@@ -213,6 +287,26 @@ fn suspend(s: &mut Store, th: &mut Thread) -> Result<Ref> {
     Ok(r)
 }
 
+/// The running stack waits in slot `a`, which the target leaves for the thread (see
+/// `StackStore::exchange`); the top `n` values and then the suspended stack's new reference
+/// go to the target, after its bound values. Returns the target's start function.
+#[inline(always)]
+fn switch(s: &mut Store, th: &mut Thread, a: Addr, n: usize) -> Result<Option<Addr>> {
+    let act = current(th);
+    let sg = th
+        .segs
+        .last_mut()
+        .ok_or_else(|| Error::crash("no segment"))?;
+    let root = is_root(sg).then_some(act);
+    let out = sg.frames.len();
+    let (r, start) = s.stacks.exchange(a, sg, n, root)?;
+    sg.vals.push(Val::Ref(r));
+    th.depth = th.depth - out + sg.frames.len();
+    // As `suspend` does: the suspended stack is stored again.
+    crate::exec::gc::stored(s, s.stacks.live);
+    Ok(start)
+}
+
 /// The running stack ends: its frames are dropped without running anything.
 fn retire(th: &mut Thread) -> Result<()> {
     let seg = th.segs.pop().ok_or_else(|| Error::crash("no segment"))?;
@@ -220,16 +314,21 @@ fn retire(th: &mut Thread) -> Result<()> {
     Ok(())
 }
 
-/// The stack `st` (already taken from its slot) becomes the running stack and receives `vs`
-/// after its bound values; a fresh one calls its function with them. Returns whether it
-/// started.
-fn enter(s: &mut Store, th: &mut Thread, st: StackInst, vs: Vec<Val>) -> Result<bool> {
-    let StackInst { mut seg, start, .. } = st;
-    seg.vals.extend(vs);
+/// The stack `st` (already taken from its slot, its values in place) becomes the running
+/// stack; see `start`.
+fn enter(s: &mut Store, th: &mut Thread, st: StackInst) -> Result<bool> {
+    let StackInst { seg, start, .. } = st;
     th.depth += seg.frames.len();
     th.segs.push(seg);
+    self::start(s, th, start)
+}
+
+/// The target is the running stack now: a fresh one calls its function `f` with its values.
+/// Returns whether it started.
+#[inline(always)]
+fn start(s: &mut Store, th: &mut Thread, f: Option<Addr>) -> Result<bool> {
     s.counters.switches += 1;
-    match start {
+    match f {
         Some(f) => {
             call(s, th, f)?;
             Ok(true)
@@ -242,8 +341,8 @@ fn enter(s: &mut Store, th: &mut Thread, st: StackInst, vs: Vec<Val>) -> Result<
 pub fn step(
     s: &mut Store,
     th: &mut Thread,
-    _code: &Rc<Code>,
-    _pc: usize,
+    code: &Rc<Code>,
+    pc: usize,
     ia: Addr,
     i: &Instr,
 ) -> Result<Rule> {
@@ -267,34 +366,37 @@ pub fn step(
             th.top()?.vals.push(Val::Ref(r));
             Ok("stack.new_ref")
         }
-        Instr::StackSwitch(x) => {
-            let n = stack_params(s, ia, *x)?;
-            let a = operand(s, th, true)?;
-            check_depth(s, th, a, true)?;
-            let vs = th.top()?.pop_n(n)?;
-            let target = s.stacks.take(a)?;
-            let rb = suspend(s, th)?;
-            let mut vs = vs;
-            vs.push(Val::Ref(rb));
-            if enter(s, th, target, vs)? {
+        Instr::StackSwitch(_) => {
+            // The stack type's parameter count, from the side table (`Code::side`).
+            let n = code.side[pc].params as usize;
+            let t = operand(s, th, true)?;
+            check_depth(s, th, &t)?;
+            // The target takes the thread with the values and the running stack's new
+            // reference; the running stack takes the target's slot.
+            let f = switch(s, th, t.a, n)?;
+            if start(s, th, f)? {
                 Ok("stack.switch-start") // stack.switch-start: its base frame is pushed
             } else {
                 Ok("stack.switch") // stack.switch: its pending switch returns
             }
         }
-        Instr::StackSwitchRetire(x) => {
-            let n = stack_params(s, ia, *x)?;
-            let a = operand(s, th, true)?;
+        Instr::StackSwitchRetire(_) => {
+            let n = code.side[pc].params as usize;
+            let t = operand(s, th, true)?;
             if is_root(th.top()?) {
                 // stack.switch_retire-root: the host call could never end.
                 return Err(trap("root stack cannot retire"));
             }
-            check_depth(s, th, a, true)?;
-            let mut vs = th.top()?.pop_n(n)?;
-            let target = s.stacks.take(a)?;
+            check_depth(s, th, &t)?;
+            // The values and a null return stack go to the target, after its bound values.
+            let mut target = s.stacks.take(t.a)?;
+            move_top(&mut th.top()?.vals, &mut target.seg.vals, n)?;
+            target
+                .seg
+                .vals
+                .push(Val::Ref(Ref::Null(AbsHeapType::NoStack)));
             retire(th)?;
-            vs.push(Val::Ref(Ref::Null(AbsHeapType::NoStack)));
-            if enter(s, th, target, vs)? {
+            if enter(s, th, target)? {
                 Ok("stack.switch_retire-start")
             } else {
                 Ok("stack.switch_retire")
@@ -303,27 +405,22 @@ pub fn step(
         Instr::StackBind(x, y) => {
             // stack.bind: the values join the bound ones; the old reference is used up.
             let n = stack_params(s, ia, *x)? - stack_params(s, ia, *y)?;
-            let a = operand(s, th, false)?;
-            let vs = th.top()?.pop_n(n)?;
-            let mut st = s.stacks.take(a)?;
-            st.seg.vals.extend(vs);
+            let t = operand(s, th, false)?;
+            let mut st = s.stacks.take(t.a)?;
+            move_top(&mut th.top()?.vals, &mut st.seg.vals, n)?;
             let r = s.stacks.alloc(st);
             crate::exec::gc::stored(s, s.stacks.live);
             th.top()?.vals.push(Val::Ref(r));
             Ok("stack.bind")
         }
         Instr::StackRelease(_) => {
-            let a = operand(s, th, false)?;
-            if s.stacks.slots[a as usize]
-                .stack
-                .as_ref()
-                .is_some_and(|st| st.root.is_some())
-            {
+            let t = operand(s, th, false)?;
+            if t.root {
                 // stack.release-root
                 return Err(trap("root stack cannot be released"));
             }
             // stack.release: nothing on it runs.
-            drop(s.stacks.take(a)?);
+            drop(s.stacks.take(t.a)?);
             Ok("stack.release")
         }
         Instr::StackSwitchThrow(_, e) => {
@@ -332,10 +429,10 @@ pub fn step(
                 .params
                 .checked_sub(1)
                 .ok_or_else(|| Error::crash("switch_throw tag without parameters"))?;
-            let a = operand(s, th, true)?;
-            check_depth(s, th, a, true)?;
+            let t = operand(s, th, true)?;
+            check_depth(s, th, &t)?;
             let mut fields = th.top()?.pop_n(n)?;
-            let target = s.stacks.take(a)?;
+            let target = s.stacks.take(t.a)?;
             let rb = suspend(s, th)?;
             fields.push(Val::Ref(rb));
             let ex = alloc_exn(s, tag, fields);
@@ -424,6 +521,79 @@ mod tests {
         assert_eq!(store.stacks.live, 0);
     }
 
+    /// `StackStore::bytes` as the slots give it.
+    fn stored_bytes(st: &StackStore) -> u64 {
+        st.slots
+            .iter()
+            .filter_map(|slot| slot.stack.as_ref())
+            .map(|st| segment_bytes(&st.seg))
+            .sum()
+    }
+
+    /// `StackStore::exchange` leaves the store as `take`, moving the values, and `alloc` of the
+    /// suspended stack do, also when the slot's generation would wrap and the slot is retired;
+    /// `StackStore::bytes` stays the sum over the slots.
+    #[test]
+    fn exchange_is_take_then_alloc() {
+        fn seg(vs: &[i32]) -> Segment {
+            let mut sg = Segment::new(Prompt::Stack);
+            sg.vals.extend(vs.iter().map(|&v| Val::I32(v)));
+            sg
+        }
+        fn store(gen: u32) -> StackStore {
+            let mut st = StackStore::default();
+            for v in [1, 2] {
+                st.alloc(StackInst {
+                    seg: seg(&[v]),
+                    start: Some(7),
+                    root: None,
+                });
+            }
+            st.slots[1].gen = gen;
+            st
+        }
+        let root = Some(Activation {
+            thread: 3,
+            level: 0,
+        });
+        for gen in [0, 5, u32::MAX - 2, u32::MAX - 1] {
+            for n in [0, 2] {
+                // The reference way: the target leaves slot 1, takes the values, and the
+                // running stack is stored.
+                let mut want = store(gen);
+                let mut target = want.take(1).expect("occupied");
+                let mut running = seg(&[8, 9]);
+                move_top(&mut running.vals, &mut target.seg.vals, n).expect("values");
+                let r_want = want.alloc(StackInst {
+                    seg: running,
+                    start: None,
+                    root,
+                });
+                // In place.
+                let mut got = store(gen);
+                let mut sg = seg(&[8, 9]);
+                let (r_got, start) = got.exchange(1, &mut sg, n, root).expect("occupied");
+                assert_eq!(r_got, r_want, "gen {gen}");
+                assert_eq!(start, target.start);
+                assert_eq!(sg.vals, target.seg.vals);
+                assert_eq!(got.free, want.free);
+                assert_eq!(got.live, want.live);
+                assert_eq!(got.bytes, want.bytes);
+                assert_eq!(got.bytes, stored_bytes(&got));
+                assert_eq!(got.slots.len(), want.slots.len());
+                for (g, w) in got.slots.iter().zip(&want.slots) {
+                    assert_eq!(g.gen, w.gen);
+                    let show = |s: &StackSlot| {
+                        s.stack
+                            .as_ref()
+                            .map(|st| (st.seg.vals.clone(), st.start, st.root))
+                    };
+                    assert_eq!(show(g), show(w));
+                }
+            }
+        }
+    }
+
     #[test]
     fn live_stack_budget() {
         let src = r#"
@@ -446,6 +616,7 @@ mod tests {
         let err = crate::exec::invoke(&mut store, f, vec![Val::I32(1)]).unwrap_err();
         assert_eq!(err.kind, crate::diag::ErrorKind::Exhaustion);
         assert_eq!(err.message, "too many live stacks");
+        assert_eq!(store.stacks.bytes, stored_bytes(&store.stacks));
     }
 
     /// Runs a cross-design script; returns each directive's (keyword, outcome) and the
@@ -459,6 +630,10 @@ mod tests {
             ..Config::default()
         });
         let outcomes = run_script(&mut engine, &script, &src);
+        assert_eq!(
+            engine.store.stacks.bytes,
+            stored_bytes(&engine.store.stacks)
+        );
         let rows = outcomes
             .into_iter()
             .map(|o| (o.kind, o.actual))
