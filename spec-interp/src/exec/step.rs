@@ -878,11 +878,15 @@ fn step_other(s: &mut Store, th: &mut Thread, kind: Other, ia: usize, at: usize)
     }
 }
 
-/// The designs' instructions: each design's module has their rules. Apart from `step_cold`,
-/// whose frame is large (the arms of every other rule), as these run on every switch.
-#[inline(never)]
+/// The designs' instructions: each design's module has their rules. Not through `step_cold`,
+/// whose frame is large (the arms of every other rule): these run on every switch, and each
+/// design's `step` is a function of its own, so that one design's locals do not weigh on
+/// another's.
+#[inline(always)]
 fn step_design(s: &mut Store, th: &mut Thread, pc: usize) -> Result<Rule> {
-    let fr = th.top()?.frame()?;
+    let Some(fr) = th.segs.last().and_then(|sg| sg.frames.last()) else {
+        return Err(Error::crash("no frame"));
+    };
     let (code, ia) = (fr.code.clone(), fr.inst);
     use Instr as I;
     match code.instrs.get(pc) {

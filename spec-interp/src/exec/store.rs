@@ -302,15 +302,18 @@ impl ContStore {
     #[inline(always)]
     pub fn take(&mut self, a: Addr, gen: u32) -> Option<ContInst> {
         let slot = self.slots.get_mut(a as usize)?;
-        if slot.gen != gen || slot.cont.is_none() {
+        if slot.gen != gen {
             return None;
         }
-        let k = slot.cont.take();
-        if let Some(k) = &k {
-            self.bytes -= cont_bytes(k);
+        let k = slot.cont.take()?;
+        self.bytes -= cont_bytes(&k);
+        // As `release`, with the slot in hand.
+        slot.gen = slot.gen.wrapping_add(1);
+        if slot.gen != u32::MAX {
+            self.free.push(a);
         }
-        self.release(a);
-        k
+        self.live -= 1;
+        Some(k)
     }
 
     /// `switch`, in two halves: one continuation is consumed as another is made, so the new

@@ -180,9 +180,7 @@ fn reinstate(s: &mut Store, th: &mut Thread, k: ContInst, prompt: Prompt) -> Res
     Ok(())
 }
 
-/// One typed-cont reduction step; `pc` is the instruction's position in `code`. (Inlined into
-/// `exec::step::step_design`: one call less on every switch.)
-#[inline(always)]
+/// One typed-cont reduction step; `pc` is the instruction's position in `code`.
 pub fn step(
     s: &mut Store,
     th: &mut Thread,
