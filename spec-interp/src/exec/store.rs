@@ -237,7 +237,9 @@ impl ContStore {
         match self.free.pop() {
             Some(a) => {
                 let slot = &mut self.slots[a as usize];
-                slot.cont = Some(k);
+                // A free slot is empty: nothing to drop.
+                debug_assert!(slot.cont.is_none());
+                std::mem::forget(slot.cont.replace(k));
                 (a, slot.gen)
             }
             None => {
@@ -378,7 +380,11 @@ impl ContStore {
 /// The host bytes of a continuation's segments.
 #[inline(always)]
 pub fn cont_bytes(k: &ContInst) -> u64 {
-    k.segs.iter().map(super::step::segment_bytes).sum()
+    match k.segs.as_slice() {
+        // Mostly one segment (a generator's, a green thread's).
+        [sg] => super::step::segment_bytes(sg),
+        segs => segs.iter().map(super::step::segment_bytes).sum(),
+    }
 }
 
 /// A module instance (4.2.4).

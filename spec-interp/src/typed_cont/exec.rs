@@ -146,7 +146,10 @@ fn search(
 fn capture(s: &mut Store, th: &mut Thread, k: usize) -> (ContInst, Prompt) {
     let mut segs = s.conts.cut_segments(&mut th.segs, k);
     let prompt = std::mem::replace(&mut segs[0].prompt, Prompt::Unset);
-    let depth: usize = segs.iter().map(|g| g.frames.len()).sum();
+    let depth: usize = match segs.as_slice() {
+        [sg] => sg.frames.len(),
+        segs => segs.iter().map(|g| g.frames.len()).sum(),
+    };
     th.depth -= depth;
     (
         ContInst {
