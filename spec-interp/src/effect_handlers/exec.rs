@@ -49,6 +49,7 @@ fn unhandled(s: &Store, tag: Addr) -> Error {
 /// The position of the first `on` of handle `h` whose tag is `tag`. The side table chains the
 /// handle and its clauses (`next` points just after the following `on`), so this costs the
 /// number of clauses.
+#[inline(always)]
 fn clause_for(s: &Store, h: &Entry, tag: Addr) -> Option<u32> {
     let tags = &s.modules[h.inst as usize].tags;
     let mut p = h.pc as usize;
@@ -71,6 +72,7 @@ fn clause_for(s: &Store, h: &Entry, tag: Addr) -> Option<u32> {
 
 /// The innermost `Active` handler entry with a clause for `tag`: its segment and clause.
 /// Entries in state `Clause` are skipped; the search ends at the host activation's bottom.
+#[inline(always)]
 fn find_handler(s: &mut Store, th: &Thread, tag: Addr) -> Option<(usize, u32)> {
     let mut looked = 0;
     let found = search(s, th, tag, &mut looked);
@@ -79,6 +81,7 @@ fn find_handler(s: &mut Store, th: &Thread, tag: Addr) -> Option<(usize, u32)> {
 }
 
 /// `find_handler`; `looked` counts the handler entries it looks at (`Counters::search_steps`).
+#[inline(always)]
 fn search(s: &Store, th: &Thread, tag: Addr, looked: &mut u64) -> Option<(usize, u32)> {
     for (j, sg) in th.segs.iter().enumerate().rev() {
         if let Prompt::Handle(_) = &sg.prompt {
@@ -101,6 +104,7 @@ fn search(s: &Store, th: &Thread, tag: Addr, looked: &mut u64) -> Option<(usize,
 
 /// The slot and generation continuation reference `r` names (`continue-null`; the same for
 /// `discontinue*`).
+#[inline(always)]
 fn cont_addr(r: Ref) -> Result<(Addr, u32)> {
     match r {
         Ref::Cont(a, gen) => Ok((a, gen)),
@@ -111,6 +115,7 @@ fn cont_addr(r: Ref) -> Result<(Addr, u32)> {
 /// The continuation in slot `a` of generation `gen`, checked without consuming it
 /// (`continue-consumed`; the same for `discontinue*`): every instruction checks all that can
 /// trap or exhaust first and only then consumes (`take`), so a trap never uses a continuation up.
+#[inline(always)]
 fn check(s: &Store, a: Addr, gen: u32) -> Result<&ContInst> {
     s.conts
         .get(a, gen)
@@ -118,6 +123,7 @@ fn check(s: &Store, a: Addr, gen: u32) -> Result<&ContInst> {
 }
 
 /// Consumes the continuation in slot `a` of generation `gen` (one-shot); `check` has passed.
+#[inline(always)]
 fn take(s: &mut Store, a: Addr, gen: u32) -> Result<ContInst> {
     s.conts
         .take(a, gen)
@@ -125,6 +131,7 @@ fn take(s: &mut Store, a: Addr, gen: u32) -> Result<ContInst> {
 }
 
 /// Stores a new continuation, within the live-continuation budget.
+#[inline(always)]
 fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
     let (a, gen) = alloc_cont(s, k)?;
     Ok(Ref::Cont(a, gen))
@@ -132,6 +139,7 @@ fn alloc(s: &mut Store, k: ContInst) -> Result<Ref> {
 
 /// The call-depth budget for reinstating continuation `k` on a thread of depth `depth`
 /// (checked before it is consumed: exhaustion leaves it resumable).
+#[inline(always)]
 fn fits(s: &Store, depth: usize, k: &ContInst) -> Result<()> {
     if depth + k.depth > s.config.max_call_depth {
         return Err(Error::exhaustion("call stack exhausted"));
@@ -141,12 +149,14 @@ fn fits(s: &Store, depth: usize, k: &ContInst) -> Result<()> {
 
 /// Puts continuation `k` back on top of the thread (`fits` has passed): its handler entry is
 /// `Active` again (it was captured in that state and stays so inside the continuation).
+#[inline(always)]
 fn reinstate(s: &mut Store, th: &mut Thread, k: ContInst) {
     grown(s, th, k.depth);
     s.conts.put_segments(&mut th.segs, k.segs);
 }
 
 /// The thread got back the `depth` frames of a continuation.
+#[inline(always)]
 fn grown(s: &mut Store, th: &mut Thread, depth: usize) {
     th.depth += depth;
     if th.depth > s.counters.peak_depth {
@@ -172,6 +182,7 @@ const MAX_SPARE_CAPACITY: usize = 16;
 
 impl Spare {
     /// A vector holding one empty segment.
+    #[inline(always)]
     fn take(&mut self) -> Vec<Segment> {
         match self.vecs.pop() {
             Some(v) => v,
@@ -180,6 +191,7 @@ impl Spare {
     }
 
     /// Keeps `v`, which holds the segment of a clause that ended, emptied, for `take`.
+    #[inline(always)]
     fn put(&mut self, mut v: Vec<Segment>) {
         let spare = v.capacity() <= MAX_SPARE_CAPACITY;
         let [sg] = v.as_mut_slice() else {
@@ -387,6 +399,7 @@ pub fn end(th: &mut Thread) -> Result<Rule> {
 }
 
 /// perform-handled / perform-unhandled.
+#[inline(always)]
 fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
     let tag = s.modules[ia as usize].tags[x as usize];
     let n = s.tags[tag as usize].params;

@@ -470,6 +470,7 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
 }
 
 /// Stores a continuation (or stack) within the live budget; returns its slot and generation.
+#[inline(always)]
 pub fn alloc_cont(s: &mut Store, k: ContInst) -> Result<(Addr, u32)> {
     cont_room(s)?;
     Ok(store_cont(s, k))
