@@ -432,10 +432,12 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
         pc: q + 1,
         ..fr.clone()
     });
-    let top = segs
-        .last_mut()
-        .ok_or_else(|| Error::crash("empty continuation"))?;
-    move_top(&mut top.vals, &mut c.vals, n)?;
+    if n > 0 {
+        let top = segs
+            .last_mut()
+            .ok_or_else(|| Error::crash("empty continuation"))?;
+        move_top(&mut top.vals, &mut c.vals, n)?;
+    }
     let k = ContInst {
         segs,
         depth,
