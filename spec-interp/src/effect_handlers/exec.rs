@@ -165,7 +165,8 @@ fn grown(s: &mut Store, th: &mut Thread, depth: usize) {
     s.counters.switches += 1;
 }
 
-/// Segment vectors holding one emptied segment each (`Store::handles`), so that a round trip
+/// Segment vectors holding one emptied segment each (`Store::handles`; emptied of values and
+/// locals, see `put` for its frame and label), so that a round trip
 /// allocates nothing and moves each segment only once each way: `perform` swaps the handler's
 /// segment with the empty one of such a vector, which so becomes the continuation, and the
 /// empty segment, left in the handler's place, becomes the clause's; a tail `continue` swaps
@@ -203,14 +204,14 @@ impl Spare {
             && sg.labels.capacity() <= MAX_SPARE_CAPACITY
             && sg.frames.capacity() <= MAX_SPARE_CAPACITY;
         if small && self.vecs.len() < MAX_SPARE {
-            // After a tail continue only the clause's label and frame are left.
+            // After a tail continue only the clause's label and frame are left. They stay,
+            // and the next `perform` overwrites them in place (one frame and one label, or
+            // none in a fresh spare): that saves dropping them here and pushing anew there.
+            // The segment is nowhere in the configuration meanwhile.
             if !sg.vals.is_empty() || !sg.locals.is_empty() {
                 sg.vals.clear();
                 sg.locals.clear();
             }
-            sg.labels.clear();
-            sg.frames.clear();
-            sg.prompt = Prompt::Unset;
             self.vecs.push(v);
         }
     }
@@ -427,11 +428,24 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
         clause: true,
         ..e.clone()
     });
-    c.labels.push(*lab);
-    c.frames.push(Frame {
+    let frame = Frame {
         pc: q + 1,
         ..fr.clone()
-    });
+    };
+    match (c.frames.as_mut_slice(), c.labels.as_mut_slice()) {
+        // A spare segment keeps the frame and label of the clause that last ran in it
+        // (`Spare::put`): they are overwritten in place.
+        ([f], [l]) => {
+            *f = frame;
+            *l = *lab;
+        }
+        _ => {
+            c.frames.clear();
+            c.labels.clear();
+            c.labels.push(*lab);
+            c.frames.push(frame);
+        }
+    }
     if n > 0 {
         let top = segs
             .last_mut()
