@@ -207,7 +207,9 @@ impl Spare {
             // After a tail continue only the clause's label and frame are left. They stay,
             // and the next `perform` overwrites them in place (one frame and one label, or
             // none in a fresh spare): that saves dropping them here and pushing anew there.
-            // The segment is nowhere in the configuration meanwhile.
+            // The segment is nowhere in the configuration meanwhile (no collection sees it);
+            // it keeps the clause's code and locals cell alive until then, in at most
+            // `MAX_SPARE` spares.
             if !sg.vals.is_empty() || !sg.locals.is_empty() {
                 sg.vals.clear();
                 sg.locals.clear();
