@@ -309,12 +309,7 @@ impl ContStore {
         }
         let k = slot.cont.take()?;
         self.bytes -= cont_bytes(&k);
-        // As `release`, with the slot in hand.
-        slot.gen = slot.gen.wrapping_add(1);
-        if slot.gen != u32::MAX {
-            self.free.push(a);
-        }
-        self.live -= 1;
+        self.release(a);
         Some(k)
     }
 
