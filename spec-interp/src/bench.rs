@@ -236,8 +236,9 @@ pub fn store_bytes(s: &Store) -> usize {
         + conts.free.capacity() * size_of::<crate::runtime::Addr>();
     for slot in &conts.slots {
         if let Some(k) = &slot.cont {
-            n += k.segs.capacity() * size_of::<Segment>();
-            for sg in &k.segs {
+            n += k.segs.vec_capacity() * size_of::<Box<Segment>>()
+                + k.segs.len() * size_of::<Segment>();
+            for sg in k.segs.iter() {
                 n += sg.vals.capacity() * size_of::<Val>()
                     + sg.locals.capacity() * size_of::<Val>()
                     + sg.labels.capacity() * size_of::<Label>()

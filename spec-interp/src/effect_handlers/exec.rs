@@ -20,17 +20,20 @@ use crate::diag::{Error, ErrorKind, Result};
 use crate::exec::code::Code;
 use crate::exec::step::{alloc_cont, alloc_exn, throw, Rule};
 use crate::exec::store::ContInst;
-use crate::exec::thread::{move_top, underflow, Frame, Label, LabelKind, Prompt, Segment, Thread};
+use crate::exec::thread::{
+    move_top, underflow, Frame, Label, LabelKind, Prompt, Segment, Segs, Thread,
+};
 use crate::exec::Store;
 use crate::runtime::{Addr, Ref, Val};
 use crate::syntax::Instr as SI;
 
-/// A handler entry `handler{F, clauses, state}` (§4): the handle block at `pc` in `code`, whose
-/// tags are those of module instance `inst`. `clause`: a clause runs (state `Clause`), so
-/// performs look further out; otherwise the body runs (state `Active`).
-#[derive(Clone, Debug)]
+/// A handler entry `handler{F, clauses, state}` (§4): the handle block at `pc` in the code of
+/// function `func` (`exec::wasm_code`), whose tags are those of module instance `inst`.
+/// `clause`: a clause runs (state `Clause`), so performs look further out; otherwise the body
+/// runs (state `Active`).
+#[derive(Clone, Copy, Debug)]
 pub struct Entry {
-    pub code: Rc<Code>,
+    pub func: Addr,
     pub pc: u32,
     pub inst: Addr,
     pub clause: bool,
@@ -52,13 +55,14 @@ fn unhandled(s: &Store, tag: Addr) -> Error {
 #[inline(always)]
 fn clause_for(s: &Store, h: &Entry, tag: Addr) -> Option<u32> {
     let tags = &s.modules[h.inst as usize].tags;
+    let code = crate::exec::wasm_code(s, h.func)?;
     let mut p = h.pc as usize;
     loop {
-        let q = (h.code.side.get(p)?.next as usize).checked_sub(1)?;
+        let q = (code.side.get(p)?.next as usize).checked_sub(1)?;
         if q <= p {
             return None;
         }
-        match h.code.instrs.get(q) {
+        match code.instrs.get(q) {
             Some(SI::EffectHandlers(Instr::On(x, _))) => {
                 if tags[*x as usize] == tag {
                     return Some(q as u32);
@@ -165,45 +169,39 @@ fn grown(s: &mut Store, th: &mut Thread, depth: usize) {
     s.counters.switches += 1;
 }
 
-/// Segment vectors holding one emptied segment each (`Store::handles`; emptied of values and
-/// locals, see `put` for its frame and label), so that a round trip
-/// allocates nothing and moves each segment only once each way: `perform` swaps the handler's
-/// segment with the empty one of such a vector, which so becomes the continuation, and the
-/// empty segment, left in the handler's place, becomes the clause's; a tail `continue` swaps
-/// them back, and the vector, now holding the clause's ended segment, comes back here.
+/// Emptied segments (`Store::handles`; emptied of values and locals, see `put` for their frame
+/// and label), so that a round trip allocates nothing and moves each segment only once each
+/// way: `perform` swaps the handler's segment with an empty one, which so becomes the clause's,
+/// and the handler's segment becomes the continuation; a tail `continue` swaps them back, and
+/// the clause's ended segment comes back here.
 #[derive(Debug, Default)]
 pub struct Spare {
-    vecs: Vec<Vec<Segment>>,
+    segs: Vec<Box<Segment>>,
 }
 
-/// Spare vectors kept at most, and the capacity the vectors of their segment may keep (a
-/// clause that recursed deeply leaves big ones, which are better given back).
+/// Spare segments kept at most, and the capacity their vectors may keep (a clause that
+/// recursed deeply leaves big ones, which are better given back).
 const MAX_SPARE: usize = 16;
 const MAX_SPARE_CAPACITY: usize = 16;
 
 impl Spare {
-    /// A vector holding one empty segment.
+    /// An empty segment.
     #[inline(always)]
-    fn take(&mut self) -> Vec<Segment> {
-        match self.vecs.pop() {
-            Some(v) => v,
-            None => vec![Segment::new(Prompt::Unset)],
+    fn take(&mut self) -> Box<Segment> {
+        match self.segs.pop() {
+            Some(sg) => sg,
+            None => Segment::new(Prompt::Unset),
         }
     }
 
-    /// Keeps `v`, which holds the segment of a clause that ended, emptied, for `take`.
+    /// Keeps `sg`, the segment of a clause that ended, emptied, for `take`.
     #[inline(always)]
-    fn put(&mut self, mut v: Vec<Segment>) {
-        let spare = v.capacity() <= MAX_SPARE_CAPACITY;
-        let [sg] = v.as_mut_slice() else {
-            return;
-        };
-        let small = spare
-            && sg.vals.capacity() <= MAX_SPARE_CAPACITY
+    fn put(&mut self, mut sg: Box<Segment>) {
+        let small = sg.vals.capacity() <= MAX_SPARE_CAPACITY
             && sg.locals.capacity() <= MAX_SPARE_CAPACITY
             && sg.labels.capacity() <= MAX_SPARE_CAPACITY
             && sg.frames.capacity() <= MAX_SPARE_CAPACITY;
-        if small && self.vecs.len() < MAX_SPARE {
+        if small && self.segs.len() < MAX_SPARE {
             // After a tail continue only the clause's label and frame are left. They stay,
             // and the next `perform` overwrites them in place (one frame and one label, or
             // none in a fresh spare): that saves dropping them here and pushing anew there.
@@ -214,7 +212,7 @@ impl Spare {
                 sg.vals.clear();
                 sg.locals.clear();
             }
-            self.vecs.push(v);
+            self.segs.push(sg);
         }
     }
 }
@@ -239,7 +237,9 @@ pub fn step(
             // parameters (`Side::params`).
             let n = code.side[pc].params as usize;
             let sg = th.top()?;
-            let (a, gen) = cont_addr(sg.pop_ref()?)?;
+            let (a, gen) = sg
+                .pop_cont()?
+                .ok_or_else(|| trap("null continuation reference"))?;
             // continue-tail: the clause ends right after this instruction, so its entry is
             // replaced by the reinstalled handle instead of waiting below it.
             let tail = matches!(&sg.prompt, Prompt::Handle(h) if h.clause)
@@ -264,14 +264,17 @@ pub fn step(
             }
             if tail {
                 // The handler's segment changes places with the clause's (see `Spare`).
-                let c = th.top()?;
-                std::mem::swap(c, &mut k.segs[0]);
+                std::mem::swap(th.top_box()?, &mut k.segs[0]);
                 th.depth -= k.segs[0].frames.len();
-                if k.segs.len() > 1 {
-                    th.segs.extend(k.segs.drain(1..));
-                }
+                let ended = match k.segs {
+                    Segs::One(sg) => sg,
+                    Segs::Many(mut v) => {
+                        th.segs.extend(v.drain(1..));
+                        v.pop().ok_or_else(|| Error::crash("empty continuation"))?
+                    }
+                };
                 grown(s, th, k.depth);
-                s.handles.put(k.segs);
+                s.handles.put(ended);
             } else {
                 reinstate(s, th, k);
             }
@@ -355,7 +358,7 @@ fn handle_enter(
         .checked_sub(sd.params as usize)
         .ok_or_else(underflow)?;
     let mut h = Segment::new(Prompt::Handle(Entry {
-        code: code.clone(),
+        func: frame.func,
         pc: pc as u32,
         inst: ia,
         clause: false,
@@ -401,6 +404,32 @@ pub fn end(th: &mut Thread) -> Result<Rule> {
     Ok(rule)
 }
 
+/// Frames `f` and `g` are the same activation but for their position.
+#[inline(always)]
+fn same_but_pc(f: &Frame, g: &Frame) -> bool {
+    Rc::ptr_eq(&f.code, &g.code)
+        && match (&f.shared, &g.shared) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+        && (
+            f.inst,
+            f.func,
+            f.local_base,
+            f.label_base,
+            f.val_base,
+            f.arity,
+        ) == (
+            g.inst,
+            g.func,
+            g.local_base,
+            g.label_base,
+            g.val_base,
+            g.arity,
+        )
+}
+
 /// perform-handled / perform-unhandled.
 #[inline(always)]
 fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
@@ -410,11 +439,15 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
     let (j, q) = find_handler(s, th, tag).ok_or_else(|| unhandled(s, tag))?;
     // perform-handled: the segments from the handler's up to the perform become `k` (the
     // handler's changes places with an empty one, see `Spare`)...
-    let mut segs = s.handles.take();
-    std::mem::swap(&mut th.segs[j], &mut segs[0]);
-    if j + 1 < th.segs.len() {
-        segs.extend(th.segs.drain(j + 1..));
-    }
+    let mut sg = s.handles.take();
+    std::mem::swap(&mut th.segs[j], &mut sg);
+    let mut segs = if j + 1 < th.segs.len() {
+        let mut v = vec![sg];
+        v.extend(th.segs.drain(j + 1..));
+        Segs::Many(v)
+    } else {
+        Segs::One(sg)
+    };
     let depth: usize = segs.iter().map(|g| g.frames.len()).sum();
     th.depth -= depth;
     let base = &segs[0];
@@ -426,26 +459,30 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
     // ... and the same entry in state `Clause` takes the handler's place, running the clause
     // with the perform's operands and `k`.
     let c = th.top()?;
-    c.prompt = Prompt::Handle(Entry {
-        clause: true,
-        ..e.clone()
-    });
-    let frame = Frame {
-        pc: q + 1,
-        ..fr.clone()
-    };
+    c.prompt = Prompt::Handle(Entry { clause: true, ..*e });
     match (c.frames.as_mut_slice(), c.labels.as_mut_slice()) {
         // A spare segment keeps the frame and label of the clause that last ran in it
-        // (`Spare::put`): they are overwritten in place.
+        // (`Spare::put`): they are overwritten in place, and when that clause was one of this
+        // same handle (the same code and locals), only the frame's position changes.
         ([f], [l]) => {
-            *f = frame;
+            if same_but_pc(f, fr) {
+                f.pc = q + 1;
+            } else {
+                *f = Frame {
+                    pc: q + 1,
+                    ..fr.clone()
+                };
+            }
             *l = *lab;
         }
         _ => {
             c.frames.clear();
             c.labels.clear();
             c.labels.push(*lab);
-            c.frames.push(frame);
+            c.frames.push(Frame {
+                pc: q + 1,
+                ..fr.clone()
+            });
         }
     }
     if n > 0 {

@@ -302,7 +302,7 @@ impl Tracer<'_> {
                 }
                 Obj::Cont(a) => {
                     if let Some(k) = &s.conts.slots[a as usize].cont {
-                        for sg in &k.segs {
+                        for sg in k.segs.iter() {
                             self.segment(sg);
                         }
                     }
@@ -342,7 +342,7 @@ fn sweep(s: &mut Store, m: &Marks) {
         if marked {
             // A live continuation gives back what a deep recursion left in its vectors.
             if let Some(k) = &mut slot.cont {
-                k.segs.iter_mut().for_each(Segment::trim);
+                k.segs.iter_mut().for_each(|sg| sg.trim());
             }
         } else {
             // As if consumed: the generation moves on, so no old reference is valid.

@@ -298,6 +298,16 @@ pub fn instantiate(store: &mut Store, module: Rc<Module>, imports: &[ExternVal])
 }
 
 /// Invokes function `func` with `args`.
+/// The code of Wasm function `func` (a prompt names its handler clauses by function and
+/// position); `None` for a host function or no function.
+#[inline(always)]
+pub fn wasm_code(s: &Store, func: Addr) -> Option<&code::Code> {
+    match s.funcs.get(func as usize) {
+        Some(FuncInst::Wasm { code, .. }) => Some(code),
+        _ => None,
+    }
+}
+
 pub fn invoke(store: &mut Store, func: Addr, args: Vec<Val>) -> Result<Vec<Val>> {
     if func as usize >= store.funcs.len() {
         return Err(Error::crash("unknown function address"));

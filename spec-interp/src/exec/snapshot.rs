@@ -542,7 +542,12 @@ struct Viewer<'a> {
 impl Viewer<'_> {
     fn suspended(&self, s: &Store, id: String, held: Held<'_>) -> Suspended {
         let (kind, sgs, start, depth): (_, Vec<&Segment>, _, _) = match held {
-            Held::Cont(k) => ("continuation", k.segs.iter().collect(), k.start, k.depth),
+            Held::Cont(k) => (
+                "continuation",
+                k.segs.iter().map(|sg| &**sg).collect(),
+                k.start,
+                k.depth,
+            ),
             Held::Stack(st) => ("stack", vec![&st.seg], st.start, st.seg.frames.len()),
         };
         Suspended {
@@ -614,60 +619,56 @@ impl Viewer<'_> {
             Prompt::Unset => plain("unset"),
             Prompt::Host => plain("host"),
             Prompt::Stack => plain("stack"),
-            Prompt::Resume { code, pc, inst } => {
-                let handlers: &[crate::typed_cont::Handler] = match code.instrs.get(*pc as usize) {
+            &Prompt::Resume { func, pc, inst } => {
+                let Some(code) = crate::exec::wasm_code(self.s, func) else {
+                    return plain("resume");
+                };
+                let handlers: &[crate::typed_cont::Handler] = match code.instrs.get(pc as usize) {
                     Some(Instr::TypedCont(
                         crate::typed_cont::Instr::Resume(_, hs)
                         | crate::typed_cont::Instr::ResumeThrow(_, _, hs)
                         | crate::typed_cont::Instr::ResumeThrowRef(_, hs),
-                    )) => hs,
+                    )) => &hs[..],
                     _ => &[],
                 };
                 let clauses = handlers
                     .iter()
                     .map(|h| match h {
                         crate::typed_cont::Handler::OnLabel(x, l) => Clause {
-                            tag: tag_name(self.s, *inst, *x),
+                            tag: tag_name(self.s, inst, *x),
                             action: format!("br {l}"),
                         },
                         crate::typed_cont::Handler::OnSwitch(x) => Clause {
-                            tag: tag_name(self.s, *inst, *x),
+                            tag: tag_name(self.s, inst, *x),
                             action: "switch".to_string(),
                         },
                     })
                     .collect();
                 PromptView {
                     kind: "resume".to_string(),
-                    at: Some(self.code_position(code, *inst, *pc)),
+                    at: Some(position(self.s, self.rec, func, inst, code, pc)),
                     clauses,
                     in_clause: false,
                 }
             }
-            Prompt::Handle(h) => PromptView {
-                kind: "handle".to_string(),
-                at: Some(self.code_position(&h.code, h.inst, h.pc)),
-                clauses: handle_clauses(&h.code, h.pc)
-                    .into_iter()
-                    .map(|(q, x)| Clause {
-                        tag: tag_name(self.s, h.inst, x),
-                        action: format!("on@{q}"),
-                    })
-                    .collect(),
-                in_clause: h.clause,
-            },
+            Prompt::Handle(h) => {
+                let Some(code) = crate::exec::wasm_code(self.s, h.func) else {
+                    return plain("handle");
+                };
+                PromptView {
+                    kind: "handle".to_string(),
+                    at: Some(position(self.s, self.rec, h.func, h.inst, code, h.pc)),
+                    clauses: handle_clauses(code, h.pc)
+                        .into_iter()
+                        .map(|(q, x)| Clause {
+                            tag: tag_name(self.s, h.inst, x),
+                            action: format!("on@{q}"),
+                        })
+                        .collect(),
+                    in_clause: h.clause,
+                }
+            }
         }
-    }
-
-    /// A position in `code` of instance `inst`, whose function address is looked up.
-    fn code_position(&self, code: &Code, inst: Addr, pc: u32) -> Position {
-        let func = self
-            .s
-            .modules
-            .get(inst as usize)
-            .and_then(|m| m.funcs.get(code.func_idx as usize))
-            .copied()
-            .unwrap_or(u32::MAX);
-        position(self.s, self.rec, func, inst, code, pc)
     }
 
     fn val(&self, v: &Val) -> ValView {

@@ -459,11 +459,7 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
             });
         }
         // exception-through-prompt: a typed-cont prompt lets the exception out to its resumer.
-        if let Some(Segment {
-            prompt: Prompt::Resume { .. },
-            ..
-        }) = th.segs.pop()
-        {
+        if let Some(Prompt::Resume { .. }) = th.segs.pop().map(|sg| sg.prompt) {
             s.note_rule("exception-through-prompt");
         }
     }
@@ -771,7 +767,7 @@ pub fn segment_bytes(sg: &Segment) -> u64 {
 /// visited: the store keeps their totals (`ContStore::bytes`, `StackStore::bytes`).
 fn context_bytes(s: &Store, th: &Thread) -> (u64, u64) {
     let bytes: u64 =
-        th.segs.iter().map(segment_bytes).sum::<u64>() + s.conts.bytes + s.stacks.bytes;
+        th.segs.iter().map(|sg| segment_bytes(sg)).sum::<u64>() + s.conts.bytes + s.stacks.bytes;
     let items = th.segs.len() as u64;
     (bytes, items)
 }
@@ -888,10 +884,10 @@ fn step_design(s: &mut Store, th: &mut Thread, pc: usize) -> Result<Rule> {
     let Some(fr) = th.segs.last().and_then(|sg| sg.frames.last()) else {
         return Err(Error::crash("no frame"));
     };
-    let (code, ia) = (fr.code.clone(), fr.inst);
+    let (code, ia, func) = (fr.code.clone(), fr.inst, fr.func);
     use Instr as I;
     match code.instrs.get(pc) {
-        Some(I::TypedCont(i)) => crate::typed_cont::exec::step(s, th, &code, pc, ia, i),
+        Some(I::TypedCont(i)) => crate::typed_cont::exec::step(s, th, &code, pc, ia, func, i),
         Some(I::RawStacks(i)) => crate::raw_stacks::exec::step(s, th, &code, pc, ia, i),
         Some(I::EffectHandlers(i)) => crate::effect_handlers::exec::step(s, th, &code, pc, ia, i),
         _ => Err(Error::crash("not a design's instruction")),

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::code::Code;
-use super::thread::Segment;
+use super::thread::{Segment, Segs};
 use super::ExternVal;
 use crate::runtime::{Addr, Ref, Val};
 
@@ -133,7 +133,7 @@ pub struct ExnInst {
 /// call of `start`.
 #[derive(Debug)]
 pub struct ContInst {
-    pub segs: Vec<Segment>,
+    pub segs: Segs,
     /// Frames in `segs`, to keep the thread's call depth exact when they are pushed back.
     pub depth: usize,
     /// `cont.new`: the function to call on the first resume (its arguments come from `cont.bind`
@@ -204,6 +204,9 @@ impl<T> std::ops::IndexMut<usize> for Heap<T> {
 #[derive(Debug, Default)]
 pub struct ContSlot {
     pub gen: u32,
+    /// `cont_bytes` of `cont`, counted in `ContStore::bytes` while it is stored (its segments
+    /// do not change meanwhile), so that taking it out does not measure it again.
+    pub bytes: u64,
     pub cont: Option<ContInst>,
 }
 
@@ -219,9 +222,9 @@ pub struct ContStore {
     /// (`step::run`'s audit) does not visit every slot. A stored continuation's segments do
     /// not change until it is taken.
     pub bytes: u64,
-    /// Empty segment vectors kept for the next capture (`cut_segments`), so that a suspend /
-    /// resume round trip allocates nothing.
-    spare: Vec<Vec<Segment>>,
+    /// Empty segment vectors kept for the next capture of several segments (`cut_segments`),
+    /// so that a round trip allocates nothing; one segment needs no vector (`Segs::One`).
+    spare: Vec<Vec<Box<Segment>>>,
 }
 
 /// Spare segment vectors kept at most (`ContStore::spare`).
@@ -233,18 +236,21 @@ impl ContStore {
     #[inline(always)]
     pub fn alloc(&mut self, k: ContInst) -> (Addr, u32) {
         self.live += 1;
-        self.bytes += cont_bytes(&k);
+        let bytes = cont_bytes(&k);
+        self.bytes += bytes;
         match self.free.pop() {
             Some(a) => {
                 let slot = &mut self.slots[a as usize];
                 // A free slot is empty: nothing to drop.
                 debug_assert!(slot.cont.is_none());
                 std::mem::forget(slot.cont.replace(k));
+                slot.bytes = bytes;
                 (a, slot.gen)
             }
             None => {
                 self.slots.push(ContSlot {
                     gen: 0,
+                    bytes,
                     cont: Some(k),
                 });
                 (self.slots.len() as Addr - 1, 0)
@@ -252,40 +258,37 @@ impl ContStore {
         }
     }
 
-    /// Moves the segments of `segs` from `k` up into a vector of their own (a spare one when
-    /// there is one): the segments of a continuation being captured.
+    /// Moves the segments of `segs` from `k` up off it: the segments of a continuation being
+    /// captured (`k` is below the top).
     #[inline(always)]
-    pub fn cut_segments(&mut self, segs: &mut Vec<Segment>, k: usize) -> Vec<Segment> {
-        match self.spare.pop() {
+    pub fn cut_segments(&mut self, segs: &mut Vec<Box<Segment>>, k: usize) -> Segs {
+        if k + 1 == segs.len() {
             // Mostly one segment: a generator's.
-            Some(mut v) if k + 1 == segs.len() => {
-                if let Some(sg) = segs.pop() {
-                    v.push(sg);
-                }
-                v
+            if let Some(sg) = segs.pop() {
+                return Segs::One(sg);
             }
+        }
+        match self.spare.pop() {
             Some(mut v) => {
                 v.extend(segs.drain(k..));
-                v
+                Segs::Many(v)
             }
-            None => segs.split_off(k),
+            None => Segs::Many(segs.split_off(k)),
         }
     }
 
-    /// Moves the segments of `from` onto `segs` (a continuation being reinstated) and keeps the
+    /// Moves the segments of `from` onto `segs` (a continuation being reinstated) and keeps an
     /// emptied vector for the next capture.
     #[inline(always)]
-    pub fn put_segments(&mut self, segs: &mut Vec<Segment>, mut from: Vec<Segment>) {
-        if from.len() == 1 {
-            // Mostly one segment, as above: a move of known size.
-            if let Some(sg) = from.pop() {
-                segs.push(sg);
+    pub fn put_segments(&mut self, segs: &mut Vec<Box<Segment>>, from: Segs) {
+        match from {
+            Segs::One(sg) => segs.push(sg),
+            Segs::Many(mut v) => {
+                segs.append(&mut v);
+                if self.spare.len() < MAX_SPARE && v.capacity() <= 4 {
+                    self.spare.push(v);
+                }
             }
-        } else {
-            segs.append(&mut from);
-        }
-        if self.spare.len() < MAX_SPARE && from.capacity() <= 4 {
-            self.spare.push(from);
         }
     }
 
@@ -308,7 +311,7 @@ impl ContStore {
             return None;
         }
         let k = slot.cont.take()?;
-        self.bytes -= cont_bytes(&k);
+        self.bytes -= slot.bytes;
         self.release(a);
         Some(k)
     }
@@ -325,7 +328,7 @@ impl ContStore {
             return None;
         }
         let k = slot.cont.take()?;
-        self.bytes -= cont_bytes(&k);
+        self.bytes -= slot.bytes;
         Some(k)
     }
 
@@ -339,7 +342,8 @@ impl ContStore {
             self.live -= 1;
             return self.alloc(k);
         }
-        self.bytes += cont_bytes(&k);
+        slot.bytes = cont_bytes(&k);
+        self.bytes += slot.bytes;
         slot.cont = Some(k);
         (a, slot.gen)
     }
@@ -347,9 +351,10 @@ impl ContStore {
     /// Empties slot `a` (an unreachable continuation, for the collector); false if it was
     /// empty already.
     pub fn collect(&mut self, a: Addr) -> bool {
-        match self.slots[a as usize].cont.take() {
-            Some(k) => {
-                self.bytes -= cont_bytes(&k);
+        let slot = &mut self.slots[a as usize];
+        match slot.cont.take() {
+            Some(_) => {
+                self.bytes -= slot.bytes;
                 self.release(a);
                 true
             }
@@ -375,10 +380,10 @@ impl ContStore {
 /// The host bytes of a continuation's segments.
 #[inline(always)]
 pub fn cont_bytes(k: &ContInst) -> u64 {
-    match k.segs.as_slice() {
+    match &k.segs[..] {
         // Mostly one segment (a generator's, a green thread's).
         [sg] => super::step::segment_bytes(sg),
-        segs => segs.iter().map(super::step::segment_bytes).sum(),
+        segs => segs.iter().map(|sg| super::step::segment_bytes(sg)).sum(),
     }
 }
 

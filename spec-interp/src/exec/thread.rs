@@ -64,8 +64,10 @@ pub struct Frame {
     pub shared: Option<Rc<RefCell<Vec<Val>>>>,
 }
 
-/// The bottom of a segment.
-#[derive(Clone, Debug)]
+/// The bottom of a segment. Plain data (no reference counts): a prompt names its handler
+/// clauses by the function and position of the instruction that installed it, so installing and
+/// dropping one on every switch costs no more than writing it.
+#[derive(Clone, Copy, Debug)]
 pub enum Prompt {
     /// The host: an invocation (or a constant expression) starts here and returns from here.
     Root,
@@ -75,8 +77,9 @@ pub enum Prompt {
     /// clause (`crate::effect_handlers::exec`).
     Handle(crate::effect_handlers::exec::Entry),
     /// typed-cont `resume*`: the handler clauses are those of the resume instruction at `pc` in
-    /// `code`, with tags of module instance `inst`. The resumer is the segment below.
-    Resume { code: Rc<Code>, pc: u32, inst: Addr },
+    /// the code of function `func` (`exec::wasm_code`), with tags of module instance `inst`.
+    /// The resumer is the segment below.
+    Resume { func: Addr, pc: u32, inst: Addr },
     /// A host function called back into Wasm (`spectest.call_ref`): a new host activation on
     /// top of the blocked one. Its results go to the segment below; exceptions go on there;
     /// a design's handler search stops here (nothing is captured across the host).
@@ -97,14 +100,16 @@ pub struct Segment {
 }
 
 impl Segment {
-    pub fn new(prompt: Prompt) -> Segment {
-        Segment {
+    /// A new empty segment, boxed: segments move between the thread, continuations and stacks
+    /// on every switch, and a box moves as one pointer.
+    pub fn new(prompt: Prompt) -> Box<Segment> {
+        Box::new(Segment {
             vals: Vec::new(),
             locals: Vec::new(),
             labels: Vec::new(),
             frames: Vec::new(),
             prompt,
-        }
+        })
     }
 
     /// Gives back the capacity a deep recursion left behind once it unwound: a segment's
@@ -137,6 +142,26 @@ impl Segment {
     pub fn pop_ref(&mut self) -> Result<crate::runtime::Ref> {
         match self.vals.pop() {
             Some(Val::Ref(r)) => Ok(r),
+            _ => Err(underflow()),
+        }
+    }
+
+    /// A continuation reference operand, read in place as the number poppers do: its slot and
+    /// generation, `None` for a null reference. (Moving the reference out would run its drop
+    /// glue, as a `Ref` may own a box; a continuation reference owns nothing.)
+    #[inline(always)]
+    pub fn pop_cont(&mut self) -> Result<Option<(Addr, u32)>> {
+        match self.vals.last() {
+            Some(Val::Ref(crate::runtime::Ref::Cont(a, gen))) => {
+                let k = (*a, *gen);
+                // Nothing to drop: the value is two numbers.
+                std::mem::forget(self.vals.pop());
+                Ok(Some(k))
+            }
+            Some(Val::Ref(_)) => {
+                self.vals.pop();
+                Ok(None)
+            }
             _ => Err(underflow()),
         }
     }
@@ -252,10 +277,50 @@ pub fn branch(vs: &mut Vec<Val>, labels: &mut Vec<Label>, pc: &mut u32, l: u32) 
     Ok(())
 }
 
+/// The segments of a continuation, bottom first. Mostly there is one (a generator's, a green
+/// thread's), held without a vector, so that capturing and reinstating it allocates nothing
+/// and moves one pointer. As a slice (`Deref`) it is never empty.
+#[derive(Debug)]
+pub enum Segs {
+    One(Box<Segment>),
+    Many(Vec<Box<Segment>>),
+}
+
+impl Segs {
+    /// The capacity of the vector of `Many` (0 for `One`): the host bytes it holds.
+    pub fn vec_capacity(&self) -> usize {
+        match self {
+            Segs::One(_) => 0,
+            Segs::Many(v) => v.capacity(),
+        }
+    }
+}
+
+impl std::ops::Deref for Segs {
+    type Target = [Box<Segment>];
+    #[inline(always)]
+    fn deref(&self) -> &[Box<Segment>] {
+        match self {
+            Segs::One(sg) => std::slice::from_ref(sg),
+            Segs::Many(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Segs {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut [Box<Segment>] {
+        match self {
+            Segs::One(sg) => std::slice::from_mut(sg),
+            Segs::Many(v) => v,
+        }
+    }
+}
+
 /// A thread: the stack of segments of the current evaluation, root first.
 #[derive(Debug)]
 pub struct Thread {
-    pub segs: Vec<Segment>,
+    pub segs: Vec<Box<Segment>>,
     /// Frames in `segs` (the call depth budget counts them).
     pub depth: usize,
     /// Unique among all threads ever made: with a segment's index it names a host activation
@@ -275,6 +340,15 @@ impl Thread {
 
     #[inline(always)]
     pub fn top(&mut self) -> Result<&mut Segment> {
+        match self.segs.last_mut() {
+            Some(sg) => Ok(sg),
+            None => Err(Error::crash("no segment")),
+        }
+    }
+
+    /// The top segment's box, to trade it for another segment (a switch) by moving a pointer.
+    #[inline(always)]
+    pub fn top_box(&mut self) -> Result<&mut Box<Segment>> {
         self.segs
             .last_mut()
             .ok_or_else(|| Error::crash("no segment"))

@@ -42,7 +42,7 @@ pub struct Activation {
 pub struct StackInst {
     /// Its evaluation context; for a fresh stack an empty segment that collects the values of
     /// `stack.bind`.
-    pub seg: Segment,
+    pub seg: Box<Segment>,
     /// A fresh stack: the function the first switch calls.
     pub start: Option<Addr>,
     /// A root stack: the activation it belongs to.
@@ -132,7 +132,7 @@ impl StackStore {
     fn exchange(
         &mut self,
         a: Addr,
-        sg: &mut Segment,
+        sg: &mut Box<Segment>,
         n: usize,
         root: Option<Activation>,
     ) -> Result<(Ref, Option<Addr>)> {
@@ -535,7 +535,7 @@ mod tests {
     /// `StackStore::bytes` stays the sum over the slots.
     #[test]
     fn exchange_is_take_then_alloc() {
-        fn seg(vs: &[i32]) -> Segment {
+        fn seg(vs: &[i32]) -> Box<Segment> {
             let mut sg = Segment::new(Prompt::Stack);
             sg.vals.extend(vs.iter().map(|&v| Val::I32(v)));
             sg

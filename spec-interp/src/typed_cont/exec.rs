@@ -15,7 +15,7 @@ use crate::diag::{Error, ErrorKind, Result};
 use crate::exec::code::Code;
 use crate::exec::step::{alloc_cont, alloc_exn, call, cont_room, store_cont, throw, Rule};
 use crate::exec::store::ContInst;
-use crate::exec::thread::{move_top, Prompt, Segment, Thread};
+use crate::exec::thread::{move_top, Prompt, Segment, Segs, Thread};
 use crate::exec::Store;
 use crate::runtime::{Addr, Ref, Val};
 use crate::syntax::{CompType, TypeIdx};
@@ -44,31 +44,32 @@ fn cont_arity(s: &Store, ia: Addr, ct: TypeIdx) -> Result<(usize, usize)> {
     }
 }
 
-/// Checks the continuation reference `r` without consuming it: `resume-null` /
-/// `resume-consumed` (also for `resume_throw*` and `switch`), `cont.bind-null` /
-/// `cont.bind-consumed`. Every instruction checks everything that can trap or exhaust first and
-/// only then consumes (`take`), so a trap never uses a continuation up.
+/// The continuation reference on top of the stack, popped: its slot and generation
+/// (`resume-null`, also for `resume_throw*`, `switch` and `cont.bind-null`).
 #[inline(always)]
-fn check<'s>(s: &'s Store, r: &Ref) -> Result<&'s ContInst> {
-    match r {
-        Ref::Cont(a, gen) => s
-            .conts
-            .get(*a, *gen)
-            .ok_or_else(|| trap("continuation already consumed")),
-        _ => Err(trap("null continuation reference")),
-    }
+fn pop_cont(th: &mut Thread) -> Result<(Addr, u32)> {
+    th.top()?
+        .pop_cont()?
+        .ok_or_else(|| trap("null continuation reference"))
 }
 
-/// Consumes the continuation `r` refers to (one-shot); `check` has passed.
+/// Checks the continuation `(a, gen)` without consuming it: `resume-consumed` (also for
+/// `resume_throw*` and `switch`), `cont.bind-consumed`. Every instruction checks everything
+/// that can trap or exhaust first and only then consumes (`take`), so a trap never uses a
+/// continuation up.
 #[inline(always)]
-fn take(s: &mut Store, r: Ref) -> Result<ContInst> {
-    match r {
-        Ref::Cont(a, gen) => s
-            .conts
-            .take(a, gen)
-            .ok_or_else(|| trap("continuation already consumed")),
-        _ => Err(trap("null continuation reference")),
-    }
+fn check(s: &Store, a: Addr, gen: u32) -> Result<&ContInst> {
+    s.conts
+        .get(a, gen)
+        .ok_or_else(|| trap("continuation already consumed"))
+}
+
+/// Consumes the continuation `(a, gen)` (one-shot); `check` has passed.
+#[inline(always)]
+fn take(s: &mut Store, a: Addr, gen: u32) -> Result<ContInst> {
+    s.conts
+        .take(a, gen)
+        .ok_or_else(|| trap("continuation already consumed"))
 }
 
 /// The call-depth budget for pushing continuation `k` onto a thread of depth `depth`
@@ -121,10 +122,13 @@ fn search(
         if let Prompt::Host = sg.prompt {
             break; // a suspension never crosses a host function (spectest.call_ref)
         }
-        if let Prompt::Resume { code, pc, inst } = &sg.prompt {
+        if let Prompt::Resume { func, pc, inst } = sg.prompt {
             *looked += 1;
-            let tags = &s.modules[*inst as usize].tags;
-            for h in clauses(code, *pc) {
+            let tags = &s.modules[inst as usize].tags;
+            let Some(code) = crate::exec::wasm_code(s, func) else {
+                continue;
+            };
+            for h in clauses(code, pc) {
                 match *h {
                     Handler::OnLabel(x, l) if !switch && tags[x as usize] == tag => {
                         return Some((k, l))
@@ -146,7 +150,7 @@ fn search(
 fn capture(s: &mut Store, th: &mut Thread, k: usize) -> (ContInst, Prompt) {
     let mut segs = s.conts.cut_segments(&mut th.segs, k);
     let prompt = std::mem::replace(&mut segs[0].prompt, Prompt::Unset);
-    let depth: usize = match segs.as_slice() {
+    let depth: usize = match &segs[..] {
         [sg] => sg.frames.len(),
         segs => segs.iter().map(|g| g.frames.len()).sum(),
     };
@@ -190,10 +194,11 @@ pub fn step(
     code: &Rc<Code>,
     pc: usize,
     ia: Addr,
+    func: Addr,
     i: &Instr,
 ) -> Result<Rule> {
     let prompt = || Prompt::Resume {
-        code: code.clone(),
+        func,
         pc: pc as u32,
         inst: ia,
     };
@@ -207,7 +212,7 @@ pub fn step(
             let r = alloc(
                 s,
                 ContInst {
-                    segs: vec![Segment::new(Prompt::Unset)],
+                    segs: Segs::One(Segment::new(Prompt::Unset)),
                     depth: 0,
                     start: Some(f),
                 },
@@ -220,10 +225,10 @@ pub fn step(
             // reference is consumed and a new one made (in the slot it frees, so the
             // live-continuation budget cannot fail in between).
             let n = cont_arity(s, ia, *ct)?.0 - cont_arity(s, ia, *ct2)?.0;
-            let r = th.top()?.pop_ref()?;
-            check(s, &r)?;
+            let (a, gen) = pop_cont(th)?;
+            check(s, a, gen)?;
             let args = th.top()?.pop_n(n)?;
-            let mut k = take(s, r)?;
+            let mut k = take(s, a, gen)?;
             if let Some(top) = k.segs.last_mut() {
                 top.vals.extend(args);
             }
@@ -260,9 +265,9 @@ pub fn step(
             // resume: run the continuation under a prompt with this instruction's handlers.
             // The arity of `$ct`'s function type (`Code::new`'s side table).
             let n = code.side[pc].params as usize;
-            let r = th.top()?.pop_ref()?;
-            fits(s, th.depth, check(s, &r)?)?;
-            let mut k = take(s, r)?;
+            let (a, gen) = pop_cont(th)?;
+            fits(s, th.depth, check(s, a, gen)?)?;
+            let mut k = take(s, a, gen)?;
             // The arguments move from the resumer onto the continuation's top.
             if n > 0 {
                 if let Some(top) = k.segs.last_mut() {
@@ -274,24 +279,24 @@ pub fn step(
         }
         Instr::ResumeThrow(_, x, _) => {
             let tag = s.modules[ia as usize].tags[*x as usize];
-            let r = th.top()?.pop_ref()?;
-            fits(s, th.depth, check(s, &r)?)?;
+            let (a, gen) = pop_cont(th)?;
+            fits(s, th.depth, check(s, a, gen)?)?;
             let n = s.tags[tag as usize].params;
             let fields = th.top()?.pop_n(n)?;
-            let k = take(s, r)?;
+            let k = take(s, a, gen)?;
             let e = alloc_exn(s, tag, fields);
             resume_throw(s, th, k, e, prompt())
         }
         Instr::ResumeThrowRef(..) => {
             // The continuation is checked first, then the exception reference
             // (resume_throw_ref-null-exn); only then is the continuation consumed.
-            let r = th.top()?.pop_ref()?;
-            fits(s, th.depth, check(s, &r)?)?;
+            let (a, gen) = pop_cont(th)?;
+            fits(s, th.depth, check(s, a, gen)?)?;
             let e = match th.top()?.pop_ref()? {
                 Ref::Exn(e) => e,
                 _ => return Err(trap("null exception reference")), // resume_throw_ref-null-exn
             };
-            let k = take(s, r)?;
+            let k = take(s, a, gen)?;
             resume_throw(s, th, k, e, prompt())
         }
         Instr::Switch(_, x) => {
@@ -302,15 +307,15 @@ pub fn step(
             let tag = s.modules[ia as usize].tags[*x as usize];
             // All but the last parameter of `$ct`'s function type (`Code::new`'s side table).
             let n = (code.side[pc].params as usize).saturating_sub(1);
-            let r = th.top()?.pop_ref()?;
-            let target = check(s, &r)?;
+            let (a, gen) = pop_cont(th)?;
+            let target = check(s, a, gen)?;
             let needs = target.depth + target.start.is_some() as usize;
             let (k, _) = find_handler(s, th, tag, true).ok_or_else(|| unhandled(s, tag))?;
             let captured: usize = th.segs[k..].iter().map(|g| g.frames.len()).sum();
             if th.depth - captured + needs > s.config.max_call_depth {
                 return Err(Error::exhaustion("call stack exhausted"));
             }
-            let (Ref::Cont(a, gen), Some(at)) = (r, th.top()?.vals.len().checked_sub(n)) else {
+            let Some(at) = th.top()?.vals.len().checked_sub(n) else {
                 return Err(Error::crash("operand stack underflow"));
             };
             // From here on nothing fails: the target's slot goes straight to the captured
@@ -323,7 +328,7 @@ pub fn step(
                 // The usual case, one segment each way: the running segment and the target's
                 // trade places (the prompt stays on the thread), and the target's
                 // continuation, now holding the captured segment, goes back to its slot.
-                let top = th.top()?;
+                let top = th.top_box()?;
                 std::mem::swap(top, &mut target.segs[0]);
                 std::mem::swap(&mut top.prompt, &mut target.segs[0].prompt);
                 let cur = &mut target.segs[0];

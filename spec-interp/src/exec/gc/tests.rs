@@ -393,8 +393,10 @@ fn budgets_count_reachable_objects() {
 fn cont_bytes(k: &ContInst) -> usize {
     use super::super::thread::{Frame, Label};
     use std::mem::size_of;
-    let mut n = size_of::<ContSlot>() + k.segs.capacity() * size_of::<Segment>();
-    for sg in &k.segs {
+    let mut n = size_of::<ContSlot>()
+        + k.segs.vec_capacity() * size_of::<Box<Segment>>()
+        + k.segs.len() * size_of::<Segment>();
+    for sg in k.segs.iter() {
         n += (sg.vals.capacity() + sg.locals.capacity()) * size_of::<Val>()
             + sg.labels.capacity() * size_of::<Label>()
             + sg.frames.capacity() * size_of::<Frame>();
