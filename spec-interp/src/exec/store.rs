@@ -402,3 +402,100 @@ pub struct ModuleInst {
     pub datas: Vec<Addr>,
     pub exports: HashMap<String, ExternVal>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::thread::Prompt;
+    use pretty_assertions::assert_eq;
+
+    /// A continuation of `n` segments, the `i`-th holding `i + 1` values `tag`.
+    fn cont(n: usize, tag: i32) -> ContInst {
+        let mut segs: Vec<Box<Segment>> = (0..n)
+            .map(|i| {
+                let mut sg = Segment::new(Prompt::Unset);
+                sg.vals.extend((0..=i).map(|_| Val::I32(tag)));
+                sg
+            })
+            .collect();
+        let segs = match segs.len() {
+            1 => Segs::One(segs.pop().expect("one")),
+            _ => Segs::Many(segs),
+        };
+        ContInst {
+            segs,
+            depth: 0,
+            start: None,
+        }
+    }
+
+    /// What `ContStore::bytes` must be: the stored continuations' segments, measured now.
+    fn measured(st: &ContStore) -> u64 {
+        st.slots
+            .iter()
+            .filter_map(|slot| slot.cont.as_ref())
+            .map(cont_bytes)
+            .sum()
+    }
+
+    /// The bytes the store keeps follow every way in and out of a slot (`alloc`, `take`,
+    /// `take_keep` + `refill`, `collect`), for one segment and for several, although taking
+    /// no longer measures what it takes.
+    #[test]
+    fn stored_bytes_follow_every_way_in_and_out() {
+        let mut st = ContStore::default();
+        let (a, ga) = st.alloc(cont(1, 1));
+        let (b, gb) = st.alloc(cont(3, 2));
+        let (c, gc) = st.alloc(cont(2, 3));
+        assert_eq!(st.bytes, measured(&st));
+        assert!(st.bytes > 0);
+        let k = st.take(b, gb).expect("stored");
+        assert_eq!((k.segs.len(), st.live), (3, 2));
+        assert_eq!(st.bytes, measured(&st));
+        assert!(st.take(b, gb).is_none(), "consumed");
+        // switch: the slot of `a` takes a bigger continuation under the next generation.
+        let k = st.take_keep(a, ga).expect("stored");
+        assert_eq!(k.segs.len(), 1);
+        assert_eq!(st.refill(a, cont(2, 4)), (a, ga + 1));
+        assert!(st.get(a, ga).is_none(), "the old reference is stale");
+        assert_eq!(st.bytes, measured(&st));
+        assert!(st.collect(c));
+        assert!(!st.collect(c));
+        assert!(st.get(c, gc).is_none());
+        assert_eq!(st.bytes, measured(&st));
+        let k = st.take(a, ga + 1).expect("stored");
+        assert_eq!(k.segs[1].vals, vec![Val::I32(4); 2]);
+        assert_eq!((st.bytes, st.live), (0, 0));
+    }
+
+    /// Capturing the top segment holds it without a vector; capturing several keeps their
+    /// order, and putting them back restores the thread as it was.
+    #[test]
+    fn segments_cut_and_put_back_in_order() {
+        let mut st = ContStore::default();
+        let mut thread: Vec<Box<Segment>> = (0..4)
+            .map(|i| {
+                let mut sg = Segment::new(Prompt::Root);
+                sg.vals.push(Val::I32(i));
+                sg
+            })
+            .collect();
+        let tops =
+            |th: &[Box<Segment>]| -> Vec<Val> { th.iter().map(|sg| sg.vals[0].clone()).collect() };
+        let one = st.cut_segments(&mut thread, 3);
+        assert!(matches!(one, Segs::One(_)));
+        assert_eq!(one.vec_capacity(), 0);
+        let many = st.cut_segments(&mut thread, 1);
+        assert!(matches!(many, Segs::Many(_)));
+        assert_eq!(tops(&many), vec![Val::I32(1), Val::I32(2)]);
+        assert_eq!(tops(&thread), vec![Val::I32(0)]);
+        st.put_segments(&mut thread, many);
+        st.put_segments(&mut thread, one);
+        assert_eq!(
+            tops(&thread),
+            vec![Val::I32(0), Val::I32(1), Val::I32(2), Val::I32(3)]
+        );
+        // The emptied vector is kept for the next capture of several.
+        assert_eq!(st.spare.len(), 1);
+    }
+}
