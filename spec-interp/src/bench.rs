@@ -202,10 +202,11 @@ impl Outcome {
         self.case.n as u64 * self.case.kind.ops_per_n()
     }
 
-    /// Nanoseconds of CPU time per operation (wall time where CPU time is not readable).
+    /// Nanoseconds of CPU time per operation; wall time where CPU time is not readable, or
+    /// where the run is too short for it (`CPU_RESOLVED`).
     pub fn ns_per_op(&self) -> f64 {
         let t = match (self.full.cpu, self.setup.cpu) {
-            (Some(f), Some(s)) => f.saturating_sub(s),
+            (Some(f), Some(s)) if self.full.time >= CPU_RESOLVED => f.saturating_sub(s),
             _ => self.full.time.saturating_sub(self.setup.time),
         };
         t.as_nanos() as f64 / self.ops().max(1) as f64
@@ -262,6 +263,10 @@ fn status_kb(field: &str) -> Option<u64> {
         .parse()
         .ok()
 }
+
+/// The shortest run whose CPU time is used: the kernel adds to a thread's CPU time at
+/// scheduler ticks (a few ms), so a shorter run may read 0; it is timed by the wall clock.
+pub const CPU_RESOLVED: Duration = Duration::from_millis(200);
 
 /// CPU time this thread has run (the first field of `/proc/thread-self/schedstat`, in ns; the
 /// kernel updates it at scheduler ticks, so it lags by a few ms at most).
@@ -479,7 +484,11 @@ pub fn render_table(outcomes: &[Outcome]) -> String {
         let growth = o
             .rss_growth()
             .map_or("-".into(), |b| format!("{:+.1}", b as f64 / 1e6));
-        let total = o.full.cpu.unwrap_or(o.full.time).as_secs_f64();
+        let total = match o.full.cpu {
+            Some(cpu) if o.full.time >= CPU_RESOLVED => cpu,
+            _ => o.full.time,
+        }
+        .as_secs_f64();
         let _ = writeln!(
             t,
             "{:<28} {:>9} {:>7} {:>9.1} {:>8.1} {:>7} {:>8.1} {:>8.3} {:>8} {:>9} {:>9.1}",
@@ -556,6 +565,35 @@ pub fn to_json(outcomes: &[Outcome]) -> String {
 mod tests {
     use super::*;
     use pretty_assertions::assert_eq;
+
+    /// A run too short for the CPU time's resolution is timed by the wall clock; a long one by
+    /// its CPU time.
+    #[test]
+    fn short_runs_are_timed_by_the_wall_clock() {
+        let run = |ms: u64, cpu_ms: u64| Run {
+            time: Duration::from_millis(ms),
+            cpu: Some(Duration::from_millis(cpu_ms)),
+            steps: 0,
+            switches: 0,
+            peak_depth: 0,
+            peak_live: 0,
+            store_bytes: 0,
+            peak_rss: None,
+        };
+        let case = default_cases(1000)[0];
+        let short = Outcome {
+            case,
+            setup: run(0, 0),
+            full: run(12, 0),
+        };
+        assert_eq!(short.ns_per_op(), 12e6 / short.ops() as f64);
+        let long = Outcome {
+            case,
+            setup: run(0, 0),
+            full: run(1200, 1000),
+        };
+        assert_eq!(long.ns_per_op(), 1e9 / long.ops() as f64);
+    }
 
     #[test]
     fn programs_load_and_return_n() {

@@ -139,7 +139,8 @@ struct BenchArgs {
     #[arg(long)]
     json: bool,
     /// Run each case this many times and keep the run with the least CPU time per operation
-    /// (a shared machine only ever makes a run slower).
+    /// (a shared machine only ever makes a run slower). The runs go round the cases: all of
+    /// them once, then again.
     #[arg(long, default_value_t = 3, value_name = "R", value_parser = clap::value_parser!(u32).range(1..))]
     runs: u32,
     /// Run only this case (`call/d10`, `resume/d10000/l100000`, ...); may be repeated.
@@ -844,30 +845,34 @@ fn bench(args: BenchArgs) -> Result<(), String> {
         eprintln!("switchyard: warning: a debug build; build with --release for real numbers");
     }
     let exe = std::env::current_exe().ok();
-    let mut outcomes = Vec::new();
-    for case in cases {
-        let runs = if args.line { 1 } else { args.runs };
-        let mut best: Option<bench::Outcome> = None;
-        for _ in 0..runs {
+    // The runs go round the cases (every case once, then every case again, ...) rather than
+    // one case R times in a row: the machine's speed changes over seconds, and the best of R
+    // runs taken minutes apart is less likely to come from one slow phase.
+    let runs = if args.line { 1 } else { args.runs.max(1) };
+    let mut best: Vec<Option<bench::Outcome>> = cases.iter().map(|_| None).collect();
+    for round in 1..=runs {
+        for (case, best) in cases.iter().zip(&mut best) {
             let outcome = match (&exe, args.in_process || args.line) {
-                (Some(exe), false) => bench::run_case_isolated(exe, case),
-                _ => bench::run_case(case),
+                (Some(exe), false) => bench::run_case_isolated(exe, *case),
+                _ => bench::run_case(*case),
             }
             .map_err(|e| format!("{}: {}", case.name(), e.message))?;
             if best
                 .as_ref()
                 .is_none_or(|b| outcome.ns_per_op() < b.ns_per_op())
             {
-                best = Some(outcome);
+                *best = Some(outcome);
             }
         }
-        let Some(outcome) = best else { continue };
-        if args.line {
-            println!("{}", bench::outcome_line(&outcome));
-        } else if !args.json {
-            eprintln!("{} done", case.name());
+        if !args.json && !args.line {
+            eprintln!("round {round} of {runs} done");
         }
-        outcomes.push(outcome);
+    }
+    let outcomes: Vec<bench::Outcome> = best.into_iter().flatten().collect();
+    if args.line {
+        for outcome in &outcomes {
+            println!("{}", bench::outcome_line(outcome));
+        }
     }
     if args.json {
         print!("{}", bench::to_json(&outcomes));
