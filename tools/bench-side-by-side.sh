@@ -7,8 +7,9 @@
 #   tools/bench-side-by-side.sh [--runs R] [--n N] [--suite] [--no-programs]
 #
 # Each program exports `run depth n live` (see its header). It runs twice per engine, as a
-# one-assertion script, with n = N (N / 20 under the reference, 10 N under wasmtime and V8, so
-# that each runs for a measurable time) and with n = 0; the cost of one operation is the CPU time
+# one-assertion script, with n = N (N / 20 under the reference, 10 N under Switchyard, wasmtime
+# and V8, so that each runs for half a second or more: the CPU times have a resolution of 10 ms)
+# and with n = 0; the cost of one operation is the CPU time
 # (user + sys of the process: start-up, parsing, compiling and the setup cancel out) of the
 # first minus that of the second, divided by the number of operations. Best of R runs (default
 # 3). An engine that cannot run a program (another design, an unimplemented instruction) shows
@@ -96,12 +97,13 @@ if ((programs)); then
         printf ' - |'
         continue
       fi
-      # Each engine runs for a similar time: the reference interpreter is about 100 times
-      # slower than Switchyard, the compilers 10 times faster or more.
+      # Each engine runs for half a second or more: the reference interpreter is about 100
+      # times slower than Switchyard, the compilers 10 times faster or more. (`compute` runs
+      # 10 n iterations already: under Switchyard that is 0.6 s at N = 1,000,000.)
       case $e in
         reference) m=$(((reps + 19) / 20)) ;;
         wasmtime | v8) m=$((reps * 10)) ;;
-        *) m=$reps ;;
+        *) if [[ $name == compute ]]; then m=$reps; else m=$((reps * 10)); fi ;;
       esac
       for k in full setup; do
         local_n=$m

@@ -132,8 +132,9 @@ struct CoverageArgs {
 
 #[derive(clap::Args)]
 struct BenchArgs {
-    /// Operations per case (round trips, switch pairs, calls).
-    #[arg(long, default_value_t = 1_000_000)]
+    /// Operations per case (round trips, switch pairs, calls). The default makes every case
+    /// run for half a second or more, long enough for the CPU time's resolution.
+    #[arg(long, default_value_t = 10_000_000)]
     n: u32,
     /// Print the results as JSON instead of a table.
     #[arg(long)]
