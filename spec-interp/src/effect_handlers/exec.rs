@@ -254,28 +254,33 @@ pub fn step(
             let freed = if tail { sg.frames.len() } else { 0 };
             fits(s, th.depth - freed, check(s, a, gen)?)?;
             let mut k = take(s, a, gen)?;
-            let top = k
-                .segs
-                .last_mut()
-                .ok_or_else(|| Error::crash("empty continuation"))?;
-            let sg = th.top()?;
-            if n > 0 {
-                top.vals.extend(sg.vals.drain(at..));
-            }
             if tail {
-                // The handler's segment changes places with the clause's (see `Spare`).
-                std::mem::swap(th.top_box()?, &mut k.segs[0]);
-                th.depth -= k.segs[0].frames.len();
-                let ended = match k.segs {
-                    Segs::One(sg) => sg,
-                    Segs::Many(mut v) => {
-                        th.segs.extend(v.drain(1..));
-                        v.pop().ok_or_else(|| Error::crash("empty continuation"))?
-                    }
+                // `hs`: the handler's segment, the bottom of `k`; `above`: the rest.
+                let (mut hs, mut above) = match k.segs {
+                    Segs::One(sg) => (sg, None),
+                    Segs::Many(mut v) if !v.is_empty() => (v.remove(0), Some(v)),
+                    Segs::Many(_) => return Err(Error::crash("empty continuation")),
                 };
+                if n > 0 {
+                    let top = above.as_mut().and_then(|v| v.last_mut()).unwrap_or(&mut hs);
+                    top.vals.extend(th.top()?.vals.drain(at..));
+                }
+                // The handler's segment changes places with the clause's (see `Spare`).
+                std::mem::swap(th.top_box()?, &mut hs);
+                th.depth -= hs.frames.len();
+                if let Some(mut v) = above {
+                    th.segs.append(&mut v);
+                }
                 grown(s, th, k.depth);
-                s.handles.put(ended);
+                s.handles.put(hs);
             } else {
+                if n > 0 {
+                    let top = k
+                        .segs
+                        .last_mut()
+                        .ok_or_else(|| Error::crash("empty continuation"))?;
+                    top.vals.extend(th.top()?.vals.drain(at..));
+                }
                 reinstate(s, th, k);
             }
             Ok(if tail { "continue-tail" } else { "continue" })
@@ -439,20 +444,23 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
     let (j, q) = find_handler(s, th, tag).ok_or_else(|| unhandled(s, tag))?;
     // perform-handled: the segments from the handler's up to the perform become `k` (the
     // handler's changes places with an empty one, see `Spare`)...
-    let mut sg = s.handles.take();
-    std::mem::swap(&mut th.segs[j], &mut sg);
-    let mut segs = if j + 1 < th.segs.len() {
-        let mut v = vec![sg];
+    // `hs`: the handler's segment, the bottom of `k`; `above`: the segments over it, if any
+    // (with room for `hs` below them). Mostly there are none, and no vector.
+    let mut hs = s.handles.take();
+    std::mem::swap(&mut th.segs[j], &mut hs);
+    let mut above = None;
+    if j + 1 < th.segs.len() {
+        let mut v = Vec::with_capacity(th.segs.len() - j);
         v.extend(th.segs.drain(j + 1..));
-        Segs::Many(v)
-    } else {
-        Segs::One(sg)
-    };
-    let depth: usize = segs.iter().map(|g| g.frames.len()).sum();
+        above = Some(v);
+    }
+    let depth = hs.frames.len()
+        + above.as_ref().map_or(0, |v: &Vec<Box<Segment>>| {
+            v.iter().map(|g| g.frames.len()).sum::<usize>()
+        });
     th.depth -= depth;
-    let base = &segs[0];
     let (Prompt::Handle(e), Some(fr), Some(lab)) =
-        (&base.prompt, base.frames.first(), base.labels.first())
+        (&hs.prompt, hs.frames.first(), hs.labels.first())
     else {
         return Err(Error::crash("handler segment without its entry"));
     };
@@ -486,11 +494,16 @@ fn perform(s: &mut Store, th: &mut Thread, ia: Addr, x: u32) -> Result<Rule> {
         }
     }
     if n > 0 {
-        let top = segs
-            .last_mut()
-            .ok_or_else(|| Error::crash("empty continuation"))?;
+        let top = above.as_mut().and_then(|v| v.last_mut()).unwrap_or(&mut hs);
         move_top(&mut top.vals, &mut c.vals, n)?;
     }
+    let segs = match above {
+        None => Segs::One(hs),
+        Some(mut v) => {
+            v.insert(0, hs);
+            Segs::Many(v)
+        }
+    };
     let k = ContInst {
         segs,
         depth,

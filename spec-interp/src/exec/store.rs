@@ -380,10 +380,10 @@ impl ContStore {
 /// The host bytes of a continuation's segments.
 #[inline(always)]
 pub fn cont_bytes(k: &ContInst) -> u64 {
-    match &k.segs[..] {
+    match &k.segs {
         // Mostly one segment (a generator's, a green thread's).
-        [sg] => super::step::segment_bytes(sg),
-        segs => segs.iter().map(|sg| super::step::segment_bytes(sg)).sum(),
+        Segs::One(sg) => super::step::segment_bytes(sg),
+        Segs::Many(segs) => segs.iter().map(|sg| super::step::segment_bytes(sg)).sum(),
     }
 }
 

@@ -287,6 +287,24 @@ pub enum Segs {
 }
 
 impl Segs {
+    /// The bottom segment (where a prompt goes), without going through the slice.
+    #[inline(always)]
+    pub fn bottom_mut(&mut self) -> Option<&mut Segment> {
+        match self {
+            Segs::One(sg) => Some(sg),
+            Segs::Many(v) => v.first_mut().map(|sg| &mut **sg),
+        }
+    }
+
+    /// The frames of all the segments.
+    #[inline(always)]
+    pub fn frames(&self) -> usize {
+        match self {
+            Segs::One(sg) => sg.frames.len(),
+            Segs::Many(v) => v.iter().map(|sg| sg.frames.len()).sum(),
+        }
+    }
+
     /// The capacity of the vector of `Many` (0 for `One`): the host bytes it holds.
     pub fn vec_capacity(&self) -> usize {
         match self {

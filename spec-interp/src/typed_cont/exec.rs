@@ -149,11 +149,11 @@ fn search(
 #[inline(always)]
 fn capture(s: &mut Store, th: &mut Thread, k: usize) -> (ContInst, Prompt) {
     let mut segs = s.conts.cut_segments(&mut th.segs, k);
-    let prompt = std::mem::replace(&mut segs[0].prompt, Prompt::Unset);
-    let depth: usize = match &segs[..] {
-        [sg] => sg.frames.len(),
-        segs => segs.iter().map(|g| g.frames.len()).sum(),
+    let prompt = match segs.bottom_mut() {
+        Some(sg) => std::mem::replace(&mut sg.prompt, Prompt::Unset),
+        None => Prompt::Unset,
     };
+    let depth = segs.frames();
     th.depth -= depth;
     (
         ContInst {
@@ -177,7 +177,9 @@ fn reinstate(s: &mut Store, th: &mut Thread, k: ContInst, prompt: Prompt) -> Res
     if th.depth + depth > s.config.max_call_depth {
         return Err(Error::exhaustion("call stack exhausted"));
     }
-    segs[0].prompt = prompt;
+    if let Some(sg) = segs.bottom_mut() {
+        sg.prompt = prompt;
+    }
     th.depth += depth;
     s.conts.put_segments(&mut th.segs, segs);
     s.counters.switches += 1;
@@ -324,14 +326,13 @@ pub fn step(
                 .conts
                 .take_keep(a, gen)
                 .ok_or_else(|| trap("continuation already consumed"))?;
-            if k + 1 == th.segs.len() && target.segs.len() == 1 {
+            if let (true, Segs::One(cur)) = (k + 1 == th.segs.len(), &mut target.segs) {
                 // The usual case, one segment each way: the running segment and the target's
                 // trade places (the prompt stays on the thread), and the target's
                 // continuation, now holding the captured segment, goes back to its slot.
                 let top = th.top_box()?;
-                std::mem::swap(top, &mut target.segs[0]);
-                std::mem::swap(&mut top.prompt, &mut target.segs[0].prompt);
-                let cur = &mut target.segs[0];
+                std::mem::swap(top, cur);
+                std::mem::swap(&mut top.prompt, &mut cur.prompt);
                 if n > 0 {
                     top.vals.extend(cur.vals.drain(at..));
                 }
