@@ -409,30 +409,36 @@ pub fn end(th: &mut Thread) -> Result<Rule> {
     Ok(rule)
 }
 
-/// Frames `f` and `g` are the same activation but for their position.
+/// Frames `f` and `g` are the same activation but for their position. (Every field is named,
+/// so that a new one cannot be left out.)
 #[inline(always)]
 fn same_but_pc(f: &Frame, g: &Frame) -> bool {
-    Rc::ptr_eq(&f.code, &g.code)
-        && match (&f.shared, &g.shared) {
+    let Frame {
+        code,
+        inst,
+        func,
+        pc: _,
+        local_base,
+        label_base,
+        val_base,
+        arity,
+        shared,
+    } = f;
+    Rc::ptr_eq(code, &g.code)
+        && match (shared, &g.shared) {
             (Some(a), Some(b)) => Rc::ptr_eq(a, b),
             (None, None) => true,
             _ => false,
         }
-        && (
-            f.inst,
-            f.func,
-            f.local_base,
-            f.label_base,
-            f.val_base,
-            f.arity,
-        ) == (
-            g.inst,
-            g.func,
-            g.local_base,
-            g.label_base,
-            g.val_base,
-            g.arity,
-        )
+        && [*inst, *func, *local_base, *label_base, *val_base, *arity]
+            == [
+                g.inst,
+                g.func,
+                g.local_base,
+                g.label_base,
+                g.val_base,
+                g.arity,
+            ]
 }
 
 /// perform-handled / perform-unhandled.
