@@ -885,11 +885,25 @@ fn step_design(s: &mut Store, th: &mut Thread, pc: usize) -> Result<Rule> {
         return Err(Error::crash("no frame"));
     };
     let (code, ia, func) = (fr.code.clone(), fr.inst, fr.func);
+    step_design_at(s, th, &code, pc, ia, func)
+}
+
+/// The design's instruction at `pc` in `code` (the top frame's, of function `func` of instance
+/// `ia`): its design's `step`.
+#[inline(always)]
+fn step_design_at(
+    s: &mut Store,
+    th: &mut Thread,
+    code: &Rc<Code>,
+    pc: usize,
+    ia: Addr,
+    func: Addr,
+) -> Result<Rule> {
     use Instr as I;
     match code.instrs.get(pc) {
-        Some(I::TypedCont(i)) => crate::typed_cont::exec::step(s, th, &code, pc, ia, func, i),
-        Some(I::RawStacks(i)) => crate::raw_stacks::exec::step(s, th, &code, pc, ia, i),
-        Some(I::EffectHandlers(i)) => crate::effect_handlers::exec::step(s, th, &code, pc, ia, i),
+        Some(I::TypedCont(i)) => crate::typed_cont::exec::step(s, th, code, pc, ia, func, i),
+        Some(I::RawStacks(i)) => crate::raw_stacks::exec::step(s, th, code, pc, ia, i),
+        Some(I::EffectHandlers(i)) => crate::effect_handlers::exec::step(s, th, code, pc, ia, i),
         _ => Err(Error::crash("not a design's instruction")),
     }
 }
@@ -903,6 +917,10 @@ pub struct Local<'a> {
     pub pc: &'a mut u32,
     pub shared: &'a Option<Rc<std::cell::RefCell<Vec<Val>>>>,
     pub code: &'a Code,
+    /// The same code, shared: a design's rule holds on to it while it changes the thread.
+    pub rc: &'a Rc<Code>,
+    /// The function's address.
+    pub func: Addr,
     /// The module instance's address.
     pub ia: usize,
     /// Where the frame's locals start in `locals`.
@@ -928,6 +946,8 @@ impl<'a> Local<'a> {
             pc: &mut fr.pc,
             shared: &fr.shared,
             code: &fr.code,
+            rc: &fr.code,
+            func: fr.func,
             ia: fr.inst as usize,
             lb: fr.local_base as usize,
         })
@@ -959,14 +979,14 @@ fn run_local(
         let Some(mut cx) = Local::top(sg) else {
             break Ok(());
         };
-        let (kind, ia, at) = loop {
+        let (kind, ia, at, design) = loop {
             if n >= limit {
                 break 'frames Ok(());
             }
             let at = *cx.pc as usize;
             let Some(instr) = cx.code.instrs.get(at) else {
                 // frame-vals: the body's end (a return, below).
-                break (Other::Return, cx.ia, at);
+                break (Other::Return, cx.ia, at, None);
             };
             *cx.pc += 1;
             match step_local(s, &mut cx, instr, at) {
@@ -975,11 +995,24 @@ fn run_local(
                     n += 1;
                     break 'frames Err((e, false));
                 }
-                None => break (instr_kind(instr), cx.ia, at),
+                None => {
+                    let kind = instr_kind(instr);
+                    // A design's rule is handed the code and the function from here rather
+                    // than finding the frame again.
+                    let design = match kind {
+                        Other::Design => Some((cx.rc.clone(), cx.func)),
+                        _ => None,
+                    };
+                    break (kind, cx.ia, at, design);
+                }
             }
         };
         n += 1;
-        if let Err(e) = step_other(s, th, kind, ia, at) {
+        let r = match design {
+            Some((code, func)) => step_design_at(s, th, &code, at, ia as Addr, func),
+            None => step_other(s, th, kind, ia, at),
+        };
+        if let Err(e) = r {
             break Err((e, true));
         }
         if s.pending_bytes > AUDIT_BYTES
@@ -1006,6 +1039,7 @@ fn step_local(s: &mut Store, cx: &mut Local<'_>, instr: &Instr, at: usize) -> Op
         code,
         ia,
         lb,
+        ..
     } = cx;
     let (ia, lb) = (*ia, *lb);
     use Instr as I;
