@@ -18,7 +18,7 @@ use std::rc::Rc;
 use super::Instr;
 use crate::diag::{Error, ErrorKind, Result};
 use crate::exec::code::Code;
-use crate::exec::step::{alloc_cont, alloc_exn, throw, Rule};
+use crate::exec::step::{alloc_cont, alloc_exn, check_cont, cont_operand, take_cont, throw, Rule};
 use crate::exec::store::ContInst;
 use crate::exec::thread::{
     move_top, underflow, Frame, Label, LabelKind, Prompt, Segment, Segs, Thread,
@@ -104,34 +104,6 @@ fn search(s: &Store, th: &Thread, tag: Addr, looked: &mut u64) -> Option<(usize,
         }
     }
     None
-}
-
-/// The slot and generation continuation reference `r` names (`continue-null`; the same for
-/// `discontinue*`).
-#[inline(always)]
-fn cont_addr(r: Ref) -> Result<(Addr, u32)> {
-    match r {
-        Ref::Cont(a, gen) => Ok((a, gen)),
-        _ => Err(trap("null continuation reference")),
-    }
-}
-
-/// The continuation in slot `a` of generation `gen`, checked without consuming it
-/// (`continue-consumed`; the same for `discontinue*`): every instruction checks all that can
-/// trap or exhaust first and only then consumes (`take`), so a trap never uses a continuation up.
-#[inline(always)]
-fn check(s: &Store, a: Addr, gen: u32) -> Result<&ContInst> {
-    s.conts
-        .get(a, gen)
-        .ok_or_else(|| trap("continuation already consumed"))
-}
-
-/// Consumes the continuation in slot `a` of generation `gen` (one-shot); `check` has passed.
-#[inline(always)]
-fn take(s: &mut Store, a: Addr, gen: u32) -> Result<ContInst> {
-    s.conts
-        .take(a, gen)
-        .ok_or_else(|| trap("continuation already consumed"))
 }
 
 /// Stores a new continuation, within the live-continuation budget.
@@ -237,9 +209,7 @@ pub fn step(
             // parameters (`Side::params`).
             let n = code.side[pc].params as usize;
             let sg = th.top()?;
-            let (a, gen) = sg
-                .pop_cont()?
-                .ok_or_else(|| trap("null continuation reference"))?;
+            let (a, gen) = cont_operand(sg)?;
             // continue-tail: the clause ends right after this instruction, so its entry is
             // replaced by the reinstalled handle instead of waiting below it.
             let tail = matches!(&sg.prompt, Prompt::Handle(h) if h.clause)
@@ -252,8 +222,8 @@ pub fn step(
                 );
             let at = sg.vals.len().checked_sub(n).ok_or_else(underflow)?;
             let freed = if tail { sg.frames.len() } else { 0 };
-            fits(s, th.depth - freed, check(s, a, gen)?)?;
-            let mut k = take(s, a, gen)?;
+            fits(s, th.depth - freed, check_cont(s, a, gen)?)?;
+            let mut k = take_cont(s, a, gen)?;
             if tail {
                 // `hs`: the handler's segment, the bottom of `k`; `above`: the rest.
                 let (mut hs, mut above) = match k.segs {
@@ -290,10 +260,10 @@ pub fn step(
             // discontinue-consumed), then `throw $e` at the perform site.
             let tag = s.modules[ia as usize].tags[*x as usize];
             let n = s.tags[tag as usize].params;
-            let (a, gen) = cont_addr(th.top()?.pop_ref()?)?;
-            fits(s, th.depth, check(s, a, gen)?)?;
+            let (a, gen) = cont_operand(th.top()?)?;
+            fits(s, th.depth, check_cont(s, a, gen)?)?;
             let fields = th.top()?.pop_n(n)?;
-            let k = take(s, a, gen)?;
+            let k = take_cont(s, a, gen)?;
             let e = alloc_exn(s, tag, fields);
             reinstate(s, th, k);
             throw(s, th, e)?;
@@ -303,13 +273,13 @@ pub fn step(
             // discontinue_ref: the continuation is checked first (discontinue_ref-null,
             // discontinue_ref-consumed), then the exception (discontinue_ref-null-exn, which leaves the
             // continuation unconsumed); then `throw_ref` at the perform site.
-            let (a, gen) = cont_addr(th.top()?.pop_ref()?)?;
-            fits(s, th.depth, check(s, a, gen)?)?;
+            let (a, gen) = cont_operand(th.top()?)?;
+            fits(s, th.depth, check_cont(s, a, gen)?)?;
             let e = match th.top()?.pop_ref()? {
                 Ref::Exn(e) => e,
                 _ => return Err(trap("null exception reference")),
             };
-            let k = take(s, a, gen)?;
+            let k = take_cont(s, a, gen)?;
             reinstate(s, th, k);
             throw(s, th, e)?;
             Ok("discontinue_ref")

@@ -465,6 +465,35 @@ pub fn throw(s: &mut Store, th: &mut Thread, e: Addr) -> Result<Rule> {
     }
 }
 
+/// A continuation reference operand, popped from `sg`: its slot and generation. A null one
+/// traps (typed-cont `resume-null`, `cont.bind-null`, ...; effect-handlers `continue-null`,
+/// `discontinue-null`, ...).
+#[inline(always)]
+pub fn cont_operand(sg: &mut Segment) -> Result<(Addr, u32)> {
+    sg.pop_cont()?
+        .ok_or_else(|| Error::trap("null continuation reference"))
+}
+
+/// The continuation in slot `a` of generation `gen`, checked without consuming it (typed-cont
+/// `resume-consumed`, `cont.bind-consumed`, ...; effect-handlers `continue-consumed`, ...).
+/// Every instruction checks all that can trap or exhaust first and only then consumes
+/// (`take_cont`), so a trap never uses a continuation up.
+#[inline(always)]
+pub fn check_cont(s: &Store, a: Addr, gen: u32) -> Result<&ContInst> {
+    s.conts
+        .get(a, gen)
+        .ok_or_else(|| Error::trap("continuation already consumed"))
+}
+
+/// Consumes the continuation in slot `a` of generation `gen` (one-shot); `check_cont` has
+/// passed.
+#[inline(always)]
+pub fn take_cont(s: &mut Store, a: Addr, gen: u32) -> Result<ContInst> {
+    s.conts
+        .take(a, gen)
+        .ok_or_else(|| Error::trap("continuation already consumed"))
+}
+
 /// Stores a continuation (or stack) within the live budget; returns its slot and generation.
 #[inline(always)]
 pub fn alloc_cont(s: &mut Store, k: ContInst) -> Result<(Addr, u32)> {

@@ -306,12 +306,7 @@ impl ContStore {
     /// Takes the continuation out of its slot (one-shot): `None` when already consumed.
     #[inline(always)]
     pub fn take(&mut self, a: Addr, gen: u32) -> Option<ContInst> {
-        let slot = self.slots.get_mut(a as usize)?;
-        if slot.gen != gen {
-            return None;
-        }
-        let k = slot.cont.take()?;
-        self.bytes -= slot.bytes;
+        let k = self.take_keep(a, gen)?;
         self.release(a);
         Some(k)
     }

@@ -13,7 +13,10 @@ use std::rc::Rc;
 use super::{Handler, Instr};
 use crate::diag::{Error, ErrorKind, Result};
 use crate::exec::code::Code;
-use crate::exec::step::{alloc_cont, alloc_exn, call, cont_room, store_cont, throw, Rule};
+use crate::exec::step::{
+    alloc_cont, alloc_exn, call, check_cont, cont_operand, cont_room, store_cont, take_cont, throw,
+    Rule,
+};
 use crate::exec::store::ContInst;
 use crate::exec::thread::{move_top, Prompt, Segment, Segs, Thread};
 use crate::exec::Store;
@@ -42,34 +45,6 @@ fn cont_arity(s: &Store, ia: Addr, ct: TypeIdx) -> Result<(usize, usize)> {
         CompType::Func(f) => Ok((f.params.len(), f.results.len())),
         _ => Err(Error::crash("continuation of a non-function type")),
     }
-}
-
-/// The continuation reference on top of the stack, popped: its slot and generation
-/// (`resume-null`, also for `resume_throw*`, `switch` and `cont.bind-null`).
-#[inline(always)]
-fn pop_cont(th: &mut Thread) -> Result<(Addr, u32)> {
-    th.top()?
-        .pop_cont()?
-        .ok_or_else(|| trap("null continuation reference"))
-}
-
-/// Checks the continuation `(a, gen)` without consuming it: `resume-consumed` (also for
-/// `resume_throw*` and `switch`), `cont.bind-consumed`. Every instruction checks everything
-/// that can trap or exhaust first and only then consumes (`take`), so a trap never uses a
-/// continuation up.
-#[inline(always)]
-fn check(s: &Store, a: Addr, gen: u32) -> Result<&ContInst> {
-    s.conts
-        .get(a, gen)
-        .ok_or_else(|| trap("continuation already consumed"))
-}
-
-/// Consumes the continuation `(a, gen)` (one-shot); `check` has passed.
-#[inline(always)]
-fn take(s: &mut Store, a: Addr, gen: u32) -> Result<ContInst> {
-    s.conts
-        .take(a, gen)
-        .ok_or_else(|| trap("continuation already consumed"))
 }
 
 /// The call-depth budget for pushing continuation `k` onto a thread of depth `depth`
@@ -227,10 +202,10 @@ pub fn step(
             // reference is consumed and a new one made (in the slot it frees, so the
             // live-continuation budget cannot fail in between).
             let n = cont_arity(s, ia, *ct)?.0 - cont_arity(s, ia, *ct2)?.0;
-            let (a, gen) = pop_cont(th)?;
-            check(s, a, gen)?;
+            let (a, gen) = cont_operand(th.top()?)?;
+            check_cont(s, a, gen)?;
             let args = th.top()?.pop_n(n)?;
-            let mut k = take(s, a, gen)?;
+            let mut k = take_cont(s, a, gen)?;
             if let Some(top) = k.segs.last_mut() {
                 top.vals.extend(args);
             }
@@ -267,9 +242,9 @@ pub fn step(
             // resume: run the continuation under a prompt with this instruction's handlers.
             // The arity of `$ct`'s function type (`Code::new`'s side table).
             let n = code.side[pc].params as usize;
-            let (a, gen) = pop_cont(th)?;
-            fits(s, th.depth, check(s, a, gen)?)?;
-            let mut k = take(s, a, gen)?;
+            let (a, gen) = cont_operand(th.top()?)?;
+            fits(s, th.depth, check_cont(s, a, gen)?)?;
+            let mut k = take_cont(s, a, gen)?;
             // The arguments move from the resumer onto the continuation's top.
             if n > 0 {
                 if let Some(top) = k.segs.last_mut() {
@@ -281,24 +256,24 @@ pub fn step(
         }
         Instr::ResumeThrow(_, x, _) => {
             let tag = s.modules[ia as usize].tags[*x as usize];
-            let (a, gen) = pop_cont(th)?;
-            fits(s, th.depth, check(s, a, gen)?)?;
+            let (a, gen) = cont_operand(th.top()?)?;
+            fits(s, th.depth, check_cont(s, a, gen)?)?;
             let n = s.tags[tag as usize].params;
             let fields = th.top()?.pop_n(n)?;
-            let k = take(s, a, gen)?;
+            let k = take_cont(s, a, gen)?;
             let e = alloc_exn(s, tag, fields);
             resume_throw(s, th, k, e, prompt())
         }
         Instr::ResumeThrowRef(..) => {
             // The continuation is checked first, then the exception reference
             // (resume_throw_ref-null-exn); only then is the continuation consumed.
-            let (a, gen) = pop_cont(th)?;
-            fits(s, th.depth, check(s, a, gen)?)?;
+            let (a, gen) = cont_operand(th.top()?)?;
+            fits(s, th.depth, check_cont(s, a, gen)?)?;
             let e = match th.top()?.pop_ref()? {
                 Ref::Exn(e) => e,
                 _ => return Err(trap("null exception reference")), // resume_throw_ref-null-exn
             };
-            let k = take(s, a, gen)?;
+            let k = take_cont(s, a, gen)?;
             resume_throw(s, th, k, e, prompt())
         }
         Instr::Switch(_, x) => {
@@ -309,8 +284,8 @@ pub fn step(
             let tag = s.modules[ia as usize].tags[*x as usize];
             // All but the last parameter of `$ct`'s function type (`Code::new`'s side table).
             let n = (code.side[pc].params as usize).saturating_sub(1);
-            let (a, gen) = pop_cont(th)?;
-            let target = check(s, a, gen)?;
+            let (a, gen) = cont_operand(th.top()?)?;
+            let target = check_cont(s, a, gen)?;
             let needs = target.depth + target.start.is_some() as usize;
             let (k, _) = find_handler(s, th, tag, true).ok_or_else(|| unhandled(s, tag))?;
             let captured: usize = th.segs[k..].iter().map(|g| g.frames.len()).sum();
